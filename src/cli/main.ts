@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { ConfigErrors } from '../config/index.js';
+import { parseArgs } from './args.js';
+import { serve } from './serve.js';
+
+const USAGE = `usage: postroom <command> [options]
+
+commands:
+  serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
+`;
+
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve };
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const run = args.command ? commands[args.command] : undefined;
+  if (!run) {
+    process.stderr.write(USAGE);
+    process.exitCode = args.command ? 64 : 0;
+    return;
+  }
+  await run(args);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigErrors) {
+    process.stderr.write(`postroom: refusing to start: ${error.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`postroom: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

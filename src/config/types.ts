@@ -1,0 +1,59 @@
+/** Postroom's validated configuration. YAML keys are snake_case; these are their typed forms. */
+
+export type InboxMethod = 'imap' | 'microsoft_graph';
+
+/** GitLab's `incoming_email` / `service_desk_email` section, key for key. */
+export interface MailboxConfig {
+  enabled: boolean;
+  /** Address template, e.g. `incoming+%{key}@example.com`; null when the mailbox is off. */
+  address: string | null;
+  user?: string;
+  password?: string;
+  host?: string;
+  port: number;
+  ssl: boolean;
+  startTls: boolean;
+  mailbox: string;
+  idleTimeoutSeconds: number;
+  deleteAfterDelivery: boolean;
+  expungeDeleted: boolean;
+  inboxMethod: InboxMethod;
+  inboxOptions?: Record<string, unknown>;
+  searchCommand: string;
+  gitlabUrl?: string;
+  secretFile?: string;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** Our name in the greeting, EHLO and Received headers. */
+  hostname: string;
+  maxMessageSize: number;
+  maxRecipients: number;
+  maxClients: number;
+  socketTimeoutMs: number;
+  closeTimeoutMs: number;
+  tls: { key?: string; cert?: string };
+  /** Domains we answer for; mail for any other domain is refused as relaying. */
+  acceptedDomains: string[];
+}
+
+export interface StoreConfig {
+  /** SQLite file of the spool. */
+  path: string;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface PostroomConfig {
+  /** The file this came from, for messages; undefined when built in memory. */
+  source?: string;
+  /** GitLab's `gitlab.host`: the host in `<reply-KEY@host>` Message-IDs. */
+  host: string;
+  incomingEmail: MailboxConfig;
+  serviceDeskEmail: MailboxConfig;
+  smtp: SmtpConfig;
+  store: StoreConfig;
+  log: { level: LogLevel };
+}

@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+
+const CR = 0x0d;
+const LF = 0x0a;
+// Message-ID is looked for in the header block only, and only this far in.
+const HEADER_SCAN_LIMIT = 64 * 1024;
+
+export interface CollectedMessage {
+  chunks: Buffer[];
+  size: number;
+  /** True once more than the limit arrived: the chunks are then dropped, not kept. */
+  oversized: boolean;
+  /** A CR or LF that is not part of a CRLF pair: the raw material of SMTP smuggling. */
+  bareLineEnding: boolean;
+  messageId?: string;
+}
+
+/**
+ * Drains a DATA stream into the chunks it arrived in (no joining), watching the two things the
+ * SMTP layer must decide on before the spool sees the message.
+ */
+export function collectMessage(stream: Readable, maxSize: number): Promise<CollectedMessage> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const scanner = new LineEndingScanner();
+    let size = 0;
+    let oversized = false;
+    let header = Buffer.alloc(0);
+    let headerDone = false;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxSize) {
+        oversized = true;
+        chunks.length = 0;
+        return;
+      }
+      scanner.feed(chunk);
+      chunks.push(chunk);
+      if (!headerDone) {
+        header = Buffer.concat([header, chunk]);
+        const end = header.indexOf('\r\n\r\n');
+        if (end >= 0 || header.length >= HEADER_SCAN_LIMIT) {
+          headerDone = true;
+          header = header.subarray(0, end >= 0 ? end + 2 : HEADER_SCAN_LIMIT);
+        }
+      }
+    });
+    stream.once('error', reject);
+    stream.once('end', () => {
+      resolve({
+        chunks,
+        size,
+        oversized,
+        bareLineEnding: scanner.finish(),
+        messageId: oversized ? undefined : findMessageId(header.toString('latin1')),
+      });
+    });
+  });
+}
+
+/** Finds bare CR or LF across chunk boundaries. */
+export class LineEndingScanner {
+  private previous = -1;
+  private bare = false;
+
+  feed(chunk: Buffer): void {
+    if (this.bare) return;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if ((byte === LF && this.previous !== CR) || (this.previous === CR && byte !== LF)) {
+        this.bare = true;
+        return;
+      }
+      this.previous = byte;
+    }
+  }
+
+  finish(): boolean {
+    return this.bare || this.previous === CR;
+  }
+}
+
+/** The Message-ID field's value, unfolded, with its angle brackets; undefined when absent. */
+export function findMessageId(headerBlock: string): string | undefined {
+  const unfolded = headerBlock.replace(/\r?\n[ \t]+/g, ' ');
+  const line = /^message-id:[ \t]*(.*)$/im.exec(unfolded);
+  const value = line?.[1].trim();
+  if (!value) return undefined;
+  return /<[^<>\s]+>/.exec(value)?.[0] ?? value.slice(0, 998);
+}

@@ -1,0 +1,154 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SmtpConfig } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import type { Spool } from '../spool/index.js';
+import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
+import { collectMessage } from './messageCollector.js';
+import { receivedHeader } from './receivedHeader.js';
+import type { RecipientPolicy } from './recipientPolicy.js';
+import type { TlsMaterial } from './tls.js';
+import { REFUSED, toSmtpError, type Verdict } from './verdict.js';
+
+export interface SmtpFrontOptions {
+  config: SmtpConfig;
+  spool: Spool;
+  policy: RecipientPolicy;
+  logger: Logger;
+  tls: TlsMaterial;
+}
+
+export interface SmtpFront {
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+type Callback = (error?: Error | null, message?: string) => void;
+
+/** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
+export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFrontOptions): SmtpFront {
+  keepExplicitEnhancedStatus();
+  const sessionLog = (session: SMTPServerSession) => logger.child({ session: session.id });
+  const answer = (verdict: Verdict, callback: Callback, message?: string) =>
+    verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
+
+  const server = new SMTPServer({
+    name: config.hostname,
+    banner: 'Postroom ESMTP',
+    size: config.maxMessageSize,
+    // An MX front door takes no logins: AUTH is neither offered nor accepted.
+    disabledCommands: ['AUTH'],
+    authOptional: true,
+    key: tls.key,
+    cert: tls.cert,
+    maxClients: config.maxClients,
+    socketTimeout: config.socketTimeoutMs,
+    closeTimeout: config.closeTimeoutMs,
+    disableReverseLookup: true,
+    logger: false,
+
+    onConnect(session, callback) {
+      sessionLog(session).info({ client: session.remoteAddress }, 'connection');
+      callback();
+    },
+
+    onMailFrom(address, session, callback) {
+      sessionLog(session).debug({ mailFrom: address.address }, 'mail from');
+      callback();
+    },
+
+    onRcptTo(address, session, callback) {
+      const log = sessionLog(session);
+      if (session.envelope.rcptTo.length >= config.maxRecipients) {
+        log.info({ rcpt: address.address }, 'recipient refused: too many recipients');
+        return answer(REFUSED.tooManyRecipients, callback);
+      }
+      Promise.resolve()
+        .then(() => policy.check(address.address))
+        .then(
+          (verdict) => {
+            log.info({ rcpt: address.address, verdict: verdict.kind, code: verdict.kind === 'accept' ? 250 : verdict.code }, 'recipient');
+            answer(verdict, callback);
+          },
+          (error: unknown) => {
+            log.error({ rcpt: address.address, err: error }, 'recipient check failed');
+            answer(REFUSED.lookupUnavailable, callback);
+          },
+        );
+    },
+
+    onData(stream: SMTPServerDataStream, session, callback) {
+      const transaction = `${session.id}.${session.transaction}`;
+      const log = logger.child({ session: session.id, transaction });
+      receiveData(stream, session, transaction, log).then(
+        ({ verdict, message }) => answer(verdict, callback, message),
+        (error: unknown) => {
+          log.error({ err: error }, 'message not stored');
+          answer(REFUSED.storageFailed, callback);
+        },
+      );
+    },
+
+    onClose(session) {
+      sessionLog(session).info('disconnected');
+    },
+  });
+
+  // A client's broken connection is an event to log, never a reason for the process to die.
+  server.on('error', (error) => logger.warn({ err: error }, 'smtp connection error'));
+
+  async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSession, transaction: string, log: Logger) {
+    const collected = await collectMessage(stream, config.maxMessageSize);
+    const recipients = session.envelope.rcptTo.map((r) => r.address);
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    if (collected.oversized || stream.sizeExceeded) {
+      log.warn({ size: collected.size, limit: config.maxMessageSize }, 'message refused: too large');
+      return { verdict: REFUSED.tooLarge };
+    }
+    if (collected.bareLineEnding) {
+      log.warn({ size: collected.size, mailFrom }, 'message refused: bare CR or LF');
+      return { verdict: REFUSED.bareLineEnding };
+    }
+    const receivedAt = Date.now();
+    const trace = receivedHeader({
+      helo: session.hostNameAppearsAs,
+      clientAddress: session.remoteAddress,
+      hostname: config.hostname,
+      tls: session.secure,
+      id: transaction,
+      recipients,
+      date: new Date(receivedAt),
+    });
+    const result = await spool.store({
+      source: 'smtp',
+      sessionId: session.id,
+      clientAddress: session.remoteAddress,
+      helo: session.hostNameAppearsAs,
+      tls: session.secure,
+      mailFrom,
+      recipients,
+      receivedAt,
+      messageId: collected.messageId,
+      chunks: [trace, ...collected.chunks],
+      size: trace.length + collected.size,
+    });
+    if (!result.stored) {
+      log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
+      return { verdict: REFUSED.storageFailed };
+    }
+    log.info({ spoolId: result.id, messageId: collected.messageId, size: collected.size, mailFrom, recipients }, 'message stored');
+    return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };
+  }
+
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.server.address() as AddressInfo);
+        });
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

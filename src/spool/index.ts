@@ -1,0 +1,2 @@
+export { Spool } from './spool.js';
+export type * from './types.js';

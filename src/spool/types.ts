@@ -1,0 +1,40 @@
+/** Where a message came in. */
+export type SpoolSource = 'smtp' | 'imap' | 'graph';
+
+/**
+ * A message's place in its life: `queued` waits for the worker, `processing` is claimed,
+ * and the rest are final or waiting states the worker writes.
+ */
+export type SpoolState = 'queued' | 'processing' | 'retry' | 'done' | 'ignored' | 'rejected' | 'dead';
+
+export interface Envelope {
+  source: SpoolSource;
+  sessionId: string;
+  clientAddress?: string;
+  helo?: string;
+  tls: boolean;
+  /** `''` for the null sender `<>` (bounces and other automatic mail). */
+  mailFrom: string;
+  recipients: string[];
+  receivedAt: number;
+}
+
+/** What the front door hands the spool: the envelope plus the message as received, in pieces. */
+export interface IncomingMessage extends Envelope {
+  messageId?: string;
+  chunks: Buffer[];
+  size: number;
+}
+
+export interface SpoolEntry extends Envelope {
+  id: number;
+  messageId?: string;
+  size: number;
+  state: SpoolState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+}
+
+/** The answer to "is it on disk?": the only thing that may lead to a 250. */
+export type StoreResult = { stored: true; id: number } | { stored: false; reason: string };

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { parseConfigText, type PostroomConfig } from '../../src/config/index.js';
+import { startPostroom, type RunningPostroom } from '../../src/postroom.js';
+
+export function tempDir(prefix = 'postroom-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A test config: the sample's addresses, an ephemeral port and a private spool file. */
+export function testConfigText(dir: string, smtpExtra = ''): string {
+  return `
+host: postroom.test
+incoming_email:
+  enabled: true
+  address: "incoming+%{key}@postroom.test"
+service_desk_email:
+  enabled: true
+  address: "contact+%{key}@postroom.test"
+smtp:
+  listen: 127.0.0.1:0
+  hostname: postroom.test
+  max_message_size: 1MB
+  max_recipients: 5
+${smtpExtra}
+store:
+  path: ${path.join(dir, 'spool.db')}
+log:
+  level: silent
+`;
+}
+
+export interface TestPostroom extends RunningPostroom {
+  config: PostroomConfig;
+  dir: string;
+  port: number;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestPostroom(smtpExtra = '', configText?: (dir: string) => string): Promise<TestPostroom> {
+  const { dir, cleanup } = tempDir();
+  const config = parseConfigText(configText ? configText(dir) : testConfigText(dir, smtpExtra), 'test.yml', {});
+  const running = await startPostroom(config, pino({ level: 'silent' }), { certDir: path.join(dir, 'certs') });
+  return {
+    ...running,
+    config,
+    dir,
+    port: running.smtp.port,
+    async cleanup() {
+      await running.stop();
+      cleanup();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Spool, type IncomingMessage } from '../../src/spool/index.js';
+import { tempDir } from '../helpers/postroom.js';
+
+let dir: string;
+let cleanup: () => void;
+let file: string;
+
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  file = path.join(dir, 'spool.db');
+});
+afterEach(() => cleanup());
+
+function message(body: string | Buffer[], overrides: Partial<IncomingMessage> = {}): IncomingMessage {
+  const chunks = typeof body === 'string' ? [Buffer.from(body)] : body;
+  return {
+    source: 'smtp',
+    sessionId: 's1',
+    clientAddress: '127.0.0.1',
+    helo: 'client.test',
+    tls: false,
+    mailFrom: 'jake@example.com',
+    recipients: ['incoming+key@postroom.test'],
+    receivedAt: 1_700_000_000_000,
+    messageId: '<m1@example.com>',
+    chunks,
+    size: chunks.reduce((n, c) => n + c.length, 0),
+    ...overrides,
+  };
+}
+
+describe('spool', () => {
+  it('opens in WAL mode with synchronous=FULL', () => {
+    const spool = Spool.open(file);
+    expect(spool.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(spool.db.pragma('synchronous', { simple: true })).toBe(2);
+    spool.close();
+  });
+
+  it('keeps every envelope field and the exact bytes, and they survive a reopen', async () => {
+    const spool = Spool.open(file);
+    const result = await spool.store(message('Subject: hi\r\n\r\nbody\r\n', { tls: true, mailFrom: '' }));
+    expect(result).toEqual({ stored: true, id: 1 });
+    spool.close();
+    const reopened = Spool.open(file);
+    expect(reopened.get(1)).toMatchObject({
+      id: 1,
+      source: 'smtp',
+      sessionId: 's1',
+      clientAddress: '127.0.0.1',
+      helo: 'client.test',
+      tls: true,
+      mailFrom: '',
+      recipients: ['incoming+key@postroom.test'],
+      receivedAt: 1_700_000_000_000,
+      messageId: '<m1@example.com>',
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: 1_700_000_000_000,
+    });
+    expect(reopened.raw(1)!.toString()).toBe('Subject: hi\r\n\r\nbody\r\n');
+    expect(reopened.findByMessageId('<m1@example.com>').map((e) => e.id)).toEqual([1]);
+    reopened.close();
+  });
+
+  it('stores a large message as its chunks and gives back the same bytes', async () => {
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, 65 + (i % 26)));
+    const spool = Spool.open(file);
+    const result = await spool.store(message(chunks));
+    expect(result.stored).toBe(true);
+    const id = (result as { id: number }).id;
+    const stored = spool.db.prepare('SELECT raw IS NULL AS chunked, (SELECT count(*) FROM message_chunks WHERE message = ?) AS n FROM messages WHERE id = ?').get(id, id);
+    expect(stored).toEqual({ chunked: 1, n: 40 });
+    expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
+    spool.close();
+  });
+
+  it('commits the stores of one event-loop turn together', async () => {
+    const spool = Spool.open(file);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => spool.store(message(`m${i}`))));
+    expect(results.map((r) => (r as { id: number }).id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(spool.countByState()).toEqual({ queued: 50 });
+    expect(spool.stats).toEqual({ commits: 1, stored: 50, failed: 0 });
+    spool.close();
+  });
+
+  it('answers stored:false and leaves nothing half-written when the commit fails', async () => {
+    const spool = Spool.open(file);
+    // A second, independent connection breaks the file for real: every insert now aborts.
+    const saboteur = new Database(file);
+    saboteur.exec("CREATE TRIGGER broken BEFORE INSERT ON message_chunks BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    const big = Array.from({ length: 8 }, () => Buffer.alloc(64 * 1024, 66));
+    const result = await spool.store(message(big));
+    expect(result).toEqual({ stored: false, reason: 'disk on fire' });
+    expect(spool.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
+    saboteur.close();
+    spool.close();
+  });
+
+  it('keeps the good neighbours of a message that cannot be stored', async () => {
+    const spool = Spool.open(file);
+    const saboteur = new Database(file);
+    saboteur.exec("CREATE TRIGGER picky BEFORE INSERT ON messages WHEN NEW.message_id = '<bad@x>' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    const results = await Promise.all([
+      spool.store(message('a', { messageId: '<a@x>' })),
+      spool.store(message('b', { messageId: '<bad@x>' })),
+      spool.store(message('c', { messageId: '<c@x>' })),
+    ]);
+    expect(results.map((r) => r.stored)).toEqual([true, false, true]);
+    expect(spool.countByState()).toEqual({ queued: 2 });
+    saboteur.close();
+    spool.close();
+  });
+
+  it('refuses a file written by a newer schema', () => {
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => Spool.open(file)).toThrow(/newer Postroom \(schema 99/);
+  });
+});
