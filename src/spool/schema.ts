@@ -6,6 +6,8 @@ const MIGRATIONS: readonly string[] = [
      id              INTEGER PRIMARY KEY,
      received_at     INTEGER NOT NULL,
      source          TEXT    NOT NULL,
+     source_ref      TEXT    UNIQUE,
+     mailbox         TEXT,
      session_id      TEXT    NOT NULL,
      client_address  TEXT,
      helo            TEXT,

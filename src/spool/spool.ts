@@ -17,6 +17,8 @@ interface MessageRow {
   id: number;
   received_at: number;
   source: SpoolEntry['source'];
+  source_ref: string | null;
+  mailbox: SpoolEntry['mailbox'] | null;
   session_id: string;
   client_address: string | null;
   helo: string | null;
@@ -42,15 +44,17 @@ export class Spool {
   private flushScheduled = false;
   private readonly insertMessage: Database.Statement;
   private readonly insertChunk: Database.Statement;
-  private readonly writeBatch: (messages: IncomingMessage[]) => number[];
+  private readonly findBySourceRef: Database.Statement;
+  private readonly writeBatch: (messages: IncomingMessage[]) => StoreResult[];
 
   private constructor(readonly db: Database.Database) {
     this.insertMessage = db.prepare(
-      `INSERT INTO messages (received_at, source, session_id, client_address, helo, tls, mail_from, recipients,
-                             message_id, size, raw, next_attempt_at)
-       VALUES (@receivedAt, @source, @sessionId, @clientAddress, @helo, @tls, @mailFrom, @recipients,
-               @messageId, @size, @raw, @receivedAt)`,
+      `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
+                             mail_from, recipients, message_id, size, raw, next_attempt_at)
+       VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
+               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt)`,
     );
+    this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
     this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
     this.writeBatch = db.transaction((messages: IncomingMessage[]) => messages.map((m) => this.insert(m)));
   }
@@ -82,10 +86,10 @@ export class Spool {
     const batch = this.pending;
     this.pending = [];
     try {
-      const ids = this.writeBatch(batch.map((p) => p.message));
+      const results = this.writeBatch(batch.map((p) => p.message));
       this.stats.commits++;
-      this.stats.stored += ids.length;
-      batch.forEach((p, i) => p.resolve({ stored: true, id: ids[i] }));
+      this.stats.stored += results.length;
+      batch.forEach((p, i) => p.resolve(results[i]));
     } catch (error) {
       if (batch.length === 1) {
         this.stats.failed++;
@@ -95,10 +99,10 @@ export class Spool {
       // One bad message must not cost its neighbours their 250: retry each on its own.
       for (const p of batch) {
         try {
-          const id = this.writeBatch([p.message])[0];
+          const [result] = this.writeBatch([p.message]);
           this.stats.commits++;
           this.stats.stored++;
-          p.resolve({ stored: true, id });
+          p.resolve(result);
         } catch (single) {
           this.stats.failed++;
           p.resolve({ stored: false, reason: errorText(single) });
@@ -107,11 +111,15 @@ export class Spool {
     }
   }
 
-  private insert(message: IncomingMessage): number {
+  private insert(message: IncomingMessage): StoreResult {
+    const known = message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
+    if (known !== undefined) return { stored: true, id: known, duplicate: true };
     const inline = message.size <= INLINE_LIMIT_BYTES;
     const result = this.insertMessage.run({
       receivedAt: message.receivedAt,
       source: message.source,
+      sourceRef: message.sourceRef ?? null,
+      mailbox: message.mailbox ?? null,
       sessionId: message.sessionId,
       clientAddress: message.clientAddress ?? null,
       helo: message.helo ?? null,
@@ -124,7 +132,7 @@ export class Spool {
     });
     const id = Number(result.lastInsertRowid);
     if (!inline) message.chunks.forEach((chunk, seq) => this.insertChunk.run(id, seq, chunk));
-    return id;
+    return { stored: true, id };
   }
 
   get(id: number): SpoolEntry | undefined {
@@ -163,6 +171,8 @@ function toEntry(row: MessageRow): SpoolEntry {
     id: row.id,
     receivedAt: row.received_at,
     source: row.source,
+    sourceRef: row.source_ref ?? undefined,
+    mailbox: row.mailbox ?? undefined,
     sessionId: row.session_id,
     clientAddress: row.client_address ?? undefined,
     helo: row.helo ?? undefined,

@@ -7,8 +7,18 @@ export type SpoolSource = 'smtp' | 'imap' | 'graph';
  */
 export type SpoolState = 'queued' | 'processing' | 'retry' | 'done' | 'ignored' | 'rejected' | 'dead';
 
+/** The configured address a message belongs to, when the source knows it (IMAP and Graph do). */
+export type MailboxName = 'incoming' | 'serviceDesk';
+
 export interface Envelope {
   source: SpoolSource;
+  /**
+   * The source's own name for the message (e.g. `imap:<user>@<host>/<mailbox>/<uidvalidity>/<uid>`);
+   * a second store with the same ref is answered with the first one's id, so a fetch repeated
+   * after a crash cannot store the message twice.
+   */
+  sourceRef?: string;
+  mailbox?: MailboxName;
   sessionId: string;
   clientAddress?: string;
   helo?: string;
@@ -37,4 +47,4 @@ export interface SpoolEntry extends Envelope {
 }
 
 /** The answer to "is it on disk?": the only thing that may lead to a 250. */
-export type StoreResult = { stored: true; id: number } | { stored: false; reason: string };
+export type StoreResult = { stored: true; id: number; duplicate?: true } | { stored: false; reason: string };

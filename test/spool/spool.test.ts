@@ -115,6 +115,18 @@ describe('spool', () => {
     spool.close();
   });
 
+  it('stores a message with a known source ref once, answering the first id', async () => {
+    const spool = Spool.open(file);
+    const ref = 'imap:bot@imap.test/INBOX/7/42';
+    const first = await spool.store(message('a', { source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' }));
+    const again = await spool.store(message('a', { source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' }));
+    expect(first).toEqual({ stored: true, id: 1 });
+    expect(again).toEqual({ stored: true, id: 1, duplicate: true });
+    expect(spool.get(1)).toMatchObject({ source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' });
+    expect(spool.countByState()).toEqual({ queued: 1 });
+    spool.close();
+  });
+
   it('refuses a file written by a newer schema', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
