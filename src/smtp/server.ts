@@ -45,6 +45,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
     socketTimeout: config.socketTimeoutMs,
     closeTimeout: config.closeTimeoutMs,
     disableReverseLookup: true,
+    // Off by default in smtp-server; clients and Postfix read the x.y.z detail from them.
+    hideENHANCEDSTATUSCODES: false,
     logger: false,
 
     onConnect(session, callback) {

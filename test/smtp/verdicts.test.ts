@@ -74,7 +74,7 @@ describe('SMTP verdicts', () => {
   });
 
   it('refuses a non-Service-Desk key on the Service Desk address', async () => {
-    const error = await sendError({ from: 'a@example.com', to: `contact+${REPLY_KEY}@postroom.test`, text: 'x' });
+    const error = await sendError({ from: 'a@example.com', to: 'contact+59d8df8370b7e95c5a49fbf86aeb2c93@postroom.test', text: 'x' });
     expect(error.response).toMatch(/^550 5\.1\.1 /);
   });
 
@@ -91,14 +91,15 @@ describe('SMTP verdicts', () => {
       'incoming+group/project+auth_token@postroom.test',
       'contact+group-project-12-issue-@postroom.test',
       'contact+group-project-mykey@postroom.test',
-      'Incoming+group-project-12-issue-@POSTROOM.TEST'.replace('Incoming', 'incoming'),
+      'incoming+group-project-12-issue-@POSTROOM.TEST',
     ];
     const { talk } = await greet(postroom.port);
-    expect((await talk.command('MAIL FROM:<a@example.com>')).code).toBe(250);
-    for (const to of keys.slice(0, 5)) expect((await talk.command(`RCPT TO:<${to}>`)).code, to).toBe(250);
-    await talk.command('RSET');
-    expect((await talk.command('MAIL FROM:<a@example.com>')).code).toBe(250);
-    for (const to of keys.slice(5)) expect((await talk.command(`RCPT TO:<${to}>`)).code, to).toBe(250);
+    // Five at a time: the test config allows five recipients per message.
+    for (let i = 0; i < keys.length; i += 5) {
+      expect((await talk.command('MAIL FROM:<a@example.com>')).code).toBe(250);
+      for (const to of keys.slice(i, i + 5)) expect((await talk.command(`RCPT TO:<${to}>`)).code, to).toBe(250);
+      await talk.command('RSET');
+    }
     talk.close();
   });
 
@@ -129,7 +130,7 @@ describe('SMTP verdicts', () => {
   it('advertises SIZE and STARTTLS but not AUTH, and refuses AUTH', async () => {
     const { talk, ehlo } = await greet(postroom.port);
     expect(ehlo.code).toBe(250);
-    expect(ehlo.lines).toContain('250-SIZE 1048576');
+    expect(ehlo.lines.some((l) => /^250[- ]SIZE 1048576$/.test(l))).toBe(true);
     expect(ehlo.lines.some((l) => /STARTTLS/.test(l))).toBe(true);
     expect(ehlo.lines.some((l) => /AUTH/.test(l))).toBe(false);
     const auth = await talk.command('AUTH PLAIN AGphY29iAHNlY3JldA==');

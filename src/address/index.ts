@@ -1,0 +1,11 @@
+export { compileTemplate, KEY_PLACEHOLDER } from './template.js';
+export type { AddressMatch, AddressTemplate } from './template.js';
+export { fullPathSlug } from './slug.js';
+export { generateReplyKey, isLegacyReplyKey, parseReplyKey } from './replyKey.js';
+export type { ReplyKey } from './replyKey.js';
+export { parseMailKey } from './grammar.js';
+export { MAIL_KEY_MATCHERS, UNSUBSCRIBE_SUFFIX, UNSUBSCRIBE_SUFFIX_LEGACY } from './matchers.js';
+export type { MailKeyMatcher } from './matchers.js';
+export type * from './target.js';
+export { extractMailKey, mailKeyCandidates } from './extractKey.js';
+export type { KeyCandidate, KeyExtractionOptions, KeySource, MessageAddressing, RawHeader } from './extractKey.js';
