@@ -1,4 +1,4 @@
-export { loadConfig, parseConfigText, CONFIG_ENV } from './load.js';
+export { loadConfig, parseConfigText, CONFIG_ENV, type LoadOptions } from './load.js';
 export { parseConfig } from './schema.js';
 export { ConfigErrors } from './reader.js';
 export type * from './types.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { withEncryptedCredentials } from './encryptedCredentials.js';
 import { ConfigErrors, type Json } from './reader.js';
 import { parseConfig } from './schema.js';
 import type { PostroomConfig } from './types.js';
@@ -11,18 +12,23 @@ const OVERRIDE_PREFIX = 'POSTROOM__';
 
 export type Env = Record<string, string | undefined>;
 
+export interface LoadOptions {
+  /** Fill missing mailbox credentials from encrypted files (default). `postroom secret` turns it off to repair a broken file. */
+  encryptedCredentials?: boolean;
+}
+
 /** Reads, interpolates and validates a config file. Relative paths resolve against the working directory. */
-export function loadConfig(file: string, env: Env = process.env): PostroomConfig {
+export function loadConfig(file: string, env: Env = process.env, options: LoadOptions = {}): PostroomConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigErrors([`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
   }
-  return parseConfigText(text, file, env);
+  return parseConfigText(text, file, env, options);
 }
 
-export function parseConfigText(text: string, source: string, env: Env = process.env): PostroomConfig {
+export function parseConfigText(text: string, source: string, env: Env = process.env, options: LoadOptions = {}): PostroomConfig {
   let document: Json;
   try {
     document = (parseYaml(text, { prettyErrors: true }) ?? {}) as Json;
@@ -33,7 +39,8 @@ export function parseConfigText(text: string, source: string, env: Env = process
   const problems: string[] = [];
   const interpolated = interpolate(applyOverrides(document, env, problems), env, '', problems);
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return parseConfig(interpolated, { source });
+  const config = parseConfig(interpolated, { source });
+  return options.encryptedCredentials === false ? config : withEncryptedCredentials(config, env);
 }
 
 /** `${NAME}` inside any string takes the environment variable NAME: how secrets stay out of the file. */

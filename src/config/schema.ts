@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { compileTemplate } from '../address/index.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 // Keys GitLab's sections carry that mean nothing to Postroom itself; pasting them is not a mistake.
-const GITLAB_ONLY_KEYS = ['log_file', 'delivery_method', 'encrypted_secret_file'] as const;
+const GITLAB_ONLY_KEYS = ['log_file', 'delivery_method'] as const;
 // mail_room refuses an IDLE longer than 29 minutes; servers drop idle clients after 30.
 const MAX_IDLE_TIMEOUT_SECONDS = 29 * 60;
 
@@ -21,8 +22,17 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const baseDir = options.baseDir ?? process.cwd();
   const resolvePath = (file: string) => path.resolve(baseDir, file);
 
-  const incomingEmail = readMailbox(root.section('incoming_email'));
-  const serviceDeskEmail = readMailbox(root.section('service_desk_email'));
+  const storeSection = root.section('store');
+  const store = { path: resolvePath(storeSection.string('path', './data/postroom.db')) };
+  storeSection.rejectUnknown();
+  // Encrypted credentials and their key live beside the spool unless placed elsewhere.
+  const secretsDir = path.join(path.dirname(store.path), 'secrets');
+  const secretsSection = root.section('secrets');
+  const secrets = { keyFile: resolvePath(secretsSection.string('key_file') ?? path.join(secretsDir, 'key')) };
+  secretsSection.rejectUnknown();
+
+  const incomingEmail = readMailbox(root.section('incoming_email'), secretsDir, resolvePath);
+  const serviceDeskEmail = readMailbox(root.section('service_desk_email'), secretsDir, resolvePath);
   const smtpSection = root.section('smtp');
   const hostname = smtpSection.string('hostname', 'localhost');
   const tlsSection = smtpSection.section('tls');
@@ -48,9 +58,6 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   };
   smtpSection.rejectUnknown();
 
-  const storeSection = root.section('store');
-  const store = { path: resolvePath(storeSection.string('path', './data/postroom.db')) };
-  storeSection.rejectUnknown();
   const logSection = root.section('log');
   const log = { level: logSection.oneOf('level', LOG_LEVELS, 'info') };
   logSection.rejectUnknown();
@@ -62,7 +69,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     problems.push('smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)');
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, log };
+  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, log };
 }
 
 function readListen(smtp: Section): { host: string; port: number } {
@@ -76,7 +83,7 @@ function readListen(smtp: Section): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
-function readMailbox(section: Section): MailboxConfig {
+function readMailbox(section: Section, secretsDir: string, resolvePath: (file: string) => string): MailboxConfig {
   const address = section.string('address') ?? null;
   const mailbox: MailboxConfig = {
     enabled: section.boolean('enabled', false),
@@ -96,6 +103,7 @@ function readMailbox(section: Section): MailboxConfig {
     searchCommand: section.string('search_command', 'UNSEEN'),
     gitlabUrl: section.string('gitlab_url'),
     secretFile: section.string('secret_file'),
+    encryptedSecretFile: resolvePath(section.string('encrypted_secret_file') ?? path.join(secretsDir, `${section.path}.yaml.enc`)),
   };
   section.rejectUnknown(GITLAB_ONLY_KEYS);
   return mailbox;
@@ -114,6 +122,11 @@ function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: Mai
       where.fail('address', `must be an email address template such as incoming+%{key}@example.com, got ${JSON.stringify(mailbox.address)}`);
     } else if (!domains.includes(domainOf(mailbox.address))) {
       where.fail('address', `its domain ${domainOf(mailbox.address)} is not in smtp.accepted_domains`);
+    }
+    try {
+      compileTemplate(mailbox.address);
+    } catch (error) {
+      where.fail('address', (error as Error).message);
     }
     if (key === 'service_desk_email' && !mailbox.address.includes('%{key}')) {
       where.fail('address', 'must contain %{key}: Service Desk addresses carry the project key');

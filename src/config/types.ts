@@ -22,6 +22,8 @@ export interface MailboxConfig {
   searchCommand: string;
   gitlabUrl?: string;
   secretFile?: string;
+  /** Where `postroom secret write` keeps this mailbox's encrypted user/password (GitLab's `encrypted_secret_file`). */
+  encryptedSecretFile: string;
 }
 
 export interface SmtpConfig {
@@ -44,6 +46,11 @@ export interface StoreConfig {
   path: string;
 }
 
+export interface SecretsConfig {
+  /** File holding the base64 key of encrypted credentials; the env POSTROOM_SECRETS_KEY takes precedence. */
+  keyFile: string;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface PostroomConfig {
@@ -55,5 +62,6 @@ export interface PostroomConfig {
   serviceDeskEmail: MailboxConfig;
   smtp: SmtpConfig;
   store: StoreConfig;
+  secrets: SecretsConfig;
   log: { level: LogLevel };
 }

@@ -89,6 +89,11 @@ log:
     );
   });
 
+  it('refuses a template with %{key} in the domain', () => {
+    const problems = problemsOf('incoming_email:\n  enabled: true\n  address: "incoming@%{key}.example.com"\nsmtp:\n  accepted_domains: [example.com]\n');
+    expect(problems.some((p) => p.startsWith('incoming_email.address: ') && /domain/.test(p))).toBe(true);
+  });
+
   it('refuses a Service Desk address without %{key}', () => {
     expect(problemsOf(`${MINIMAL}service_desk_email:\n  enabled: true\n  address: "desk@example.com"\n`)).toContain(
       'service_desk_email.address: must contain %{key}: Service Desk addresses carry the project key',

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { greet } from '../helpers/smtpTalk.js';
@@ -154,6 +155,23 @@ describe('SMTP verdicts', () => {
     });
     expect(error.response).toMatch(/^552 5\.3\.4 /);
     expect(postroom.spool.countByState().queued ?? 0).toBe(before);
+  });
+
+  it('answers 451 4.3.0 when the spool cannot commit, and 250 again once it can', async () => {
+    const saboteur = new Database(postroom.config.store.path);
+    saboteur.exec("CREATE TRIGGER broken BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    const before = postroom.spool.db.prepare('SELECT count(*) FROM messages').pluck().get();
+    try {
+      const error = await sendError({ from: 'a@example.com', to: `incoming+${REPLY_KEY}@postroom.test`, text: 'x' });
+      expect(error.responseCode).toBe(451);
+      expect(error.response).toMatch(/^451 4\.3\.0 /);
+      expect(postroom.spool.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(before);
+    } finally {
+      saboteur.exec('DROP TRIGGER broken');
+      saboteur.close();
+    }
+    const info = await transport().sendMail({ from: 'a@example.com', to: `incoming+${REPLY_KEY}@postroom.test`, text: 'x' });
+    expect(info.response).toMatch(/^250 2\.0\.0 /);
   });
 
   it('refuses bare LF in DATA with 550 5.5.2', async () => {

@@ -1,0 +1,165 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where Debian puts the binary; PATH first so a local build wins. */
+export function findDovecot(): string | undefined {
+  for (const candidate of ['dovecot', '/usr/sbin/dovecot']) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+export const dovecotBinary = findDovecot();
+
+export interface DovecotUser {
+  user: string;
+  password: string;
+}
+
+export interface PrivateDovecot {
+  host: string;
+  port: number;
+  version: string;
+  user: DovecotUser;
+  /** (Re)starts the server on the same port, with the same mail. */
+  start(): Promise<void>;
+  /** Ends the master and its children, and waits until the port is closed. */
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A Dovecot of our own under `dir`: its own base_dir, state, log and Maildirs, listening on a
+ * loopback port with cleartext PLAIN login, so tests touch nothing in /etc.
+ */
+export async function createDovecot(dir: string, user: DovecotUser = { user: 'mailroom', password: 'secret' }): Promise<PrivateDovecot> {
+  if (!dovecotBinary) throw new Error('dovecot is not installed');
+  const binary = dovecotBinary;
+  const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  const port = await freePort();
+  const baseDir = path.join(dir, 'run');
+  const mailDir = path.join(dir, 'mail');
+  for (const d of [baseDir, path.join(dir, 'state'), mailDir]) mkdirSync(d, { recursive: true });
+
+  // Dovecot refuses mail access as uid 0, and drops login processes to unprivileged users, so as
+  // root the mail belongs to nobody; as anyone else every process simply runs as that user.
+  const asRoot = process.getuid?.() === 0;
+  const account = asRoot ? { uid: 65534, gid: 65534, name: 'nobody' } : { uid: process.getuid!(), gid: process.getgid!(), name: os.userInfo().username };
+  if (asRoot) {
+    chmodSync(dir, 0o755);
+    chownSync(mailDir, account.uid, account.gid);
+  }
+  const passwd = path.join(dir, 'passwd');
+  writeFileSync(passwd, `${user.user}:{PLAIN}${user.password}\n`);
+
+  const configFile = path.join(dir, 'dovecot.conf');
+  writeFileSync(
+    configFile,
+    `base_dir = ${baseDir}
+state_dir = ${path.join(dir, 'state')}
+log_path = ${path.join(dir, 'dovecot.log')}
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:${mailDir}/%u/Maildir
+first_valid_uid = ${Math.min(account.uid, 500)}
+default_internal_user = ${asRoot ? 'dovecot' : account.name}
+default_login_user = ${asRoot ? 'dovenull' : account.name}
+${asRoot ? '' : `default_internal_group = ${os.userInfo().username}\n`}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${passwd}
+}
+userdb {
+  driver = static
+  args = uid=${account.uid} gid=${account.gid} home=${mailDir}/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+}
+`,
+  );
+
+  const pidFile = path.join(baseDir, 'master.pid');
+  const masterPid = (): number | undefined => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined);
+
+  return {
+    host: '127.0.0.1',
+    port,
+    version,
+    user,
+    async start() {
+      // The daemon keeps its parent's stdout/stderr open, so a pipe would never close: a file.
+      const output = openSync(path.join(dir, 'dovecot.stderr'), 'a');
+      try {
+        execFileSync(binary, ['-c', configFile], { stdio: ['ignore', output, output] });
+      } catch (error) {
+        throw new Error(`dovecot -c ${configFile} failed: ${readFileSync(path.join(dir, 'dovecot.stderr'), 'utf8')}`, { cause: error });
+      } finally {
+        closeSync(output);
+      }
+      await waitFor(() => canConnect(port), 5000, `dovecot did not listen on ${port}; see ${path.join(dir, 'dovecot.log')}`);
+    },
+    async stop() {
+      const pid = masterPid();
+      if (pid === undefined || !isAlive(pid)) return;
+      process.kill(pid, 'SIGTERM');
+      await waitFor(async () => !isAlive(pid) && !(await canConnect(port)), 5000, 'dovecot did not stop');
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `condition` every 25 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
