@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { ConfigErrors } from '../config/index.js';
 import { parseArgs } from './args.js';
+import { secret } from './secret.js';
 import { serve } from './serve.js';
 
 const USAGE = `usage: postroom <command> [options]
 
 commands:
   serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
+  secret write|show|edit <incoming_email|service_desk_email> [--config FILE]
+                          keep a mailbox's user and password encrypted (AES-256-GCM)
 `;
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve };
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, secret };
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

@@ -1,0 +1,12 @@
+export { resultOfAnswer, resultOfFailure, type GitlabAnswer } from './answer.js';
+export { MAILROOM_JWT_HEADER, MAILROOM_JWT_ISSUER, mailroomJwt } from './jwt.js';
+export { MailroomSecretError, readMailroomSecret, writeMailroomSecret } from './mailroomSecret.js';
+export {
+  DEFAULT_POSTBACK_TIMEOUT_MS,
+  createGitlabPostback,
+  gitlabPostbackFor,
+  mailroomEndpoint,
+  type GitlabPostback,
+  type GitlabPostbackOptions,
+} from './postback.js';
+export { MAILROOM_MAILBOX_TYPES, type MailroomMailboxType, type PostbackResult } from './types.js';
