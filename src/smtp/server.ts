@@ -28,7 +28,9 @@ type Callback = (error?: Error | null, message?: string) => void;
 /** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
 export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFrontOptions): SmtpFront {
   keepExplicitEnhancedStatus();
-  const sessionLog = (session: SMTPServerSession) => logger.child({ session: session.id });
+  // One child logger per session, made at connect: every line carries the session id.
+  const sessionLogs = new Map<string, Logger>();
+  const sessionLog = (session: SMTPServerSession) => sessionLogs.get(session.id) ?? logger.child({ session: session.id });
   const answer = (verdict: Verdict, callback: Callback, message?: string) =>
     verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
 
@@ -50,7 +52,9 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
     logger: false,
 
     onConnect(session, callback) {
-      sessionLog(session).info({ client: session.remoteAddress }, 'connection');
+      const log = logger.child({ session: session.id });
+      sessionLogs.set(session.id, log);
+      log.info({ client: session.remoteAddress }, 'connection');
       callback();
     },
 
@@ -69,7 +73,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
         .then(() => policy.check(address.address))
         .then(
           (verdict) => {
-            log.info({ rcpt: address.address, verdict: verdict.kind, code: verdict.kind === 'accept' ? 250 : verdict.code }, 'recipient');
+            if (verdict.kind === 'accept') log.debug({ rcpt: address.address }, 'recipient accepted');
+            else log.info({ rcpt: address.address, code: verdict.code, status: verdict.status }, 'recipient refused');
             answer(verdict, callback);
           },
           (error: unknown) => {
@@ -81,7 +86,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
 
     onData(stream: SMTPServerDataStream, session, callback) {
       const transaction = `${session.id}.${session.transaction}`;
-      const log = logger.child({ session: session.id, transaction });
+      const log = sessionLog(session).child({ transaction });
       receiveData(stream, session, transaction, log).then(
         ({ verdict, message }) => answer(verdict, callback, message),
         (error: unknown) => {
@@ -93,6 +98,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
 
     onClose(session) {
       sessionLog(session).info('disconnected');
+      sessionLogs.delete(session.id);
     },
   });
 
