@@ -157,9 +157,18 @@ export async function startPrivatePostfix(options: PrivatePostfixOptions): Promi
   let started = false;
   let cleaned = false;
 
+  // If the test process dies without its afterAll, take the master (and its group) along.
+  const onExit = () => {
+    const pid = masterPid(masterPidFile);
+    if (pid !== undefined) signalGroup(pid, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
+
   const cleanup = async () => {
     if (cleaned) return;
     cleaned = true;
+    process.off('exit', onExit);
     if (started) await stopMaster(configDir, masterPidFile);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -244,12 +253,20 @@ async function stopMaster(configDir: string, pidFile: string): Promise<void> {
   if (pid === undefined || (await waitUntil(() => !alive(pid), 5_000))) return;
   await run('postfix', ['-c', configDir, 'abort'], 10_000).catch(() => undefined);
   if (await waitUntil(() => !alive(pid), 3_000)) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
+  signalGroup(pid, 'SIGKILL');
   await waitUntil(() => !alive(pid), 3_000);
+}
+
+/** The master leads its own process group (it calls setsid), so the group is exactly this instance. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, signal);
+      return;
+    } catch {
+      // already gone, or not a group leader: try the next form
+    }
+  }
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -282,6 +299,8 @@ export interface SwaksMessage {
   messageId: string;
   subject?: string;
   body?: string;
+  /** A file holding the body, for bodies too big for a command-line argument. */
+  bodyFile?: string;
 }
 
 /** Sends one message with swaks, the way an administrator would test a relay by hand. */
@@ -296,7 +315,9 @@ export async function swaks(message: SwaksMessage): Promise<SwaksResult> {
       '--to', message.to,
       '--header', `Message-Id: ${message.messageId}`,
       '--header', `Subject: ${message.subject ?? 'Through Postfix'}`,
-      '--body', message.body ?? 'Relayed by a private Postfix.',
+      ...(message.bodyFile
+        ? ['--body', `@${message.bodyFile}`, '--suppress-data']
+        : ['--body', message.body ?? 'Relayed by a private Postfix.']),
       '--timeout', '20s',
     ],
     30_000,
