@@ -11,6 +11,7 @@ export class ConfigErrors extends Error {
   }
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 export class Section {
@@ -116,6 +117,20 @@ export class Section {
       return fallback;
     }
     return Math.floor(Number(match[1]) * unit);
+  }
+
+  /** Milliseconds, from seconds as a number or a string with a unit: 200ms, 30s, 5m, 48h, 2d. */
+  duration(key: string, fallbackMs: number, minMs: number, maxMs: number): number {
+    const value = this.take(key);
+    if (value === undefined) return fallbackMs;
+    const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value) : null;
+    const ms =
+      typeof value === 'number' ? value * 1000 : match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's'] : Number.NaN;
+    if (!Number.isFinite(ms) || ms < minMs || ms > maxMs) {
+      this.fail(key, `must be a duration from ${minMs / 1000}s to ${maxMs / 1000}s such as 30s, 5m or 48h, got ${describe(value)}`);
+      return fallbackMs;
+    }
+    return Math.round(ms);
   }
 
   oneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {

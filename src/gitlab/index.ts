@@ -9,4 +9,5 @@ export {
   type GitlabPostback,
   type GitlabPostbackOptions,
 } from './postback.js';
+export { gitlabProcessor, type GitlabMailboxes } from './processor.js';
 export { MAILROOM_MAILBOX_TYPES, type MailroomMailboxType, type PostbackResult } from './types.js';

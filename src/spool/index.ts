@@ -1,2 +1,4 @@
 export { Spool } from './spool.js';
 export type * from './types.js';
+export { WorkQueue } from './queue.js';
+export type * from './outcome.js';

@@ -30,6 +30,22 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX messages_due ON messages (state, next_attempt_at);
    CREATE INDEX messages_by_message_id ON messages (message_id);`,
+  // The worker's side: what the routing found, the outcome, and a trace of every step.
+  `ALTER TABLE messages ADD COLUMN mail_key TEXT;
+   ALTER TABLE messages ADD COLUMN key_source TEXT;
+   ALTER TABLE messages ADD COLUMN handler TEXT;
+   ALTER TABLE messages ADD COLUMN outcome TEXT;
+   ALTER TABLE messages ADD COLUMN finished_at INTEGER;
+   CREATE INDEX messages_by_message_key ON messages (message_id, mail_key);
+   CREATE TABLE message_events (
+     id       INTEGER PRIMARY KEY,
+     message  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+     at       INTEGER NOT NULL,
+     attempt  INTEGER NOT NULL,
+     kind     TEXT    NOT NULL,
+     detail   TEXT
+   );
+   CREATE INDEX message_events_by_message ON message_events (message, id);`,
 ];
 
 export function migrate(db: Database.Database): void {

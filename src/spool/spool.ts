@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { WorkQueue } from './queue.js';
 import { migrate } from './schema.js';
+import type { Outcome } from './outcome.js';
 import type { IncomingMessage, SpoolEntry, SpoolState, StoreResult } from './types.js';
 
 // Small messages live in their row; larger ones as the chunks they arrived in, so a 25 MB
@@ -31,6 +33,10 @@ interface MessageRow {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  mail_key: string | null;
+  key_source: string | null;
+  handler: string | null;
+  outcome: string | null;
 }
 
 /**
@@ -41,13 +47,16 @@ export class Spool {
   /** Counters for metrics: how many commits carried how many messages. */
   readonly stats = { commits: 0, stored: 0, failed: 0 };
   private pending: PendingStore[] = [];
+  private readonly storedListeners: (() => void)[] = [];
   private flushScheduled = false;
   private readonly insertMessage: Database.Statement;
   private readonly insertChunk: Database.Statement;
   private readonly findBySourceRef: Database.Statement;
   private readonly writeBatch: (messages: IncomingMessage[]) => StoreResult[];
+  readonly queue: WorkQueue;
 
   private constructor(readonly db: Database.Database) {
+    this.queue = new WorkQueue(db);
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
                              mail_from, recipients, message_id, size, raw, next_attempt_at)
@@ -90,6 +99,7 @@ export class Spool {
       this.stats.commits++;
       this.stats.stored += results.length;
       batch.forEach((p, i) => p.resolve(results[i]));
+      for (const listener of this.storedListeners) listener();
     } catch (error) {
       if (batch.length === 1) {
         this.stats.failed++;
@@ -109,6 +119,11 @@ export class Spool {
         }
       }
     }
+  }
+
+  /** Called after each commit that stored something: how the worker learns of new mail at once. */
+  onStored(listener: () => void): void {
+    this.storedListeners.push(listener);
   }
 
   private insert(message: IncomingMessage): StoreResult {
@@ -185,6 +200,10 @@ function toEntry(row: MessageRow): SpoolEntry {
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error ?? undefined,
+    key: row.mail_key ?? undefined,
+    keySource: row.key_source ?? undefined,
+    handler: row.handler ?? undefined,
+    outcome: row.outcome ? (JSON.parse(row.outcome) as Outcome) : undefined,
   };
 }
 

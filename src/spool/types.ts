@@ -1,3 +1,5 @@
+import type { Outcome, Routing } from './outcome.js';
+
 /** Where a message came in. */
 export type SpoolSource = 'smtp' | 'imap' | 'graph';
 
@@ -36,8 +38,9 @@ export interface IncomingMessage extends Envelope {
   size: number;
 }
 
-export interface SpoolEntry extends Envelope {
+export interface SpoolEntry extends Envelope, Routing {
   id: number;
+  outcome?: Outcome;
   messageId?: string;
   size: number;
   state: SpoolState;

@@ -1,0 +1,24 @@
+import type { Section } from './reader.js';
+import type { ProcessingConfig } from './types.js';
+
+/** Where routed actions land (`sink`), the embedded tracker's file, and the worker's retry rules. */
+export function readProcessing(root: Section, resolvePath: (file: string) => string): ProcessingConfig {
+  const sink = root.oneOf('sink', ['embedded', 'gitlab'] as const, 'embedded');
+  const tracker = root.section('tracker');
+  const trackerPath = resolvePath(tracker.string('path', './data/tracker.db'));
+  tracker.rejectUnknown();
+  const worker = root.section('worker');
+  const config: ProcessingConfig = {
+    sink,
+    tracker: { path: trackerPath },
+    worker: {
+      concurrency: worker.integer('concurrency', 4, 1, 64),
+      retryBaseMs: worker.duration('retry_base', 30_000, 10, 86_400_000),
+      retryMaxMs: worker.duration('retry_max', 3_600_000, 10, 7 * 86_400_000),
+      maxAttempts: worker.integer('max_attempts', 12, 1, 1000),
+      maxAgeMs: worker.duration('max_age', 48 * 3_600_000, 1000, 90 * 86_400_000),
+    },
+  };
+  worker.rejectUnknown();
+  return config;
+}

@@ -1,0 +1,39 @@
+import type { HandlerContext } from './context.js';
+import type { Attachment, Project, User } from './sink.js';
+
+const QUICK_ACTION_LINE = /^\/[a-z_]+\b.*$/;
+
+export type BodyVariant = 'message' | 'messageIncludingReply' | 'messageIncludingReplyOrOnlyQuotes' | 'messageWithAppendedReply';
+
+/**
+ * process_message: the reply text in the chosen variant, then one link per uploaded attachment,
+ * then (for replies on issues) the quoted part in a `<details>` block.
+ */
+export async function composeBody(
+  context: HandlerContext,
+  variant: BodyVariant,
+  project: Project,
+  author: User,
+  attachments: Attachment[] = context.text.attachments(),
+): Promise<string> {
+  let body: string;
+  let elided = '';
+  if (variant === 'messageWithAppendedReply') ({ body, elided } = await context.text.bodyWithElided());
+  else body = await context.text.body({ trimReply: variant === 'message', allowOnlyQuotes: variant === 'messageIncludingReplyOrOnlyQuotes' });
+  for (const attachment of attachments) {
+    const upload = await context.sink.upload(project, author, attachment);
+    if (upload) body += `\n\n${upload.markdown}`;
+  }
+  return variant === 'messageWithAppendedReply' ? appendReply(body, elided) : body;
+}
+
+/** The quote goes in a collapsed block, unless either part is blank or the message is only quick actions. */
+export function appendReply(message: string, quote: string): string {
+  const withoutCommands = message
+    .split('\n')
+    .filter((line) => !QUICK_ACTION_LINE.test(line.trim()))
+    .join('\n')
+    .trim();
+  if (message.trim() === '' || quote.trim() === '' || withoutCommands === '') return message;
+  return `${message}\n\n<details><summary>...</summary>\n\n${quote.trim()}\n\n</details>`;
+}

@@ -1,0 +1,25 @@
+import { compileTemplate } from './address/index.js';
+import { ConfigErrors, type MailboxConfig, type PostroomConfig } from './config/index.js';
+import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from './gitlab/index.js';
+import type { Processor } from './worker/types.js';
+
+/** The GitLab sink: each enabled mailbox posts to its own mail_room endpoint. */
+export function gitlabProcessorFor(config: PostroomConfig): Processor {
+  const mailboxes: GitlabMailboxes = {};
+  const incoming = config.incomingEmail;
+  try {
+    if (incoming.enabled && incoming.address) {
+      mailboxes.incoming = { template: compileTemplate(incoming.address), postback: gitlabPostbackFor('incoming_email', incoming) };
+    }
+    const desk = config.serviceDeskEmail;
+    if (desk.enabled && desk.address) {
+      // GitLab's service_desk_email section may leave these to the incoming_email one.
+      const withDefaults: MailboxConfig = { ...desk, gitlabUrl: desk.gitlabUrl ?? incoming.gitlabUrl, secretFile: desk.secretFile ?? incoming.secretFile };
+      mailboxes.serviceDesk = { template: compileTemplate(desk.address), postback: gitlabPostbackFor('service_desk_email', withDefaults) };
+    }
+  } catch (error) {
+    if (error instanceof ConfigErrors) throw error;
+    throw new ConfigErrors([`sink: gitlab: ${(error as Error).message}`]);
+  }
+  return gitlabProcessor(mailboxes);
+}
