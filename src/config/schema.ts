@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { compileTemplate } from '../address/index.js';
+import { readOutgoing } from './outgoingSchema.js';
+import { readProcessing } from './processingSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
 
@@ -62,6 +64,8 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const log = { level: logSection.oneOf('level', LOG_LEVELS, 'info') };
   logSection.rejectUnknown();
   const host = root.string('host', hostname);
+  const outgoing = readOutgoing(root.section('outgoing'), host);
+  const processing = readProcessing(root, resolvePath);
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
@@ -69,7 +73,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     problems.push('smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)');
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, log };
+  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, ...processing };
 }
 
 function readListen(smtp: Section): { host: string; port: number } {

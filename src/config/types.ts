@@ -51,9 +51,34 @@ export interface SecretsConfig {
   keyFile: string;
 }
 
+/** How the relay connection is protected when `secure` (TLS from the first byte) is off. */
+export type StartTlsMode = 'require' | 'opportunistic' | 'never';
+
+export interface MailIdentity {
+  address: string;
+  name: string;
+}
+
+/** The relay that carries notifications, Service Desk mail and rejection notices. */
+export interface OutgoingConfig {
+  /** When false nothing is sent; every would-be mail is logged as skipped with the reason. */
+  enabled: boolean;
+  host: string;
+  port: number;
+  secure: boolean;
+  startTls: StartTlsMode;
+  user?: string;
+  password?: string;
+  from: MailIdentity;
+  /** Where links in mail point (unsubscribe URLs); no trailing slash. */
+  baseUrl: string;
+  /** Rejection notices per sender address per rolling hour; a loop breaker, not a courtesy. */
+  noticeLimitPerSenderPerHour: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface PostroomConfig {
+export interface PostroomConfig extends ProcessingConfig {
   /** The file this came from, for messages; undefined when built in memory. */
   source?: string;
   /** GitLab's `gitlab.host`: the host in `<reply-KEY@host>` Message-IDs. */
@@ -63,5 +88,19 @@ export interface PostroomConfig {
   smtp: SmtpConfig;
   store: StoreConfig;
   secrets: SecretsConfig;
+  outgoing: OutgoingConfig;
   log: { level: LogLevel };
+}
+
+export interface ProcessingConfig {
+  /** `embedded`: the built-in tracker; `gitlab`: POST to GitLab's mail_room API. */
+  sink: 'embedded' | 'gitlab';
+  tracker: { path: string };
+  worker: {
+    concurrency: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    maxAttempts: number;
+    maxAgeMs: number;
+  };
 }
