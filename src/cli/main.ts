@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 import { ConfigErrors } from '../config/index.js';
 import { parseArgs } from './args.js';
+import { replay } from './replay.js';
 import { secret } from './secret.js';
 import { serve } from './serve.js';
+import { trace } from './trace.js';
 
 const USAGE = `usage: postroom <command> [options]
 
 commands:
   serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
+  trace <spool id | Message-ID> [--json]
+                          what happened to a message: envelope, key, handler, every attempt
+  replay <spool id | Message-ID> [--force]
+                          queue a dead or rejected message again
   secret write|show|edit <incoming_email|service_desk_email> [--config FILE]
                           keep a mailbox's user and password encrypted (AES-256-GCM)
 `;
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, secret };
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, secret, trace, replay };
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Spool } from '../../src/spool/index.js';
+import { tempDir, testConfigText } from '../helpers/postroom.js';
+
+const run = promisify(execFile);
+const { dir, cleanup } = tempDir();
+const configFile = path.join(dir, 'postroom.yml');
+let deadId: number;
+
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args, '--config', configFile]);
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const failed = error as { stdout: string; stderr: string; code: number };
+    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
+  }
+}
+
+beforeAll(async () => {
+  writeFileSync(configFile, testConfigText(dir));
+  const spool = Spool.open(path.join(dir, 'spool.db'));
+  const stored = await spool.store({
+    source: 'smtp', sessionId: 's1', tls: false, mailFrom: 'jake@example.com', recipients: ['incoming+abc@postroom.test'],
+    receivedAt: 1_700_000_000_000, messageId: '<trace-me@example.com>', chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')], size: 21,
+  });
+  deadId = (stored as { id: number }).id;
+  spool.queue.claim(1_700_000_000_100, 1);
+  spool.queue.finish(deadId, 1_700_000_000_200, { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' }, { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' });
+  spool.close();
+});
+afterAll(() => cleanup());
+
+describe('postroom trace and replay', () => {
+  it('traces a message by spool id, step by step', async () => {
+    const { stdout, code } = await cli('trace', String(deadId));
+    expect(code).toBe(0);
+    expect(stdout).toContain(`message ${deadId} <trace-me@example.com>`);
+    expect(stdout).toContain('key       abc (from envelope)');
+    expect(stdout).toContain('state     dead after 1 attempt(s): gave up after 12 attempts: GitLab answered 503');
+    expect(stdout).toMatch(/#1 claimed\n.*#1 dead/);
+  });
+
+  it('traces by Message-ID as JSON for machines', async () => {
+    const { stdout } = await cli('trace', 'trace-me@example.com', '--json');
+    const [trace] = JSON.parse(stdout) as { id: number; state: string; events: { kind: string }[] }[];
+    expect(trace).toMatchObject({ id: deadId, state: 'dead', keySource: 'envelope' });
+    expect(trace.events.map((e) => e.kind)).toEqual(['claimed', 'dead']);
+  });
+
+  it('replays a dead message once, and says so when it is already queued', async () => {
+    expect((await cli('replay', String(deadId))).stdout).toBe(`message ${deadId} queued again\n`);
+    const again = await cli('replay', String(deadId));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is queued; only dead or rejected messages are replayed');
+    const spool = Spool.open(path.join(dir, 'spool.db'));
+    expect(spool.get(deadId)!.state).toBe('queued');
+    expect(spool.queue.events(deadId).at(-1)).toMatchObject({ kind: 'replay', detail: { reason: 'replayed by an operator' } });
+    spool.close();
+  });
+
+  it('answers a clear error for an unknown message', async () => {
+    const { stderr, code } = await cli('trace', '999');
+    expect(code).toBe(1);
+    expect(stderr).toBe('postroom trace: no message 999\n');
+  });
+});
