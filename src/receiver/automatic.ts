@@ -16,6 +16,13 @@ export interface AutomaticContext {
 }
 
 const LIST_PRECEDENCE = /^(bulk|junk|list)$/i;
+// Senders that are machines by name: bounces and notifications come from them, people never do.
+const MACHINE_SENDER = /^(mailer[-_]?daemon|post[-_]?master|no[-_.]?reply|do[-_.]?not[-_.]?reply)(\+.*)?@/i;
+// Mailing-list robots (RFC 2142 and list-manager conventions): owner-x, x-request, x-bounces, x-admin.
+const LIST_ROBOT = /^(owner-[^@]+|[^@]+-(request|bounces?|owner|admin))@/i;
+// Report parts (RFC 3464 delivery status, RFC 5965 abuse feedback, RFC 8098 read receipts),
+// also when an old-style report wraps them in multipart/mixed.
+const REPORT_PART = /^content-type:[ \t]*message\/(delivery-status|global-delivery-status|feedback-report|disposition-notification)/im;
 
 /**
  * Mail written by a machine is ignored, without any answer. GitLab's rule first (Auto-Submitted
@@ -28,10 +35,14 @@ export function automaticMail(mail: ReceivedMail, context: AutomaticContext): Au
   }
   if (headerValues(mail, 'x-autoreply')[0] === 'yes') return { gitlabRule: true, reason: 'X-Autoreply: yes' };
 
-  const precedence = headerValues(mail, 'precedence')[0]?.trim();
-  if (precedence && LIST_PRECEDENCE.test(precedence)) return { gitlabRule: false, reason: `Precedence: ${precedence}` };
-  const suppress = headerValues(mail, 'x-auto-response-suppress')[0];
-  if (suppress !== undefined) return { gitlabRule: false, reason: `X-Auto-Response-Suppress: ${suppress}` };
+  // An explicit `Auto-Submitted: no` (RFC 3834) outweighs the soft hints below; the hard loop
+  // signals after them still apply.
+  if (autoSubmitted === undefined) {
+    const precedence = headerValues(mail, 'precedence')[0]?.trim();
+    if (precedence && LIST_PRECEDENCE.test(precedence)) return { gitlabRule: false, reason: `Precedence: ${precedence}` };
+    const suppress = headerValues(mail, 'x-auto-response-suppress')[0];
+    if (suppress !== undefined) return { gitlabRule: false, reason: `X-Auto-Response-Suppress: ${suppress}` };
+  }
   const loop = headerValues(mail, 'x-loop').find((value) => value.toLowerCase().includes(context.host.toLowerCase()));
   if (loop !== undefined) return { gitlabRule: false, reason: `X-Loop: ${loop}` };
   const contentType = mail.parsed.headers.get('content-type') as { value?: string } | undefined;
@@ -40,6 +51,9 @@ export function automaticMail(mail: ReceivedMail, context: AutomaticContext): Au
   if (context.envelopeSender === undefined && headerValues(mail, 'return-path').some((v) => v.trim() === '<>')) {
     return { gitlabRule: false, reason: 'null Return-Path' };
   }
+  const machine = mail.from.find((address) => MACHINE_SENDER.test(address) || LIST_ROBOT.test(address));
+  if (machine !== undefined) return { gitlabRule: false, reason: `sent by a mail system (${machine})` };
+  if (REPORT_PART.test(mail.raw.toString('latin1'))) return { gitlabRule: false, reason: 'contains a delivery or feedback report' };
   const own = mail.from.find((address) => context.ownAddresses(address.toLowerCase()));
   if (own !== undefined) return { gitlabRule: false, reason: `sent from our own address ${own}` };
   return null;

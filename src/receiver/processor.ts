@@ -1,7 +1,7 @@
 import type { ProcessingError } from '../handlers/errors.js';
 import type { SpoolEntry } from '../spool/index.js';
 import type { Processor } from '../worker/types.js';
-import type { ReceivedMail } from './mail.js';
+import { fromAddress, type ReceivedMail } from './mail.js';
 import { receive, type ReceiverDeps } from './receiver.js';
 
 /** Sends (or decides not to send) GitLab's rejection notice; answers what happened, for the trace. */
@@ -11,6 +11,18 @@ export interface RejectionNotices {
 
 /** The embedded path: the receiver's outcome becomes the message's outcome, notices included. */
 export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices | undefined): Processor {
+  async function noticeFor(mail: ReceivedMail | undefined, error: ProcessingError, envelopeSender: string | undefined): Promise<string> {
+    // GitLab sends nothing for a blank or unparsable message, nor to a message without a sender.
+    if (!mail) return 'not sent: the message could not be read';
+    const from = fromAddress(mail);
+    if (!from) return 'not sent: the message names no sender';
+    // Mail that fits none of our addresses is mostly spam with a forged sender: answering
+    // strangers would be backscatter, so only the sink's own users hear about it.
+    if (error.name === 'UnknownIncomingEmail' && !(await deps.isKnownSender(from))) return 'not sent: unknown mail from an unknown sender';
+    if (!notices) return 'not sent: no outgoing relay configured';
+    return notices.send({ mail, error, envelopeSender });
+  }
+
   return async (entry: SpoolEntry, raw: Buffer) => {
     const envelopeSender = entry.source === 'smtp' ? entry.mailFrom : undefined;
     const result = await receive({ raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox }, deps);
@@ -20,12 +32,7 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
       case 'ignored':
         return { outcome: { state: 'ignored', reason: result.reason }, routing: result.routing };
       case 'rejected': {
-        // GitLab sends nothing for a blank or unparsable message: there is no one sure to answer.
-        const notice = result.mail
-          ? notices
-            ? await notices.send({ mail: result.mail, error: result.error, envelopeSender })
-            : 'not sent: no outgoing relay configured'
-          : 'not sent: the message could not be read';
+        const notice = await noticeFor(result.mail, result.error, envelopeSender);
         return {
           outcome: { state: 'rejected', error: result.error.name, message: result.error.message, notice },
           routing: result.routing,

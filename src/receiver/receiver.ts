@@ -14,6 +14,8 @@ export interface ReceiverDeps {
   /** The reply text of a mail, in GitLab's variants. */
   textOf(mail: ReceivedMail): MailText;
   isOwnAddress(address: string): boolean;
+  /** Is this address a user of the sink? Mail that fits no address of ours is only answered to them. */
+  isKnownSender(address: string): Promise<boolean>;
   /** The id of an earlier message with this Message-ID and key that already had its effect. */
   alreadyDone(messageId: string, key: string): number | undefined;
 }
