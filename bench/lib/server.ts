@@ -28,7 +28,7 @@ store: { path: ${path.join(dir, 'spool.db')} }
 log: { level: info }
 `,
   );
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--config', config], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/cli/main.js', 'serve', '--config', config], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env },
   });

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/index.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, flushLogs } from '../log/logger.js';
 import { startPostroom } from '../postroom.js';
 import type { ParsedArgs } from './args.js';
 import { configPath } from './configPath.js';
@@ -14,9 +14,13 @@ export async function serve(args: ParsedArgs): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        flushLogs();
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'stop failed');
+        flushLogs();
         process.exit(1);
       },
     );
