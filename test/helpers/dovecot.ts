@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from './waitFor.js';
 
 /** Where Debian puts the binary; PATH first so a local build wins. */
 export function findDovecot(): string | undefined {
@@ -27,8 +28,10 @@ export interface PrivateDovecot {
   user: DovecotUser;
   /** (Re)starts the server on the same port, with the same mail. */
   start(): Promise<void>;
-  /** Ends the master and its children, and waits until the port is closed. */
+  /** Ends the master and its children (SIGTERM), and waits until they are gone. */
   stop(): Promise<void>;
+  /** SIGKILL to the master and its children: connections drop at once, nothing is said. */
+  kill(): Promise<void>;
 }
 
 /** A port nobody listens on right now. */
@@ -42,7 +45,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * A Dovecot of our own under `dir`: its own base_dir, state, log and Maildirs, listening on a
- * loopback port with cleartext PLAIN login, so tests touch nothing in /etc.
+ * loopback port with cleartext PLAIN login, so tests touch nothing in /etc. The settings are
+ * Dovecot 2.3's (Debian 12); 2.4 renamed several (e.g. disable_plaintext_auth, mail_location).
  */
 export async function createDovecot(dir: string, user: DovecotUser = { user: 'mailroom', password: 'secret' }): Promise<PrivateDovecot> {
   if (!dovecotBinary) throw new Error('dovecot is not installed');
@@ -79,7 +83,7 @@ mail_location = maildir:${mailDir}/%u/Maildir
 first_valid_uid = ${Math.min(account.uid, 500)}
 default_internal_user = ${asRoot ? 'dovecot' : account.name}
 default_login_user = ${asRoot ? 'dovenull' : account.name}
-${asRoot ? '' : `default_internal_group = ${os.userInfo().username}\n`}
+${asRoot ? '' : `default_internal_group = ${groupName(account.gid)}`}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${passwd}
@@ -88,7 +92,12 @@ userdb {
   driver = static
   args = uid=${account.uid} gid=${account.gid} home=${mailDir}/%u
 }
+# Without root there is no chroot; as root it does no harm to skip it in a test.
+service anvil {
+  chroot =
+}
 service imap-login {
+  chroot =
   inet_listener imap {
     address = 127.0.0.1
     port = ${port}
@@ -97,17 +106,26 @@ service imap-login {
     port = 0
   }
 }
-service anvil {
-  chroot =
-}
-service imap-login {
-  chroot =
-}
 `,
   );
 
   const pidFile = path.join(baseDir, 'master.pid');
   const masterPid = (): number | undefined => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined);
+
+  // The master alone is not enough: a session's imap process outlives it for seconds.
+  async function signalAll(signal: NodeJS.Signals): Promise<void> {
+    const pid = masterPid();
+    if (pid === undefined || !isAlive(pid)) return;
+    const pids = [pid, ...childrenOf(pid)];
+    for (const each of pids) {
+      try {
+        process.kill(each, signal);
+      } catch {
+        // already gone
+      }
+    }
+    await waitFor(async () => pids.every((each) => !isAlive(each)) && !(await canConnect(port)), 5000, 'dovecot did not stop');
+  }
 
   return {
     host: '127.0.0.1',
@@ -126,13 +144,32 @@ service imap-login {
       }
       await waitFor(() => canConnect(port), 5000, `dovecot did not listen on ${port}; see ${path.join(dir, 'dovecot.log')}`);
     },
-    async stop() {
-      const pid = masterPid();
-      if (pid === undefined || !isAlive(pid)) return;
-      process.kill(pid, 'SIGTERM');
-      await waitFor(async () => !isAlive(pid) && !(await canConnect(port)), 5000, 'dovecot did not stop');
-    },
+    stop: () => signalAll('SIGTERM'),
+    kill: () => signalAll('SIGKILL'),
   };
+}
+
+/** Direct children, from /proc (Linux): field 4 of /proc/<pid>/stat is the parent. */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parent) children.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return children;
+}
+
+function groupName(gid: number): string {
+  const line = readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((entry) => entry.split(':')[2] === String(gid));
+  return line?.split(':')[0] ?? os.userInfo().username;
 }
 
 function isAlive(pid: number): boolean {
@@ -153,13 +190,4 @@ function canConnect(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Polls `condition` every 25 ms until it holds or `timeoutMs` passes. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(message);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
