@@ -1,63 +1,80 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { PostroomConfig } from './config/index.js';
+import { startIngest, type PollerHealth } from './ingest/index.js';
 import type { Logger } from './log/logger.js';
-import { createSmtpFront } from './smtp/server.js';
+import { openProcessor } from './processing.js';
 import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
+import { createSmtpFront } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls.js';
 import { Spool } from './spool/index.js';
-import { gitlabProcessorFor } from './processing.js';
 import { startWorker, type Worker } from './worker/worker.js';
 
 export interface RunningPostroom {
   smtp: AddressInfo;
   spool: Spool;
   worker?: Worker;
+  /** The IMAP and Graph pollers' liveness. */
+  ingestHealth(): PollerHealth[];
   stop(): Promise<void>;
 }
 
-/** The composition root: opens the spool, then starts the front door on it. */
 export interface StartOptions {
   /** Where a development certificate is made when none is configured. */
   certDir?: string;
 }
 
+/**
+ * The composition root, in the order mail flows backwards: the spool first (nothing may be
+ * accepted before it can be stored), then the worker and its sink, then the doors mail comes in
+ * by. Stopping goes the other way; a failed start closes what it had opened.
+ */
 export async function startPostroom(config: PostroomConfig, logger: Logger, options: StartOptions = {}): Promise<RunningPostroom> {
-  const process = config.sink === 'gitlab' ? gitlabProcessorFor(config) : undefined;
-  const spool = Spool.open(config.store.path);
-  const worker = process
-    ? startWorker({
+  const closers: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  try {
+    const spool = Spool.open(config.store.path);
+    closers.push(() => spool.close());
+    const processor = await openProcessor(config, spool, logger);
+    closers.push(() => processor?.close());
+    let worker: Worker | undefined;
+    if (processor) {
+      const started = startWorker({
         spool,
-        process,
+        process: processor.process,
         logger: logger.child({ part: 'worker' }),
         concurrency: config.worker.concurrency,
         retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
-      })
-    : undefined;
-  if (worker) spool.onStored(() => worker.wake());
-  const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
-  const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
-  let smtp: AddressInfo;
-  try {
-    smtp = await front.listen();
+      });
+      worker = started;
+      closers.push(() => started.stop());
+      spool.onStored(() => started.wake());
+    }
+    const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
+    const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
+    const smtp = await front.listen();
+    closers.push(() => front.close());
+    const ingest = startIngest({ incoming: config.incomingEmail, serviceDesk: config.serviceDeskEmail, spool, logger: logger.child({ part: 'ingest' }) });
+    closers.push(() => ingest.stop());
+
+    logger.info({ smtp: `${smtp.address}:${smtp.port}`, store: config.store.path, sink: config.sink, domains: config.smtp.acceptedDomains }, 'postroom listening');
+    let stopped = false;
+    return {
+      smtp,
+      spool,
+      worker,
+      ingestHealth: () => ingest.health(),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await closeAll();
+        logger.info('postroom stopped');
+      },
+    };
   } catch (error) {
-    await worker?.stop();
-    spool.close();
+    await closeAll();
     throw error;
   }
-  logger.info({ smtp: `${smtp.address}:${smtp.port}`, store: config.store.path, domains: config.smtp.acceptedDomains }, 'postroom listening');
-  let stopped = false;
-  return {
-    smtp,
-    spool,
-    worker,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await front.close();
-      await worker?.stop();
-      spool.close();
-      logger.info('postroom stopped');
-    },
-  };
 }

@@ -1,7 +1,20 @@
 import { compileTemplate } from './address/index.js';
 import { ConfigErrors, type MailboxConfig, type PostroomConfig } from './config/index.js';
 import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from './gitlab/index.js';
+import type { Logger } from './log/logger.js';
+import type { Spool } from './spool/index.js';
 import type { Processor } from './worker/types.js';
+
+export interface OpenProcessor {
+  process: Processor;
+  close(): unknown;
+}
+
+/** What the worker does with each message, by `sink`. */
+export async function openProcessor(config: PostroomConfig, _spool: Spool, _logger: Logger): Promise<OpenProcessor | undefined> {
+  if (config.sink === 'gitlab') return { process: gitlabProcessorFor(config), close: () => undefined };
+  return undefined;
+}
 
 /** The GitLab sink: each enabled mailbox posts to its own mail_room endpoint. */
 export function gitlabProcessorFor(config: PostroomConfig): Processor {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigErrors } from '../config/index.js';
+import { check } from './check.js';
 import { parseArgs } from './args.js';
 import { replay } from './replay.js';
 import { secret } from './secret.js';
@@ -10,6 +11,7 @@ const USAGE = `usage: postroom <command> [options]
 
 commands:
   serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
+  check [--config FILE]   verify the config, mailboxes, listener, certificate and GitLab sink
   trace <spool id | Message-ID> [--json]
                           what happened to a message: envelope, key, handler, every attempt
   replay <spool id | Message-ID> [--force]
@@ -18,7 +20,7 @@ commands:
                           keep a mailbox's user and password encrypted (AES-256-GCM)
 `;
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, secret, trace, replay };
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, check, secret, trace, replay };
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
