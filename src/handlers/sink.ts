@@ -82,7 +82,7 @@ export type Saved<T> = { saved: true; record: T } | { saved: false; errors: stri
 export interface CreatedNote {
   id: number;
   noteableId: number;
-  /** True when the body held only quick actions: they ran, and no note was kept (GitLab's "commands only"). */
+  /** True when the body held only quick actions: they ran, and no note was kept (GitLab's "commands only"); `id` is then 0. */
   commandsOnly: boolean;
 }
 
@@ -111,7 +111,8 @@ export interface Sink {
   ticketByMessageId(project: Project, messageId: string): Promise<Noteable | null>;
   supportBot(): Promise<User>;
 
-  // Actions.
+  // Actions. Quick actions in a body run with the author's rights; the Support Bot's are neutralised
+  // (shown as code, never run), so a handler may but need not redact them first.
   upload(project: Project, author: User, attachment: Attachment): Promise<Upload | null>;
   createNote(input: {
     idempotencyKey: string;
@@ -146,6 +147,11 @@ export interface Sink {
   unsubscribe(notification: SentNotification): Promise<void>;
   /** Service Desk: the customer (and Cc addresses when enabled) follow the ticket by email. */
   addEmailParticipants(issue: Noteable, emails: string[]): Promise<void>;
+  /**
+   * Reopens a closed issue; an open one is left as it is. When `by` is the Support Bot, GitLab's
+   * internal ":wave: This issue has been reopened…" note (mentioning the assignees) comes with it.
+   */
   reopen(issue: Noteable, by: User): Promise<void>;
+  /** At most once per ticket, however often it is called (a re-delivered mail sends no second thank-you). */
   sendServiceDeskThankYou(issue: Noteable, to: string): Promise<void>;
 }

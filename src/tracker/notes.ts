@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Noteable, NoteableType, Project, User } from '../handlers/sink.js';
+import type { NoteRecord, TrackerContext } from './types.js';
+
+interface NoteRow {
+  id: number;
+  project_id: number;
+  noteable_type: NoteableType;
+  noteable_id: number;
+  discussion_id: string;
+  author_id: number;
+  body: string;
+  internal: number;
+  external_author: string | null;
+  created_at: number;
+}
+
+const toNote = (row: NoteRow): NoteRecord => ({
+  id: row.id,
+  projectId: row.project_id,
+  noteableType: row.noteable_type,
+  noteableId: row.noteable_id,
+  discussionId: row.discussion_id,
+  authorId: row.author_id,
+  body: row.body,
+  internal: row.internal === 1,
+  externalAuthor: row.external_author,
+  createdAt: row.created_at,
+});
+
+/** GitLab's discussion ids: 40 hex characters. */
+export const newDiscussionId = (): string => randomBytes(20).toString('hex');
+
+/** A plain insert, for notes the tracker writes itself (the reopen notice). */
+export function insertNote(
+  ctx: TrackerContext,
+  fields: {
+    project: Project;
+    noteable: Noteable;
+    author: User;
+    body: string;
+    discussionId: string;
+    internal: boolean;
+    externalAuthor: string | null;
+  },
+): NoteRecord {
+  const { lastInsertRowid } = ctx.db
+    .prepare(
+      `INSERT INTO notes (project_id, noteable_type, noteable_id, discussion_id, author_id, body, internal, external_author, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      fields.project.id,
+      fields.noteable.type,
+      fields.noteable.id,
+      fields.discussionId,
+      fields.author.id,
+      fields.body,
+      fields.internal ? 1 : 0,
+      fields.externalAuthor,
+      ctx.now(),
+    );
+  return noteById(ctx, Number(lastInsertRowid)) as NoteRecord;
+}
+
+export function discussionOf(ctx: TrackerContext, noteable: Noteable, discussionId: string): { internal: boolean } | null {
+  const row = ctx.db
+    .prepare('SELECT internal FROM notes WHERE noteable_type = ? AND noteable_id = ? AND discussion_id = ? ORDER BY id LIMIT 1')
+    .get(noteable.type, noteable.id, discussionId) as { internal: number } | undefined;
+  return row ? { internal: row.internal === 1 } : null;
+}
+
+export function noteById(ctx: TrackerContext, id: number): NoteRecord | null {
+  const row = ctx.db.prepare('SELECT * FROM notes WHERE id = ?').get(id) as NoteRow | undefined;
+  return row ? toNote(row) : null;
+}
+
+export function notesOf(ctx: TrackerContext, noteable: Pick<Noteable, 'type' | 'id'>): NoteRecord[] {
+  const rows = ctx.db
+    .prepare('SELECT * FROM notes WHERE noteable_type = ? AND noteable_id = ? ORDER BY id')
+    .all(noteable.type, noteable.id) as NoteRow[];
+  return rows.map(toNote);
+}
