@@ -13,7 +13,7 @@ import { startWorker, type Worker } from './worker/worker.js';
 export interface RunningPostroom {
   smtp: AddressInfo;
   spool: Spool;
-  worker?: Worker;
+  worker: Worker;
   /** The IMAP and Graph pollers' liveness. */
   ingestHealth(): PollerHealth[];
   stop(): Promise<void>;
@@ -38,20 +38,16 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
     const spool = Spool.open(config.store.path);
     closers.push(() => spool.close());
     const processor = await openProcessor(config, spool, logger);
-    closers.push(() => processor?.close());
-    let worker: Worker | undefined;
-    if (processor) {
-      const started = startWorker({
-        spool,
-        process: processor.process,
-        logger: logger.child({ part: 'worker' }),
-        concurrency: config.worker.concurrency,
-        retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
-      });
-      worker = started;
-      closers.push(() => started.stop());
-      spool.onStored(() => started.wake());
-    }
+    closers.push(() => processor.close());
+    const worker = startWorker({
+      spool,
+      process: processor.process,
+      logger: logger.child({ part: 'worker' }),
+      concurrency: config.worker.concurrency,
+      retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
+    });
+    closers.push(() => worker.stop());
+    spool.onStored(() => worker.wake());
     const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
     const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
     const smtp = await front.listen();

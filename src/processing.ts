@@ -1,6 +1,7 @@
 import { compileTemplate } from './address/index.js';
 import { ConfigErrors, type MailboxConfig, type PostroomConfig } from './config/index.js';
 import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from './gitlab/index.js';
+import { openEmbedded } from './embedded.js';
 import type { Logger } from './log/logger.js';
 import type { Spool } from './spool/index.js';
 import type { Processor } from './worker/types.js';
@@ -11,9 +12,9 @@ export interface OpenProcessor {
 }
 
 /** What the worker does with each message, by `sink`. */
-export async function openProcessor(config: PostroomConfig, _spool: Spool, _logger: Logger): Promise<OpenProcessor | undefined> {
+export async function openProcessor(config: PostroomConfig, spool: Spool, logger: Logger): Promise<OpenProcessor> {
   if (config.sink === 'gitlab') return { process: gitlabProcessorFor(config), close: () => undefined };
-  return undefined;
+  return openEmbedded(config, spool, logger);
 }
 
 /** The GitLab sink: each enabled mailbox posts to its own mail_room endpoint. */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { compileTemplate } from '../address/index.js';
+import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readProcessing } from './processingSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
@@ -66,6 +67,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const host = root.string('host', hostname);
   const outgoing = readOutgoing(root.section('outgoing'), host);
   const processing = readProcessing(root, resolvePath);
+  const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
@@ -73,7 +75,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     problems.push('smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)');
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, ...processing };
+  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, http, ...processing };
 }
 
 function readListen(smtp: Section): { host: string; port: number } {

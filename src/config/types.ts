@@ -90,6 +90,18 @@ export interface PostroomConfig extends ProcessingConfig {
   secrets: SecretsConfig;
   outgoing: OutgoingConfig;
   log: { level: LogLevel };
+  http: HttpConfig;
+}
+
+/** Health, metrics and the tracker's API over HTTP. */
+export interface HttpConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  /** The API's bearer token; health and metrics need none. Required when enabled. */
+  token?: string;
+  /** A poller without a successful pass for this long makes /health answer 503. */
+  unhealthyAfterMs: number;
 }
 
 export interface ProcessingConfig {

@@ -86,11 +86,11 @@ export class WorkQueue {
   }
 
   /** Another message with the same Message-ID and key that already had its effect. */
-  doneTwin(id: number, messageId: string, key: string): number | undefined {
+  doneTwin(messageId: string, key: string): number | undefined {
     return this.db
-      .prepare(`SELECT id FROM messages WHERE message_id = ? AND mail_key = ? AND state = 'done' AND id <> ? ORDER BY id LIMIT 1`)
+      .prepare(`SELECT id FROM messages WHERE message_id = ? AND mail_key = ? AND state = 'done' ORDER BY id LIMIT 1`)
       .pluck()
-      .get(messageId, key, id) as number | undefined;
+      .get(messageId, key) as number | undefined;
   }
 
   events(id: number): TraceEvent[] {

@@ -28,6 +28,10 @@ smtp:
 ${smtpExtra}
 store:
   path: ${path.join(dir, 'spool.db')}
+tracker:
+  path: ${path.join(dir, 'tracker.db')}
+outgoing:
+  enabled: false
 log:
   level: silent
 `;
