@@ -2,7 +2,7 @@ import path from 'node:path';
 import { compileTemplate } from './address/index.js';
 import type { PostroomConfig } from './config/index.js';
 import type { Logger } from './log/logger.js';
-import { createMailer, createRejectionNotifier, NoticeLog, outgoingContext, ownAddressCheck } from './outgoing/index.js';
+import { createMailer, createRejectionNotifier, NoticeLog, outgoingContext, ownAddressCheck, startNotifications } from './outgoing/index.js';
 import { receiverProcessor, type RejectionNotices } from './receiver/processor.js';
 import { mailTextOf } from './receiver/mailText.js';
 import type { ReceiverDeps } from './receiver/receiver.js';
@@ -28,6 +28,8 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const context = outgoingContext(config);
   const isOwnAddress = ownAddressCheck(context);
   const mailer = createMailer(config.outgoing, logger.child({ part: 'outgoing' }));
+  // Notifications follow the tracker's events: issues, notes and MRs made by mail get mailed out too.
+  const notifications = startNotifications({ tracker, mailer, context, logger: logger.child({ part: 'notifications' }) });
   const notifier = createRejectionNotifier({
     context,
     mailer,
@@ -70,6 +72,8 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
     tracker,
     process: receiverProcessor(deps, config.outgoing.enabled ? notices : undefined),
     async close() {
+      notifications.stop();
+      await notifications.idle();
       mailer.close();
       tracker.close();
     },

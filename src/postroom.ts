@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { PostroomConfig } from './config/index.js';
 import { startIngest, type PollerHealth } from './ingest/index.js';
 import type { Logger } from './log/logger.js';
-import { openProcessor } from './processing.js';
 import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
 import { createSmtpFront } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls.js';
 import { Spool } from './spool/index.js';
-import { startWorker, type Worker } from './worker/worker.js';
+import { startRoutingThread } from './worker/routingThread.js';
+import type { Worker } from './worker/worker.js';
 
 export interface RunningPostroom {
   smtp: AddressInfo;
@@ -26,8 +26,8 @@ export interface StartOptions {
 
 /**
  * The composition root, in the order mail flows backwards: the spool first (nothing may be
- * accepted before it can be stored), then the worker and its sink, then the doors mail comes in
- * by. Stopping goes the other way; a failed start closes what it had opened.
+ * accepted before it can be stored), then the routing thread (worker and sink), then the doors
+ * mail comes in by. Stopping goes the other way; a failed start closes what it had opened.
  */
 export async function startPostroom(config: PostroomConfig, logger: Logger, options: StartOptions = {}): Promise<RunningPostroom> {
   const closers: (() => unknown)[] = [];
@@ -37,15 +37,7 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
   try {
     const spool = Spool.open(config.store.path);
     closers.push(() => spool.close());
-    const processor = await openProcessor(config, spool, logger);
-    closers.push(() => processor.close());
-    const worker = startWorker({
-      spool,
-      process: processor.process,
-      logger: logger.child({ part: 'worker' }),
-      concurrency: config.worker.concurrency,
-      retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
-    });
+    const worker = await startRoutingThread(config);
     closers.push(() => worker.stop());
     spool.onStored(() => worker.wake());
     const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);

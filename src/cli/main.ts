@@ -4,6 +4,7 @@ import { check } from './check.js';
 import { parseArgs } from './args.js';
 import { replay } from './replay.js';
 import { secret } from './secret.js';
+import { seed } from './seed.js';
 import { serve } from './serve.js';
 import { trace } from './trace.js';
 
@@ -18,9 +19,10 @@ commands:
                           queue a dead or rejected message again
   secret write|show|edit <incoming_email|service_desk_email> [--config FILE]
                           keep a mailbox's user and password encrypted (AES-256-GCM)
+  seed [--config FILE]    create a demo user and project in the embedded tracker; print their addresses
 `;
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, check, secret, trace, replay };
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, check, secret, trace, replay, seed };
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

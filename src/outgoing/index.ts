@@ -34,3 +34,4 @@ export {
 export { noteableUrl, replyReferenceId, threadRootId, unsubscribeUrl } from './threadHeaders.js';
 export { createMailer, type Mailer, type MailerTimeouts, type MailOutcome } from './mailer.js';
 export { composeMail, type ComposedMail } from './compose.js';
+export { startNotifications, type Notifications, type NotificationsOptions } from './fanout/index.js';

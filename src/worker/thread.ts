@@ -1,0 +1,53 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PostroomConfig } from '../config/index.js';
+import { createLogger, flushLogs } from '../log/logger.js';
+import { openProcessor } from '../processing.js';
+import { Spool } from '../spool/index.js';
+import type { RoutingMessage, RoutingReply } from './routingThread.js';
+import { startWorker } from './worker.js';
+
+/**
+ * The routing thread: its own spool connection, the sink, and the worker loop, so MIME
+ * parsing and handlers never hold up the SMTP event loop.
+ */
+async function main(): Promise<void> {
+  const config = workerData as PostroomConfig;
+  const port = parentPort!;
+  const logger = createLogger(config.log.level).child({ part: 'worker' });
+  const spool = Spool.open(config.store.path);
+  const processor = await openProcessor(config, spool, logger);
+  const worker = startWorker({
+    spool,
+    process: processor.process,
+    logger,
+    concurrency: config.worker.concurrency,
+    retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
+  });
+  const reply = (message: RoutingReply) => port.postMessage(message);
+  port.on('message', (message: RoutingMessage) => {
+    switch (message.kind) {
+      case 'wake':
+        worker.wake();
+        break;
+      case 'idle':
+        void worker.idle().then(() => reply({ kind: 'idle', id: message.id }));
+        break;
+      case 'stop':
+        void worker
+          .stop()
+          .then(() => processor.close())
+          .then(() => {
+            spool.close();
+            flushLogs();
+            reply({ kind: 'stopped' });
+            port.close();
+          });
+        break;
+    }
+  });
+  reply({ kind: 'ready' });
+}
+
+main().catch((error: unknown) => {
+  parentPort!.postMessage({ kind: 'failed', reason: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RoutingReply);
+});

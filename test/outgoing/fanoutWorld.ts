@@ -1,0 +1,64 @@
+import { pino } from 'pino';
+import type { Noteable, User } from '../../src/handlers/sink.js';
+import { createMailer, outgoingContext, startNotifications, type Notifications } from '../../src/outgoing/index.js';
+import { startCaptureRelay, type CaptureRelay, type CaptureRelayOptions, type CapturedMail } from '../helpers/captureRelay.js';
+import { makeWorld, must, type World } from '../tracker/world.js';
+import { outgoingConfig } from './world.js';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface FanoutWorld extends World {
+  relay: CaptureRelay;
+  notifications: Notifications;
+  logs: LogLine[];
+  /** Waits until queued mail is handed over, then takes what the relay got since the last call. */
+  delivered(): Promise<CapturedMail[]>;
+  issue(id: number): Noteable;
+  user(username: string): User;
+  close(): Promise<void>;
+}
+
+/** The tracker world, a capture relay, a real mailer and the notifications listening. */
+export async function fanoutWorld(relayOptions: CaptureRelayOptions = {}): Promise<FanoutWorld> {
+  const world = await makeWorld();
+  const relay = await startCaptureRelay(relayOptions);
+  const config = outgoingConfig(relay.port);
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
+  const mailer = createMailer(config.outgoing, logger);
+  const notifications = startNotifications({ tracker: world.tracker, mailer, context: outgoingContext(config), logger });
+  return {
+    ...world,
+    relay,
+    notifications,
+    logs,
+    async delivered() {
+      await notifications.idle();
+      return relay.messages.splice(0);
+    },
+    issue: (id) => world.tracker.noteable('Issue', id) as Noteable,
+    user: (username) => must(world.tracker.createUser({ username, name: username, email: `${username}@adventuretime.ooo` })),
+    async close() {
+      notifications.stop();
+      await notifications.idle();
+      mailer.close();
+      await relay.close();
+      world.cleanup();
+    },
+  };
+}
+
+/** Envelope recipients of the mails, sorted. */
+export const recipientsOf = (mails: CapturedMail[]): string[] => mails.flatMap((mail) => mail.envelope.to).sort();
+
+export function mailTo(mails: CapturedMail[], address: string): CapturedMail {
+  const found = mails.filter((mail) => mail.envelope.to.includes(address));
+  if (found.length !== 1) throw new Error(`expected one mail to ${address}, got ${found.length}`);
+  return found[0];
+}
+
+export const at = (username: string) => `${username}@adventuretime.ooo`;
