@@ -2,7 +2,7 @@ import path from 'node:path';
 import { compileTemplate } from './address/index.js';
 import type { PostroomConfig } from './config/index.js';
 import type { Logger } from './log/logger.js';
-import { createMailer, createRejectionNotifier, NoticeLog, outgoingContext, ownAddressCheck, startNotifications } from './outgoing/index.js';
+import { createMailer, createRejectionNotifier, NoticeLog, outgoingContext, ownAddressCheck, startNotifications, type Mailer } from './outgoing/index.js';
 import { receiverProcessor, type RejectionNotices } from './receiver/processor.js';
 import { mailTextOf } from './receiver/mailText.js';
 import type { ReceiverDeps } from './receiver/receiver.js';
@@ -16,20 +16,43 @@ export interface EmbeddedSink {
   close(): Promise<void>;
 }
 
+export interface NotifyingTracker {
+  tracker: Tracker;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+/**
+ * The tracker with notifications following its events, so whatever creates an issue, a note or
+ * an MR (mail in the routing thread, the HTTP API in the main one) mails its participants.
+ */
+export function openNotifyingTracker(config: PostroomConfig, logger: Logger): NotifyingTracker {
+  const tracker = openTracker(config.tracker.path, {
+    repositoriesDir: path.join(path.dirname(config.tracker.path), 'repositories'),
+    onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
+  });
+  const mailer = createMailer(config.outgoing, logger.child({ part: 'outgoing' }));
+  const notifications = startNotifications({ tracker, mailer, context: outgoingContext(config), logger: logger.child({ part: 'notifications' }) });
+  return {
+    tracker,
+    mailer,
+    async close() {
+      notifications.stop();
+      await notifications.idle();
+      mailer.close();
+      tracker.close();
+    },
+  };
+}
+
 /**
  * The default sink: routed actions land in the embedded tracker; rejection notices go out
  * through the configured relay, behind the outgoing safety gate.
  */
 export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logger): EmbeddedSink {
-  const tracker = openTracker(config.tracker.path, {
-    repositoriesDir: path.join(path.dirname(config.tracker.path), 'repositories'),
-    onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
-  });
+  const { tracker, mailer, close } = openNotifyingTracker(config, logger);
   const context = outgoingContext(config);
   const isOwnAddress = ownAddressCheck(context);
-  const mailer = createMailer(config.outgoing, logger.child({ part: 'outgoing' }));
-  // Notifications follow the tracker's events: issues, notes and MRs made by mail get mailed out too.
-  const notifications = startNotifications({ tracker, mailer, context, logger: logger.child({ part: 'notifications' }) });
   const notifier = createRejectionNotifier({
     context,
     mailer,
@@ -71,11 +94,6 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   return {
     tracker,
     process: receiverProcessor(deps, config.outgoing.enabled ? notices : undefined),
-    async close() {
-      notifications.stop();
-      await notifications.idle();
-      mailer.close();
-      tracker.close();
-    },
+    close,
   };
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { PostroomConfig } from './config/index.js';
+import { openNotifyingTracker } from './embedded.js';
+import { addressTemplates, startHttp } from './http/index.js';
 import { startIngest, type PollerHealth } from './ingest/index.js';
 import type { Logger } from './log/logger.js';
 import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
@@ -12,6 +14,7 @@ import type { Worker } from './worker/worker.js';
 
 export interface RunningPostroom {
   smtp: AddressInfo;
+  http?: AddressInfo;
   spool: Spool;
   worker: Worker;
   /** The IMAP and Graph pollers' liveness. */
@@ -46,11 +49,28 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
     closers.push(() => front.close());
     const ingest = startIngest({ incoming: config.incomingEmail, serviceDesk: config.serviceDeskEmail, spool, logger: logger.child({ part: 'ingest' }) });
     closers.push(() => ingest.stop());
+    let http: AddressInfo | undefined;
+    if (config.http.enabled) {
+      // The API's own tracker connection: notes posted through it are mailed from this thread.
+      const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;
+      if (api) closers.push(() => api.close());
+      const server = await startHttp({
+        config: config.http,
+        tracker: api?.tracker,
+        spool,
+        health: () => ingest.health(),
+        templates: addressTemplates(config),
+        logger: logger.child({ part: 'http' }),
+      });
+      closers.push(() => server.close());
+      http = server.address;
+    }
 
-    logger.info({ smtp: `${smtp.address}:${smtp.port}`, store: config.store.path, sink: config.sink, domains: config.smtp.acceptedDomains }, 'postroom listening');
+    logger.info({ smtp: `${smtp.address}:${smtp.port}`, http: http && `${http.address}:${http.port}`, store: config.store.path, sink: config.sink, domains: config.smtp.acceptedDomains }, 'postroom listening');
     let stopped = false;
     return {
       smtp,
+      http,
       spool,
       worker,
       ingestHealth: () => ingest.health(),

@@ -1,7 +1,6 @@
+import { appendReply } from '../reply/index.js';
 import type { HandlerContext } from './context.js';
 import type { Attachment, Project, User } from './sink.js';
-
-const QUICK_ACTION_LINE = /^\/[a-z_]+\b.*$/;
 
 export type BodyVariant = 'message' | 'messageIncludingReply' | 'messageIncludingReplyOrOnlyQuotes' | 'messageWithAppendedReply';
 
@@ -25,15 +24,4 @@ export async function composeBody(
     if (upload) body += `\n\n${upload.markdown}`;
   }
   return variant === 'messageWithAppendedReply' ? appendReply(body, elided) : body;
-}
-
-/** The quote goes in a collapsed block, unless either part is blank or the message is only quick actions. */
-export function appendReply(message: string, quote: string): string {
-  const withoutCommands = message
-    .split('\n')
-    .filter((line) => !QUICK_ACTION_LINE.test(line.trim()))
-    .join('\n')
-    .trim();
-  if (message.trim() === '' || quote.trim() === '' || withoutCommands === '') return message;
-  return `${message}\n\n<details><summary>...</summary>\n\n${quote.trim()}\n\n</details>`;
 }

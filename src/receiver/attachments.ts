@@ -1,9 +1,22 @@
+import type { Attachment as ParsedAttachment } from 'mailparser';
 import type { Attachment } from '../handlers/sink.js';
 import type { ReceivedMail } from './mail.js';
 
 /** `application/x-pkcs7-signature` and `application/pkcs7-signature` are the same protocol. */
 function normalisedType(type: string): string {
   return type.split(';')[0].trim().toLowerCase().replace(/\/x-/, '/');
+}
+
+/**
+ * In a line-based transfer encoding (7bit, 8bit, quoted-printable) a CRLF is the transport's line
+ * break, not content: it decodes to LF, as Ruby's Mail does for GitLab. Base64 and binary parts
+ * keep their bytes. (A quoted-printable patch sent over SMTP otherwise reaches `git am` with CRLF
+ * on every line and no longer applies.)
+ */
+function decodedContent(part: ParsedAttachment): Buffer {
+  const encoding = String(part.headers.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  if (encoding === 'base64' || encoding === 'binary') return part.content;
+  return Buffer.from(part.content.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 }
 
 /**
@@ -17,5 +30,5 @@ export function attachmentsOf(mail: ReceivedMail): Attachment[] {
   return mail.parsed.attachments
     .filter((part) => !(signature && normalisedType(part.contentType) === signature))
     .filter((part) => part.filename || part.contentDisposition === 'attachment')
-    .map((part) => ({ filename: part.filename ?? 'attachment', contentType: part.contentType, content: part.content }));
+    .map((part) => ({ filename: part.filename ?? 'attachment', contentType: part.contentType, content: decodedContent(part) }));
 }

@@ -17,12 +17,18 @@ export const LE = "(?![^\\n])";
 /** Ruby `.` without /m. */
 export const DOT = "[^\\n]";
 
-const RUBY_STRIP_LEAD = /^[\t\n\v\f\r ]+/;
-const RUBY_STRIP_TRAIL = /[\t\n\v\f\r \0]+$/;
+const STRIPPED = "\t\n\v\f\r ";
 
-/** Ruby String#strip: ASCII whitespace only, so NBSP and other Unicode spaces survive. */
+/**
+ * Ruby String#strip: ASCII whitespace only (and trailing NULs), so NBSP and other Unicode
+ * spaces survive. A loop, because /\s+$/ is quadratic on long whitespace runs.
+ */
 export function rubyStrip(s: string): string {
-  return s.replace(RUBY_STRIP_LEAD, "").replace(RUBY_STRIP_TRAIL, "");
+  let start = 0;
+  let end = s.length;
+  while (start < end && STRIPPED.includes(s[start])) start += 1;
+  while (end > start && (STRIPPED.includes(s[end - 1]) || s[end - 1] === "\0")) end -= 1;
+  return s.slice(start, end);
 }
 
 /** Ruby `split("\n")`: trailing empty fields are dropped. */

@@ -4,6 +4,8 @@
 import { isEmbeddedMarkerLine } from "./embeddedMarkers.js";
 import { isDelimiterLine, isEmailHeaderLine, isEmptyLine, isQuoteLine, isSignatureLine } from "./lineMatchers.js";
 import {
+  headerBlockStart,
+  markerTailStart,
   markerThenQuote,
   markerWithoutQuoteStart,
   replyAtEndStart,
@@ -160,7 +162,7 @@ export function extractEmbeddedEmail(text: string): EmbeddedEmail | null {
   const pattern = lines.map(classifyLine).join("");
 
   let embedded: string;
-  let index = pattern.search(/(?:h[eqd]*?){3,}[tq]/);
+  let index = headerBlockStart(pattern);
   if (index >= 0) {
     embedded = rubyStrip(lines.slice(index).join("\n"));
   } else {
@@ -175,6 +177,6 @@ export function extractEmbeddedEmail(text: string): EmbeddedEmail | null {
         .join("\n"),
     );
   }
-  const beforeEnd = pattern.slice(0, index).search(/e*(?:b[eqd]*|b*[ed]*)$/);
+  const beforeEnd = markerTailStart(pattern.slice(0, index));
   return { embedded, before: rubyStrip(lines.slice(0, beforeEnd).join("\n")) };
 }

@@ -1,0 +1,90 @@
+// Picks the part of a message the reply is read from and decodes it to a string, the way
+// GitLab's ReplyParser does: text/plain first, then text/html, else the message itself.
+import iconv from "iconv-lite";
+import { type MimePart, allParts, isAttachmentPart, parseMime } from "./mime.js";
+
+export type SelectedBody = {
+  /** Decoded text; "" when decoding failed or the parse looks broken. */
+  text: string;
+  /** The chosen part is HTML and still needs converting. */
+  isHtml: boolean;
+};
+
+// Seeing these in a body means the MIME structure was not understood.
+const MIME_LEAK = /Content-Type:|multipart\/alternative|text\/plain/;
+
+function decodeQuotedPrintable(input: Buffer): Buffer {
+  const text = input.toString("latin1").replace(/=\r?\n/g, "");
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const hex = text[i] === "=" ? text.slice(i + 1, i + 3) : "";
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(text.charCodeAt(i) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** Removes the transfer encoding. Text encodings end up with LF line breaks, as in the mail gem. */
+export function decodeTransfer(part: MimePart): Buffer {
+  const encoding = (part.headers.get("content-transfer-encoding") ?? "").trim().toLowerCase();
+  if (encoding === "base64") return Buffer.from(part.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
+  if (encoding === "binary") return part.body;
+  const decoded = encoding === "quoted-printable" ? decodeQuotedPrintable(part.body) : part.body;
+  return Buffer.from(decoded.toString("latin1").replace(/\r\n/g, "\n"), "latin1");
+}
+
+/** Shift_JIS byte structure: single bytes, or a lead byte with a valid trail byte. */
+function looksLikeShiftJis(bytes: Buffer): boolean {
+  let pairs = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const b = bytes[i];
+    if (b < 0x80 || (b >= 0xa1 && b <= 0xdf)) continue;
+    const lead = (b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc);
+    const trail = bytes[i + 1];
+    if (!lead || trail === undefined || trail < 0x40 || trail === 0x7f || trail > 0xfc) return false;
+    pairs += 1;
+    i += 1;
+  }
+  return pairs > 0;
+}
+
+/** No declared charset: GitLab guesses (charlock_holmes); UTF-8, then Shift_JIS, then Latin-1. */
+function decodeUndeclared(bytes: Buffer): string {
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return iconv.decode(bytes, looksLikeShiftJis(bytes) ? "Shift_JIS" : "latin1");
+  }
+}
+
+/** Decoded text of a part, or null when its charset is unknown (GitLab then reads ""). */
+export function decodePart(part: MimePart): string | null {
+  const bytes = decodeTransfer(part);
+  // The mail gem reports UTF-8 for a part without any Content-Type header.
+  const declared = part.mimeType === "" ? "UTF-8" : part.params.charset;
+  if (declared === undefined || declared === "") return decodeUndeclared(bytes);
+  const charset = declared.replace(/utf8/i, "UTF-8");
+  if (!iconv.encodingExists(charset)) return null;
+  return iconv.decode(bytes, charset);
+}
+
+function firstOfType(root: MimePart, mimeType: string): MimePart | undefined {
+  return allParts(root).find((p) => p.mimeType === mimeType && !isAttachmentPart(p));
+}
+
+export function choosePart(root: MimePart): MimePart {
+  if (!root.mimeType.startsWith("multipart/")) return root;
+  return firstOfType(root, "text/plain") ?? firstOfType(root, "text/html") ?? root;
+}
+
+export function selectBody(raw: Buffer | string): SelectedBody {
+  const part = choosePart(parseMime(raw));
+  const text = decodePart(part);
+  if (text === null || MIME_LEAK.test(text)) return { text: "", isHtml: false };
+  return { text, isHtml: part.mimeType === "text/html" };
+}
