@@ -16,7 +16,8 @@ export interface RunningPostroom {
   smtp: AddressInfo;
   http?: AddressInfo;
   spool: Spool;
-  worker: Worker;
+  /** Absent when `worker.enabled` is false. */
+  worker?: Worker;
   /** The IMAP and Graph pollers' liveness. */
   ingestHealth(): PollerHealth[];
   stop(): Promise<void>;
@@ -40,9 +41,11 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
   try {
     const spool = Spool.open(config.store.path);
     closers.push(() => spool.close());
-    const worker = await startRoutingThread(config);
-    closers.push(() => worker.stop());
-    spool.onStored(() => worker.wake());
+    const worker = config.worker.enabled ? await startRoutingThread(config, logger.child({ part: 'routing' })) : undefined;
+    if (worker) {
+      closers.push(() => worker.stop());
+      spool.onStored(() => worker.wake());
+    }
     const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
     const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
     const smtp = await front.listen();

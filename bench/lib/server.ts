@@ -16,7 +16,7 @@ export interface BenchServer {
 export const BENCH_RECIPIENT = 'incoming+b7-0123456789abcdefghijklmno@postroom.test';
 
 /** Starts `postroom serve` as its own process on a private spool with the default durability. */
-export async function startBenchServer(maxMessageSize = '25MB'): Promise<BenchServer> {
+export async function startBenchServer(maxMessageSize = '25MB', routing = true): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
   writeFileSync(
@@ -25,6 +25,9 @@ export async function startBenchServer(maxMessageSize = '25MB'): Promise<BenchSe
 incoming_email: { enabled: true, address: "incoming+%{key}@postroom.test" }
 smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500 }
 store: { path: ${path.join(dir, 'spool.db')} }
+tracker: { path: ${path.join(dir, 'tracker.db')} }
+outgoing: { enabled: false }
+worker: { enabled: ${routing} }
 log: { level: info }
 `,
   );

@@ -23,6 +23,6 @@ export async function replay(args: ParsedArgs): Promise<void> {
       process.stdout.write(queued ? `message ${entry.id} queued again\n` : `message ${entry.id} is already queued or in progress\n`);
     }
   } finally {
-    spool.close();
+    await spool.close();
   }
 }

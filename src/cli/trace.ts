@@ -15,7 +15,7 @@ export async function trace(args: ParsedArgs): Promise<void> {
     const traces = entries.map((entry) => ({ ...entry, events: spool.queue.events(entry.id) }));
     process.stdout.write(args.flags.has('json') ? `${JSON.stringify(traces, null, 2)}\n` : traces.map((t) => describe(spool, t)).join('\n'));
   } finally {
-    spool.close();
+    await spool.close();
   }
 }
 

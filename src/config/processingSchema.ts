@@ -12,6 +12,7 @@ export function readProcessing(root: Section, resolvePath: (file: string) => str
     sink,
     tracker: { path: trackerPath },
     worker: {
+      enabled: worker.boolean('enabled', true),
       concurrency: worker.integer('concurrency', 4, 1, 64),
       retryBaseMs: worker.duration('retry_base', 30_000, 10, 86_400_000),
       retryMaxMs: worker.duration('retry_max', 3_600_000, 10, 7 * 86_400_000),

@@ -109,6 +109,8 @@ export interface ProcessingConfig {
   sink: 'embedded' | 'gitlab';
   tracker: { path: string };
   worker: {
+    /** False runs a front door only: mail is accepted and spooled, and routed once a worker runs. */
+    enabled: boolean;
     concurrency: number;
     retryBaseMs: number;
     retryMaxMs: number;

@@ -46,13 +46,13 @@ export class NoticeLog {
       }
       const ids = recipients.map((recipient) => Number(this.insert.run(recipient.toLowerCase(), now).lastInsertRowid));
       return { granted: true, ids };
-    })();
+    }).immediate();
   }
 
   /** Gives a reservation back when nothing was sent (relay down, outgoing mail disabled). */
   release(reservation: NoticeReservation): void {
     if (!reservation.granted) return;
-    this.db.transaction(() => reservation.ids.forEach((id) => this.remove.run(id)))();
+    this.db.transaction(() => reservation.ids.forEach((id) => this.remove.run(id))).immediate();
   }
 
   /** Notices recorded for this recipient within the hour before `now`. */

@@ -6,7 +6,9 @@ import type { Outcome, Routing, TraceEvent } from './outcome.js';
  * Every state change and its trace event are written in one transaction.
  */
 export class WorkQueue {
-  private readonly claimDue: (now: number, limit: number) => number[];
+  // Read-then-write transactions start IMMEDIATE: with several connections on the file (the
+  // writer thread, the routing thread), a deferred one would fail rather than wait its turn.
+  private readonly claimDue: Database.Transaction<(now: number, limit: number) => number[]>;
   private readonly addEvent: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
@@ -37,12 +39,12 @@ export class WorkQueue {
         this.db.prepare(`UPDATE messages SET state = 'retry', next_attempt_at = ? WHERE id = ?`).run(now, id);
         this.addEvent.run(id, now, this.attemptOf(id), 'interrupted', JSON.stringify({ reason: 'the process stopped while this message was being processed' }));
       }
-    })();
+    }).immediate();
     return ids.length;
   }
 
   claim(now: number, limit: number): number[] {
-    return this.claimDue(now, limit);
+    return this.claimDue.immediate(now, limit);
   }
 
   record(id: number, now: number, kind: string, detail?: Record<string, unknown>): void {
@@ -71,7 +73,7 @@ export class WorkQueue {
           id,
         );
       this.addEvent.run(id, now, this.attemptOf(id), outcome.state, JSON.stringify({ ...outcome, ...routing }));
-    })();
+    }).immediate();
   }
 
   /** Puts a finished message back in line (for `postroom replay`). */
@@ -82,7 +84,7 @@ export class WorkQueue {
         .run(now, id).changes;
       if (changed) this.addEvent.run(id, now, this.attemptOf(id), 'replay', JSON.stringify({ reason: why }));
       return changed > 0;
-    })();
+    }).immediate();
   }
 
   /** Another message with the same Message-ID and key that already had its effect. */

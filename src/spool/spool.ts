@@ -1,14 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { CommitThread } from './commitThread.js';
+import { openSpoolDatabase } from './database.js';
 import { WorkQueue } from './queue.js';
-import { migrate } from './schema.js';
 import type { Outcome } from './outcome.js';
 import type { IncomingMessage, SpoolEntry, SpoolState, StoreResult } from './types.js';
-
-// Small messages live in their row; larger ones as the chunks they arrived in, so a 25 MB
-// message is never joined into one more buffer on its way to disk.
-const INLINE_LIMIT_BYTES = 256 * 1024;
 
 interface PendingStore {
   message: IncomingMessage;
@@ -41,113 +36,76 @@ interface MessageRow {
 
 /**
  * The only code that may say "durable". `store` resolves only after the row is committed with
- * `synchronous=FULL`; all stores that arrive in the same event-loop turn share one commit.
+ * `synchronous=FULL` by the writer thread; everything that arrives while a commit is in flight
+ * shares the next one (group commit).
  */
 export class Spool {
   /** Counters for metrics: how many commits carried how many messages. */
   readonly stats = { commits: 0, stored: 0, failed: 0 };
   private pending: PendingStore[] = [];
   private readonly storedListeners: (() => void)[] = [];
-  private flushScheduled = false;
-  private readonly insertMessage: Database.Statement;
-  private readonly insertChunk: Database.Statement;
-  private readonly findBySourceRef: Database.Statement;
-  private readonly writeBatch: (messages: IncomingMessage[]) => StoreResult[];
+  /** Made at the first store, so a spool opened only to read (trace, replay) starts no thread. */
+  private writer: CommitThread | undefined;
+  private committing = false;
+  private drained: (() => void)[] = [];
   readonly queue: WorkQueue;
 
-  private constructor(readonly db: Database.Database) {
+  private constructor(
+    readonly db: Database.Database,
+    private readonly file: string,
+  ) {
     this.queue = new WorkQueue(db);
-    this.insertMessage = db.prepare(
-      `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, next_attempt_at)
-       VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt)`,
-    );
-    this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
-    this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
-    this.writeBatch = db.transaction((messages: IncomingMessage[]) => messages.map((m) => this.insert(m)));
   }
 
   static open(file: string): Spool {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    // FULL: the WAL is fsynced at every commit, so a committed row survives power loss.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
-    return new Spool(db);
+    return new Spool(openSpoolDatabase(file), file);
   }
 
   store(message: IncomingMessage): Promise<StoreResult> {
     return new Promise((resolve) => {
       this.pending.push({ message, resolve });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      // Stores from the same event-loop turn leave together.
+      if (this.pending.length === 1 && !this.committing) setImmediate(() => this.commitPending());
     });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  private commitPending(): void {
+    if (this.committing || this.pending.length === 0) {
+      if (!this.committing) this.notifyDrained();
+      return;
+    }
+    this.committing = true;
     const batch = this.pending;
     this.pending = [];
-    try {
-      const results = this.writeBatch(batch.map((p) => p.message));
-      this.stats.commits++;
-      this.stats.stored += results.length;
-      batch.forEach((p, i) => p.resolve(results[i]));
-      for (const listener of this.storedListeners) listener();
-    } catch (error) {
-      if (batch.length === 1) {
-        this.stats.failed++;
-        batch[0].resolve({ stored: false, reason: errorText(error) });
-        return;
-      }
-      // One bad message must not cost its neighbours their 250: retry each on its own.
-      for (const p of batch) {
-        try {
-          const [result] = this.writeBatch([p.message]);
-          this.stats.commits++;
-          this.stats.stored++;
-          p.resolve(result);
-        } catch (single) {
-          this.stats.failed++;
-          p.resolve({ stored: false, reason: errorText(single) });
-        }
-      }
-    }
+    // A writer that died (it should not) is replaced; its batch was answered 451.
+    if (!this.writer?.alive) this.writer = new CommitThread(this.file);
+    this.writer.commit(batch.map((p) => p.message)).then(
+      ({ results, commits }) => {
+        this.stats.commits += commits;
+        results.forEach((result, i) => {
+          if (result.stored) this.stats.stored++;
+          else this.stats.failed++;
+          batch[i].resolve(result);
+        });
+        if (results.some((r) => r.stored)) for (const listener of this.storedListeners) listener();
+      },
+      (error: unknown) => {
+        this.stats.failed += batch.length;
+        for (const p of batch) p.resolve({ stored: false, reason: error instanceof Error ? error.message : String(error) });
+      },
+    ).finally(() => {
+      this.committing = false;
+      this.commitPending();
+    });
+  }
+
+  private notifyDrained(): void {
+    for (const resolve of this.drained.splice(0)) resolve();
   }
 
   /** Called after each commit that stored something: how the worker learns of new mail at once. */
   onStored(listener: () => void): void {
     this.storedListeners.push(listener);
-  }
-
-  private insert(message: IncomingMessage): StoreResult {
-    const known = message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
-    if (known !== undefined) return { stored: true, id: known, duplicate: true };
-    const inline = message.size <= INLINE_LIMIT_BYTES;
-    const result = this.insertMessage.run({
-      receivedAt: message.receivedAt,
-      source: message.source,
-      sourceRef: message.sourceRef ?? null,
-      mailbox: message.mailbox ?? null,
-      sessionId: message.sessionId,
-      clientAddress: message.clientAddress ?? null,
-      helo: message.helo ?? null,
-      tls: message.tls ? 1 : 0,
-      mailFrom: message.mailFrom,
-      recipients: JSON.stringify(message.recipients),
-      messageId: message.messageId ?? null,
-      size: message.size,
-      raw: inline ? Buffer.concat(message.chunks, message.size) : null,
-    });
-    const id = Number(result.lastInsertRowid);
-    if (!inline) message.chunks.forEach((chunk, seq) => this.insertChunk.run(id, seq, chunk));
-    return { stored: true, id };
   }
 
   get(id: number): SpoolEntry | undefined {
@@ -174,9 +132,15 @@ export class Spool {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  /** Answers every store still waiting, then closes the file. */
-  close(): void {
-    if (this.pending.length > 0) this.flush();
+  /** Answers every store still waiting, stops the writer, then closes the file. */
+  async close(): Promise<void> {
+    if (this.committing || this.pending.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained.push(resolve);
+        if (!this.committing) this.commitPending();
+      });
+    }
+    await this.writer?.close();
     this.db.close();
   }
 }
@@ -205,8 +169,4 @@ function toEntry(row: MessageRow): SpoolEntry {
     handler: row.handler ?? undefined,
     outcome: row.outcome ? (JSON.parse(row.outcome) as Outcome) : undefined,
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -90,7 +90,7 @@ export function deleteIssue(ctx: TrackerContext, id: number): void {
       ctx.db.prepare(`DELETE FROM ${table} WHERE noteable_type = 'Issue' AND noteable_id = ?`).run(id);
     }
     ctx.db.prepare('DELETE FROM issues WHERE id = ?').run(id);
-  })();
+  }).immediate();
 }
 
 /** True the first time only: a ticket gets one thank-you mail, however often a delivery is retried. */

@@ -26,7 +26,7 @@ export function addEmailParticipants(ctx: TrackerContext, issueId: number, email
       }
     }
     return added;
-  })();
+  }).immediate();
 }
 
 export function emailParticipantsOf(ctx: TrackerContext, issueId: number): string[] {

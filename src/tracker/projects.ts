@@ -173,5 +173,5 @@ export function configureServiceDesk(
       projectId,
     );
     return saved(next);
-  })();
+  }).immediate();
 }

@@ -72,7 +72,7 @@ export function createUser(ctx: TrackerContext, input: NewUser, isSupportBot = f
       id,
     );
     return saved(userById(ctx, id) as User);
-  })();
+  }).immediate();
 }
 
 /** A secondary email; GitLab accepts replies only from verified ones. */
@@ -91,7 +91,7 @@ export function addEmail(ctx: TrackerContext, userId: number, email: string, opt
       options.verified === false ? 0 : 1,
     );
     return saved({ email });
-  })();
+  }).immediate();
 }
 
 export function setBlocked(ctx: TrackerContext, userId: number, blocked: boolean): void {

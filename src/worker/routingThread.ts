@@ -1,37 +1,47 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { PostroomConfig } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
+import { threadEntry } from '../threadEntry.js';
 import type { Worker } from './worker.js';
 
 export type RoutingMessage = { kind: 'wake' } | { kind: 'idle'; id: number } | { kind: 'stop' };
 export type RoutingReply = { kind: 'ready' } | { kind: 'idle'; id: number } | { kind: 'stopped' } | { kind: 'failed'; reason: string };
 
-/**
- * Where the thread's code is: beside this file when running the build; from the build when the
- * tests run the TypeScript sources (`npm test` builds first).
- */
-function threadEntry(): URL {
-  const here = new URL(import.meta.url);
-  return here.pathname.endsWith('.ts') ? new URL('../../dist/src/worker/thread.js', here) : new URL('./thread.js', here);
-}
+const RESTART_DELAY_MS = 1000;
 
-/** Starts routing in its own thread; resolves once its sink is open and it takes work. */
-export async function startRoutingThread(config: PostroomConfig): Promise<Worker> {
-  const thread = new Thread(threadEntry(), { workerData: config });
+/**
+ * Routing in its own thread. A thread that dies is logged and started again: the messages it
+ * held are `processing` in the spool and the new thread takes them up again.
+ */
+export async function startRoutingThread(config: PostroomConfig, logger: Logger): Promise<Worker> {
   const idleWaiters = new Map<number, () => void>();
   let nextId = 0;
-  let stopped: (() => void) | undefined;
-  let failure: ((error: Error) => void) | undefined;
+  let stopping = false;
+  let thread: Thread;
+  let exited: Promise<void>;
 
-  await new Promise<void>((resolve, reject) => {
-    failure = reject;
-    thread.on('message', (reply: RoutingReply) => {
-      if (reply.kind === 'ready') resolve();
-      else if (reply.kind === 'idle') idleWaiters.get(reply.id)?.();
-      else if (reply.kind === 'stopped') stopped?.();
-      else if (reply.kind === 'failed') failure?.(new Error(`the routing thread could not start: ${reply.reason}`));
+  const launch = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      thread = new Thread(threadEntry(import.meta.url, 'thread.js'), { workerData: config });
+      exited = new Promise((done) => thread.once('exit', () => done()));
+      let started = false;
+      thread.on('message', (reply: RoutingReply) => {
+        if (reply.kind === 'ready') {
+          started = true;
+          resolve();
+        } else if (reply.kind === 'idle') idleWaiters.get(reply.id)?.();
+        else if (reply.kind === 'failed') reject(new Error(`the routing thread could not start: ${reply.reason}`));
+      });
+      thread.once('error', (error) => (started ? logger.error({ err: error }, 'the routing thread failed') : reject(error)));
+      thread.once('exit', (code) => {
+        if (stopping || !started) return;
+        logger.error({ code }, 'the routing thread stopped unexpectedly; starting it again');
+        for (const release of idleWaiters.values()) release();
+        setTimeout(() => void launch().catch((error: unknown) => logger.error({ err: error }, 'the routing thread could not restart')), RESTART_DELAY_MS);
+      });
     });
-    thread.once('error', (error) => failure?.(error));
-  });
+
+  await launch();
   const send = (message: RoutingMessage) => thread.postMessage(message);
   return {
     wake: () => send({ kind: 'wake' }),
@@ -44,11 +54,10 @@ export async function startRoutingThread(config: PostroomConfig): Promise<Worker
         });
         send({ kind: 'idle', id });
       }),
-    stop: () =>
-      new Promise((resolve) => {
-        stopped = resolve;
-        thread.once('exit', () => resolve());
-        send({ kind: 'stop' });
-      }),
+    async stop() {
+      stopping = true;
+      send({ kind: 'stop' });
+      await exited;
+    },
   };
 }

@@ -36,8 +36,8 @@ async function main(): Promise<void> {
         void worker
           .stop()
           .then(() => processor.close())
+          .then(() => spool.close())
           .then(() => {
-            spool.close();
             flushLogs();
             reply({ kind: 'stopped' });
             port.close();

@@ -64,7 +64,13 @@ export function startWorker(options: WorkerOptions): Worker {
     if (stopped) return;
     clearTimeout(timer);
     const free = options.concurrency - inFlight;
-    const ids = free > 0 ? queue.claim(now(), free) : [];
+    let ids: number[] = [];
+    try {
+      ids = free > 0 ? queue.claim(now(), free) : [];
+    } catch (error) {
+      // The spool busy or failing: nothing is lost, the messages wait for the next look.
+      logger.error({ err: error }, 'could not claim messages; trying again shortly');
+    }
     for (const id of ids) {
       inFlight++;
       void handle(id).finally(() => {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   deadId = (stored as { id: number }).id;
   spool.queue.claim(1_700_000_000_100, 1);
   spool.queue.finish(deadId, 1_700_000_000_200, { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' }, { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' });
-  spool.close();
+  await spool.close();
 });
 afterAll(() => cleanup());
 
@@ -60,7 +60,7 @@ describe('postroom trace and replay', () => {
     const spool = Spool.open(path.join(dir, 'spool.db'));
     expect(spool.get(deadId)!.state).toBe('queued');
     expect(spool.queue.events(deadId).at(-1)).toMatchObject({ kind: 'replay', detail: { reason: 'replayed by an operator' } });
-    spool.close();
+    await spool.close();
   });
 
   it('answers a clear error for an unknown message', async () => {

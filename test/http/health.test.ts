@@ -55,7 +55,7 @@ describe('/health and /liveness', () => {
 
   it('answer 503 when the spool cannot be read', async () => {
     world = await startHttpWorld();
-    world.spool.close();
+    await world.spool.close();
     const answer = await world.call('GET', '/health');
     expect(answer.status).toBe(503);
     expect(answer.json.spool).toBeNull();
@@ -87,7 +87,7 @@ describe('/metrics', () => {
 
   it('still answers when the spool cannot be read, and says so', async () => {
     world = await startHttpWorld();
-    world.spool.close();
+    await world.spool.close();
     const answer = await world.call('GET', '/metrics');
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('postroom_spool_readable 0');

@@ -70,7 +70,7 @@ ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
     },
     async cleanup() {
       await world.http.close();
-      if (spool.db.open) spool.close();
+      if (spool.db.open) await spool.close();
       tracker.close();
       cleanup();
     },

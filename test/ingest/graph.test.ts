@@ -30,7 +30,7 @@ describe("Microsoft Graph poller, against a local stand-in for Microsoft's servi
     await ingest?.stop();
     ingest = undefined;
     await standIn.close();
-    spool.close();
+    await spool.close();
     cleanup();
   });
 

@@ -46,7 +46,7 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
   afterEach(async () => {
     await ingest?.stop();
     ingest = undefined;
-    spool.close();
+    await spool.close();
   });
 
   /** The test's own connection, as a user's mail client would be. */

@@ -33,18 +33,18 @@ function message(body: string | Buffer[], overrides: Partial<IncomingMessage> = 
 }
 
 describe('spool', () => {
-  it('opens in WAL mode with synchronous=FULL', () => {
+  it('opens in WAL mode with synchronous=FULL', async () => {
     const spool = Spool.open(file);
     expect(spool.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(spool.db.pragma('synchronous', { simple: true })).toBe(2);
-    spool.close();
+    await spool.close();
   });
 
   it('keeps every envelope field and the exact bytes, and they survive a reopen', async () => {
     const spool = Spool.open(file);
     const result = await spool.store(message('Subject: hi\r\n\r\nbody\r\n', { tls: true, mailFrom: '' }));
     expect(result).toEqual({ stored: true, id: 1 });
-    spool.close();
+    await spool.close();
     const reopened = Spool.open(file);
     expect(reopened.get(1)).toMatchObject({
       id: 1,
@@ -63,7 +63,7 @@ describe('spool', () => {
     });
     expect(reopened.raw(1)!.toString()).toBe('Subject: hi\r\n\r\nbody\r\n');
     expect(reopened.findByMessageId('<m1@example.com>').map((e) => e.id)).toEqual([1]);
-    reopened.close();
+    await reopened.close();
   });
 
   it('stores a large message as its chunks and gives back the same bytes', async () => {
@@ -75,7 +75,7 @@ describe('spool', () => {
     const stored = spool.db.prepare('SELECT raw IS NULL AS chunked, (SELECT count(*) FROM message_chunks WHERE message = ?) AS n FROM messages WHERE id = ?').get(id, id);
     expect(stored).toEqual({ chunked: 1, n: 40 });
     expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
-    spool.close();
+    await spool.close();
   });
 
   it('commits the stores of one event-loop turn together', async () => {
@@ -84,7 +84,7 @@ describe('spool', () => {
     expect(results.map((r) => (r as { id: number }).id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(spool.countByState()).toEqual({ queued: 50 });
     expect(spool.stats).toEqual({ commits: 1, stored: 50, failed: 0 });
-    spool.close();
+    await spool.close();
   });
 
   it('answers stored:false and leaves nothing half-written when the commit fails', async () => {
@@ -97,7 +97,7 @@ describe('spool', () => {
     expect(result).toEqual({ stored: false, reason: 'disk on fire' });
     expect(spool.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
     saboteur.close();
-    spool.close();
+    await spool.close();
   });
 
   it('keeps the good neighbours of a message that cannot be stored', async () => {
@@ -112,7 +112,7 @@ describe('spool', () => {
     expect(results.map((r) => r.stored)).toEqual([true, false, true]);
     expect(spool.countByState()).toEqual({ queued: 2 });
     saboteur.close();
-    spool.close();
+    await spool.close();
   });
 
   it('stores a message with a known source ref once, answering the first id', async () => {
@@ -124,7 +124,7 @@ describe('spool', () => {
     expect(again).toEqual({ stored: true, id: 1, duplicate: true });
     expect(spool.get(1)).toMatchObject({ source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' });
     expect(spool.countByState()).toEqual({ queued: 1 });
-    spool.close();
+    await spool.close();
   });
 
   it('refuses a file written by a newer schema', () => {

@@ -126,7 +126,7 @@ describe('worker with the GitLab sink', () => {
     // Simulate a crash between claim and outcome: the row is left 'processing'.
     const spool = Spool.open(storePath);
     spool.db.prepare(`UPDATE messages SET state = 'processing' WHERE id = ?`).run(id);
-    spool.close();
+    await spool.close();
     gitlab.requests.length = 0;
     const { startPostroom } = await import('../../src/postroom.js');
     const { pino } = await import('pino');

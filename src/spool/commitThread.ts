@@ -1,0 +1,60 @@
+import { Worker as Thread } from 'node:worker_threads';
+import { threadEntry } from '../threadEntry.js';
+import type { BatchOutcome } from './batchWriter.js';
+import type { IncomingMessage } from './types.js';
+
+export type CommitRequest = { kind: 'commit'; id: number; messages: IncomingMessage[] } | { kind: 'close' };
+export type CommitReply = { kind: 'ready' } | ({ kind: 'committed'; id: number } & BatchOutcome);
+
+/** The main thread's handle on the writer thread: one batch in flight at a time. */
+export class CommitThread {
+  private readonly thread: Thread;
+  private readonly ready: Promise<void>;
+  private waiting: { id: number; resolve: (outcome: BatchOutcome) => void; reject: (error: Error) => void } | undefined;
+  private nextId = 0;
+  private dead: Error | undefined;
+
+  constructor(file: string) {
+    this.thread = new Thread(threadEntry(import.meta.url, 'writerThread.js'), { workerData: file });
+    this.ready = new Promise((resolve, reject) => {
+      this.thread.on('message', (reply: CommitReply) => {
+        if (reply.kind === 'ready') resolve();
+        else if (this.waiting?.id === reply.id) {
+          const { resolve: answer } = this.waiting;
+          this.waiting = undefined;
+          answer({ results: reply.results, commits: reply.commits });
+        }
+      });
+      const fail = (error: Error) => {
+        this.dead = error;
+        reject(error);
+        this.waiting?.reject(error);
+        this.waiting = undefined;
+      };
+      this.thread.once('error', fail);
+      this.thread.once('exit', (code) => fail(new Error(`the spool writer stopped (exit ${code})`)));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  async commit(messages: IncomingMessage[]): Promise<BatchOutcome> {
+    await this.ready;
+    if (this.dead) throw this.dead;
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.waiting = { id, resolve, reject };
+      this.thread.postMessage({ kind: 'commit', id, messages } satisfies CommitRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((resolve) => this.thread.once('exit', () => resolve()));
+    this.thread.postMessage({ kind: 'close' } satisfies CommitRequest);
+    await exited;
+  }
+}
