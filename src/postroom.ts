@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { PostroomConfig } from './config/index.js';
-import { openNotifyingTracker } from './embedded.js';
-import { addressTemplates, startHttp } from './http/index.js';
-import { startIngest, type PollerHealth } from './ingest/index.js';
+import type { PollerHealth } from './ingest/index.js';
 import type { Logger } from './log/logger.js';
 import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
 import { createSmtpFront } from './smtp/server.js';
@@ -50,10 +48,17 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
     const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
     const smtp = await front.listen();
     closers.push(() => front.close());
-    const ingest = startIngest({ incoming: config.incomingEmail, serviceDesk: config.serviceDeskEmail, spool, logger: logger.child({ part: 'ingest' }) });
-    closers.push(() => ingest.stop());
+    // The parts below load only when configured: every module the SMTP thread does not need is
+    // memory it does not spend (the routing thread has its own copy of the heavy ones).
+    const polled = [config.incomingEmail, config.serviceDeskEmail].some((m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'));
+    const ingest = polled
+      ? (await import('./ingest/index.js')).startIngest({ incoming: config.incomingEmail, serviceDesk: config.serviceDeskEmail, spool, logger: logger.child({ part: 'ingest' }) })
+      : undefined;
+    if (ingest) closers.push(() => ingest.stop());
     let http: AddressInfo | undefined;
     if (config.http.enabled) {
+      const { addressTemplates, startHttp } = await import('./http/index.js');
+      const { openNotifyingTracker } = await import('./embedded.js');
       // The API's own tracker connection: notes posted through it are mailed from this thread.
       const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;
       if (api) closers.push(() => api.close());
@@ -61,7 +66,7 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
         config: config.http,
         tracker: api?.tracker,
         spool,
-        health: () => ingest.health(),
+        health: () => ingest?.health() ?? [],
         templates: addressTemplates(config),
         logger: logger.child({ part: 'http' }),
       });
@@ -76,7 +81,7 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
       http,
       spool,
       worker,
-      ingestHealth: () => ingest.health(),
+      ingestHealth: () => ingest?.health() ?? [],
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -58,25 +58,37 @@ export function collectMessage(stream: Readable, maxSize: number): Promise<Colle
   });
 }
 
-/** Finds bare CR or LF across chunk boundaries. */
+/** Finds bare CR or LF across chunk boundaries, jumping between line ends with native search. */
 export class LineEndingScanner {
-  private previous = -1;
+  /** The chunk before ended in CR: the next byte must be LF. */
+  private pendingCr = false;
   private bare = false;
 
   feed(chunk: Buffer): void {
-    if (this.bare) return;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i];
-      if ((byte === LF && this.previous !== CR) || (this.previous === CR && byte !== LF)) {
+    if (this.bare || chunk.length === 0) return;
+    if (this.pendingCr && chunk[0] !== LF) {
+      this.bare = true;
+      return;
+    }
+    // Every LF must follow a CR, and every CR must precede an LF.
+    for (let lf = chunk.indexOf(LF, this.pendingCr ? 1 : 0); lf !== -1; lf = chunk.indexOf(LF, lf + 1)) {
+      if (lf === 0 || chunk[lf - 1] !== CR) {
         this.bare = true;
         return;
       }
-      this.previous = byte;
     }
+    for (let cr = chunk.indexOf(CR); cr !== -1; cr = chunk.indexOf(CR, cr + 1)) {
+      if (cr === chunk.length - 1) break;
+      if (chunk[cr + 1] !== LF) {
+        this.bare = true;
+        return;
+      }
+    }
+    this.pendingCr = chunk[chunk.length - 1] === CR;
   }
 
   finish(): boolean {
-    return this.bare || this.previous === CR;
+    return this.bare || this.pendingCr;
   }
 }
 

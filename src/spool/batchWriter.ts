@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { IncomingMessage, StoreResult } from './types.js';
 
-// Small messages live in their row; larger ones as the chunks they arrived in, so a 25 MB
-// message is never joined into one more buffer on its way to disk.
+// Small messages live in their row; larger ones in rows of at most a mebibyte each (views into
+// the buffer that arrived, not copies), so no row and no read of one is ever message-sized.
 const INLINE_LIMIT_BYTES = 256 * 1024;
+const CHUNK_ROW_BYTES = 1024 * 1024;
 
 export interface BatchOutcome {
   results: StoreResult[];
@@ -69,7 +70,12 @@ export class BatchWriter {
       raw: inline ? Buffer.concat(message.chunks, message.size) : null,
     });
     const id = Number(result.lastInsertRowid);
-    if (!inline) message.chunks.forEach((chunk, seq) => this.insertChunk.run(id, seq, chunk));
+    if (!inline) {
+      let seq = 0;
+      for (const chunk of message.chunks) {
+        for (let at = 0; at < chunk.length; at += CHUNK_ROW_BYTES) this.insertChunk.run(id, seq++, chunk.subarray(at, at + CHUNK_ROW_BYTES));
+      }
+    }
     return { stored: true, id };
   }
 }

@@ -47,7 +47,10 @@ export class CommitThread {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting = { id, resolve, reject };
-      this.thread.postMessage({ kind: 'commit', id, messages } satisfies CommitRequest);
+      // Each message travels as one buffer of its own, moved rather than copied to the writer.
+      const moved = messages.map((message) => ({ ...message, chunks: [ownedCopy(message.chunks, message.size)] }));
+      for (const message of messages) message.chunks = [];
+      this.thread.postMessage({ kind: 'commit', id, messages: moved } satisfies CommitRequest, moved.map((m) => m.chunks[0].buffer as ArrayBuffer));
     });
   }
 
@@ -57,4 +60,12 @@ export class CommitThread {
     this.thread.postMessage({ kind: 'close' } satisfies CommitRequest);
     await exited;
   }
+}
+
+/** The chunks joined into a buffer that owns its memory, so it can be transferred to another thread. */
+function ownedCopy(chunks: Buffer[], size: number): Buffer {
+  const owned = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(owned, at);
+  return owned;
 }
