@@ -13,8 +13,9 @@ export async function composeBody(
   variant: BodyVariant,
   project: Project,
   author: User,
-  attachments: Attachment[] = context.text.attachments(),
+  only?: (attachment: Attachment) => boolean,
 ): Promise<string> {
+  const attachments = (await context.text.attachments()).filter(only ?? (() => true));
   let body: string;
   let elided = '';
   if (variant === 'messageWithAppendedReply') ({ body, elided } = await context.text.bodyWithElided());

@@ -9,7 +9,7 @@ export interface MailText {
   /** Trimmed body and the quoted part the trimmer removed, for the `<details>` block. */
   bodyWithElided(): Promise<{ body: string; elided: string }>;
   /** Attachments GitLab would upload: S/MIME signature parts left out. */
-  attachments(): Attachment[];
+  attachments(): Promise<Attachment[]>;
 }
 
 export interface HandlerContext<T extends MailTarget = MailTarget> {

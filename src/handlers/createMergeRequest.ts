@@ -17,10 +17,10 @@ export async function createMergeRequest(context: HandlerContext<NewMergeRequest
     (await checkPermission(sink, author, 'create_merge_request_in', project)) ??
     (await checkPermission(sink, author, 'create_merge_request_from', project));
   if (denied || !author) return failed(denied ?? processingError('UserNotFoundError'));
-  const attachments = context.text.attachments();
+  const attachments = await context.text.attachments();
   const patches = attachments.filter((a) => isPatch(a.filename)).sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
   // Applied patches are commits, not uploads.
-  const description = await composeBody(context, 'message', project, author, attachments.filter((a) => !isPatch(a.filename)));
+  const description = await composeBody(context, 'message', project, author, (a) => !isPatch(a.filename));
   const sourceBranch = context.mail.subject;
   const created = await sink.createMergeRequest({ idempotencyKey: context.idempotencyKey, project, author, sourceBranch, description, patches });
   if ('patchFailed' in created) {

@@ -1,6 +1,10 @@
 import type { Attachment as ParsedAttachment } from 'mailparser';
 import type { Attachment } from '../handlers/sink.js';
-import type { ReceivedMail } from './mail.js';
+import { headerValues, type ReceivedMail } from './mail.js';
+
+// Only a part with a file name can be an attachment GitLab uploads; without one anywhere in the
+// message, the full MIME parse is not needed at all.
+const NAMED_PART = /^content-(?:type|disposition):[^\n]*(?:\n[ \t][^\n]*)*?\b(?:file)?name\*?=/im;
 
 /** `application/x-pkcs7-signature` and `application/pkcs7-signature` are the same protocol. */
 function normalisedType(type: string): string {
@@ -23,11 +27,12 @@ function decodedContent(part: ParsedAttachment): Buffer {
  * GitLab uploads every attachment, inline images with a filename included, except the
  * signature part of a `multipart/signed` message (its type is the `protocol` parameter).
  */
-export function attachmentsOf(mail: ReceivedMail): Attachment[] {
-  const contentType = mail.parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
-  const signed = contentType?.value?.toLowerCase() === 'multipart/signed' ? contentType.params?.protocol : undefined;
-  const signature = signed ? normalisedType(signed) : undefined;
-  return mail.parsed.attachments
+export async function attachmentsOf(mail: ReceivedMail): Promise<Attachment[]> {
+  if (!NAMED_PART.test(mail.raw.toString('latin1'))) return [];
+  const parsed = await mail.fullParse();
+  const protocol = /;\s*protocol\s*=\s*"?([^";\s]+)/i.exec(headerValues(mail, 'content-type')[0] ?? '')?.[1];
+  const signature = mail.contentType === 'multipart/signed' && protocol ? normalisedType(protocol) : undefined;
+  return parsed.attachments
     .filter((part) => !(signature && normalisedType(part.contentType) === signature))
     .filter((part) => part.filename || part.contentDisposition === 'attachment')
     .map((part) => ({ filename: part.filename ?? 'attachment', contentType: part.contentType, content: decodedContent(part) }));

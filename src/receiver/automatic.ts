@@ -45,8 +45,7 @@ export function automaticMail(mail: ReceivedMail, context: AutomaticContext): Au
   }
   const loop = headerValues(mail, 'x-loop').find((value) => value.toLowerCase().includes(context.host.toLowerCase()));
   if (loop !== undefined) return { gitlabRule: false, reason: `X-Loop: ${loop}` };
-  const contentType = mail.parsed.headers.get('content-type') as { value?: string } | undefined;
-  if (contentType?.value?.toLowerCase() === 'multipart/report') return { gitlabRule: false, reason: 'multipart/report (a delivery or read report)' };
+  if (mail.contentType === 'multipart/report') return { gitlabRule: false, reason: 'multipart/report (a delivery or read report)' };
   if (context.envelopeSender === '') return { gitlabRule: false, reason: 'null envelope sender (MAIL FROM:<>)' };
   if (context.envelopeSender === undefined && headerValues(mail, 'return-path').some((v) => v.trim() === '<>')) {
     return { gitlabRule: false, reason: 'null Return-Path' };

@@ -1,50 +1,60 @@
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import libmime from 'libmime';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import type { RawHeader } from '../address/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
+import { readHeaderFields } from './headers.js';
 
-/** A parsed message with the raw, ordered header values GitLab's key search reads. */
+/**
+ * A received message as routing needs it: raw header values in order (GitLab's key search reads
+ * them), the addresses, and a full MIME parse made only when something asks for it.
+ */
 export interface ReceivedMail {
   raw: Buffer;
-  parsed: ParsedMail;
-  /** Every header field in order, value unfolded but otherwise as sent. */
   headers: RawHeader[];
   to: string[];
   cc: string[];
   from: string[];
   replyTo: string[];
+  sender: string[];
   subject: string;
   messageId?: string;
   inReplyTo?: string;
+  /** The top-level Content-Type, lower-cased, without parameters. */
+  contentType: string;
+  /** The whole message parsed (attachments); made at the first call. */
+  fullParse(): Promise<ParsedMail>;
 }
 
 export type ReadResult = { ok: true; mail: ReceivedMail } | { ok: false; error: ProcessingError };
 
-/** GitLab's first two steps: a blank message is EmptyEmailError, one that cannot be parsed EmailUnparsableError. */
+/** GitLab's first two steps: a blank message is EmptyEmailError, one that cannot be read EmailUnparsableError. */
 export async function readMail(raw: Buffer): Promise<ReadResult> {
   if (raw.toString('latin1').trim() === '') return { ok: false, error: processingError('EmptyEmailError') };
-  let parsed: ParsedMail;
+  let headers: RawHeader[];
   try {
-    parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+    headers = readHeaderFields(raw);
   } catch (error) {
     return { ok: false, error: processingError('EmailUnparsableError', error instanceof Error ? error.message : String(error)) };
   }
-  const headers = parsed.headerLines.map(({ line }) => {
-    const colon = line.indexOf(':');
-    return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').trim() };
-  });
+  const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value;
+  const addressesOf = (name: string) => headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressList(h.value));
+  let parsed: Promise<ParsedMail> | undefined;
   return {
     ok: true,
     mail: {
       raw,
-      parsed,
       headers,
-      to: addresses(parsed.to),
-      cc: addresses(parsed.cc),
-      from: addresses(parsed.from),
-      replyTo: addresses(parsed.replyTo),
-      subject: parsed.subject ?? '',
-      messageId: parsed.messageId,
-      inReplyTo: parsed.inReplyTo,
+      to: addressesOf('to'),
+      cc: addressesOf('cc'),
+      from: addressesOf('from'),
+      replyTo: addressesOf('reply-to'),
+      sender: addressesOf('sender'),
+      subject: decode(first('subject') ?? ''),
+      messageId: messageIdOf(first('message-id')),
+      inReplyTo: messageIdOf(first('in-reply-to')),
+      contentType: (first('content-type') ?? 'text/plain').split(';')[0].trim().toLowerCase(),
+      fullParse: () => (parsed ??= simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true })),
     },
   };
 }
@@ -56,18 +66,26 @@ export function headerValues(mail: ReceivedMail, name: string): string[] {
 
 /** GitLab's from_address: the first Reply-To, else the first From, else Sender. */
 export function fromAddress(mail: ReceivedMail): string | undefined {
-  return mail.replyTo[0] ?? mail.from[0] ?? addresses(mail.parsed.headers.get('sender') as AddressObject | undefined)[0];
+  return mail.replyTo[0] ?? mail.from[0] ?? mail.sender[0];
 }
 
-function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
-  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  const out: string[] = [];
-  const walk = (entries: AddressObject['value']) => {
-    for (const entry of entries) {
-      if (entry.group) walk(entry.group);
-      else if (entry.address) out.push(entry.address);
-    }
-  };
-  for (const object of objects) walk(object.value);
-  return out;
+type ParsedAddress = { address?: string; group?: ParsedAddress[] };
+
+function addressList(value: string): string[] {
+  const walk = (entries: ParsedAddress[]): string[] => entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
+  return walk(addressparser(decode(value)) as ParsedAddress[]);
+}
+
+function decode(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The first `<id>` of a Message-ID or In-Reply-To field, brackets kept as mailparser gives them. */
+function messageIdOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return /<[^<>\s]+>/.exec(value)?.[0] ?? value.trim();
 }

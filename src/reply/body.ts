@@ -13,19 +13,39 @@ export type SelectedBody = {
 // Seeing these in a body means the MIME structure was not understood.
 const MIME_LEAK = /Content-Type:|multipart\/alternative|text\/plain/;
 
+const EQUALS = 0x3d;
+const CR = 0x0d;
+const LF = 0x0a;
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i += 1) HEX_VALUE[0x30 + i] = i;
+for (let i = 0; i < 6; i += 1) HEX_VALUE[0x41 + i] = HEX_VALUE[0x61 + i] = 10 + i;
+
+/** `=XX` becomes its byte and `=` at a line end joins the lines; any other `=` stays as it is. */
 function decodeQuotedPrintable(input: Buffer): Buffer {
-  const text = input.toString("latin1").replace(/=\r?\n/g, "");
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i += 1) {
-    const hex = text[i] === "=" ? text.slice(i + 1, i + 3) : "";
-    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(text.charCodeAt(i) & 0xff);
+  const output = Buffer.allocUnsafe(input.length);
+  let length = 0;
+  for (let i = 0; i < input.length; i += 1) {
+    const byte = input[i];
+    if (byte === EQUALS) {
+      if (input[i + 1] === LF) {
+        i += 1;
+        continue;
+      }
+      if (input[i + 1] === CR && input[i + 2] === LF) {
+        i += 2;
+        continue;
+      }
+      const high = HEX_VALUE[input[i + 1] ?? 0];
+      const low = HEX_VALUE[input[i + 2] ?? 0];
+      if (high >= 0 && low >= 0 && i + 2 < input.length) {
+        output[length++] = (high << 4) | low;
+        i += 2;
+        continue;
+      }
     }
+    output[length++] = byte;
   }
-  return Buffer.from(bytes);
+  return output.subarray(0, length);
 }
 
 /** Removes the transfer encoding. Text encodings end up with LF line breaks, as in the mail gem. */

@@ -18,8 +18,12 @@ function fourDigitsAt(text: string, i: number): boolean {
 }
 
 /** Leftmost match starting at or after `from` (all these regexes start with \d{4}). */
+const anchors = new WeakMap<NearMarkerSpec, RegExp>();
+
 export function nextNearMarker(text: string, spec: NearMarkerSpec, from: number): RegExpExecArray | null {
-  const anchor = new RegExp(spec.anchor.source, spec.anchor.flags);
+  // A private copy of the anchor per spec: its lastIndex is this scan's own.
+  let anchor = anchors.get(spec);
+  if (!anchor) anchors.set(spec, (anchor = new RegExp(spec.anchor.source, spec.anchor.flags)));
   anchor.lastIndex = from;
   let tried = from;
   for (let a = anchor.exec(text); a; a = anchor.exec(text)) {

@@ -19,6 +19,20 @@ function joinLines(match: string): string {
   return breaks > 4 ? match : match.replace(BREAKS, " ");
 }
 
+const scanners = new Map<OnDateSpec, { opener: RegExp; stop: RegExp; event: RegExp }>();
+
+/** The scan's regexes, compiled once per spec (each use sets lastIndex first). */
+function onDateScanner(spec: OnDateSpec): { opener: RegExp; stop: RegExp; event: RegExp } {
+  let scanner = scanners.get(spec);
+  if (!scanner) {
+    const parts = onDateParts(spec);
+    // Verb first: at one position the regex tries the verb before testing for a stop word.
+    scanner = { opener: new RegExp(parts.opener, "iuy"), stop: new RegExp(parts.stop, "iuy"), event: new RegExp(`(${parts.verb})|${parts.stop}`, "giu") };
+    scanners.set(spec, scanner);
+  }
+  return scanner;
+}
+
 /**
  * gsub of /^LEAD opener (?:(?!stop).)+? verb TAIL$/im, scanned by hand. The lazy scan from a
  * candidate ends at the first position where the verb fits (success) or a stop word starts
@@ -27,11 +41,7 @@ function joinLines(match: string): string {
  * the regex engine would rescan (quadratic for many "At …" lines).
  */
 function joinOnDate(text: string, spec: OnDateSpec): string {
-  const parts = onDateParts(spec);
-  const opener = new RegExp(parts.opener, "iuy");
-  const stop = new RegExp(parts.stop, "iuy");
-  // Verb first: at one position the regex tries the verb before testing for a stop word.
-  const event = new RegExp(`(${parts.verb})|${parts.stop}`, "giu");
+  const { opener, stop, event } = onDateScanner(spec);
 
   let out = "";
   let copied = 0;
