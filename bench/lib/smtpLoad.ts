@@ -49,13 +49,14 @@ export class LoadConnection {
   }
 
   /** Sends one message; `body` must already end in CRLF and hold no line starting with a dot. */
-  async send(from: string, to: string, body: Buffer): Promise<void> {
+  async send(from: string, to: string, body: Buffer, onEndOfData?: () => void): Promise<void> {
     this.socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
     await this.expect(250);
     await this.expect(250);
     await this.expect(354);
     this.socket.write(body);
     this.socket.write('.\r\n');
+    onEndOfData?.();
     await this.expect(250);
   }
 

@@ -3,13 +3,22 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './schema.js';
 
-/** Every connection to the spool file has the same guarantees, whichever thread holds it. */
-export function openSpoolDatabase(file: string): Database.Database {
+export interface SpoolConnectionOptions {
+  /**
+   * `NORMAL` only for the routing thread's connection: a state change lost in a power cut means
+   * a message is routed again, which the sink's idempotency keys make harmless, and it keeps
+   * that connection's commits (and the lock waits they cause the writer) short. What says
+   * "stored" (the writer thread) always commits with FULL.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openSpoolDatabase(file: string, options: SpoolConnectionOptions = {}): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so a committed row survives power loss.
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { CommitThread } from './commitThread.js';
-import { openSpoolDatabase } from './database.js';
+import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
 import type { Outcome } from './outcome.js';
 import type { IncomingMessage, SpoolEntry, SpoolState, StoreResult } from './types.js';
@@ -57,8 +57,8 @@ export class Spool {
     this.queue = new WorkQueue(db);
   }
 
-  static open(file: string): Spool {
-    return new Spool(openSpoolDatabase(file), file);
+  static open(file: string, options: SpoolConnectionOptions = {}): Spool {
+    return new Spool(openSpoolDatabase(file, options), file);
   }
 
   store(message: IncomingMessage): Promise<StoreResult> {

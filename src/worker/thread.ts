@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const config = workerData as PostroomConfig;
   const port = parentPort!;
   const logger = createLogger(config.log.level).child({ part: 'worker' });
-  const spool = Spool.open(config.store.path);
+  // Queue states only: see SpoolConnectionOptions for why this connection need not fsync.
+  const spool = Spool.open(config.store.path, { synchronous: 'NORMAL' });
   const processor = await openProcessor(config, spool, logger);
   const worker = startWorker({
     spool,
