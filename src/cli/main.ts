@@ -24,6 +24,12 @@ commands:
 
 const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, check, secret, trace, replay, seed };
 
+// `postroom trace … | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const run = args.command ? commands[args.command] : undefined;
