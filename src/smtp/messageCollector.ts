@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { OwnedPages } from './ownedPages.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -6,6 +7,7 @@ const LF = 0x0a;
 const HEADER_SCAN_LIMIT = 64 * 1024;
 
 export interface CollectedMessage {
+  /** The message in pages it owns alone (see OwnedPages). */
   chunks: Buffer[];
   size: number;
   /** True once more than the limit arrived: the chunks are then dropped, not kept. */
@@ -16,12 +18,12 @@ export interface CollectedMessage {
 }
 
 /**
- * Drains a DATA stream into the chunks it arrived in (no joining), watching the two things the
- * SMTP layer must decide on before the spool sees the message.
+ * Drains a DATA stream into pages of its own, watching the two things the SMTP layer must
+ * decide on before the spool sees the message.
  */
 export function collectMessage(stream: Readable, maxSize: number): Promise<CollectedMessage> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const pages = new OwnedPages();
     const scanner = new LineEndingScanner();
     let size = 0;
     let oversized = false;
@@ -31,11 +33,11 @@ export function collectMessage(stream: Readable, maxSize: number): Promise<Colle
       size += chunk.length;
       if (size > maxSize) {
         oversized = true;
-        chunks.length = 0;
+        pages.clear();
         return;
       }
       scanner.feed(chunk);
-      chunks.push(chunk);
+      pages.write(chunk);
       if (!headerDone) {
         header = Buffer.concat([header, chunk]);
         const end = header.indexOf('\r\n\r\n');
@@ -48,7 +50,7 @@ export function collectMessage(stream: Readable, maxSize: number): Promise<Colle
     stream.once('error', reject);
     stream.once('end', () => {
       resolve({
-        chunks,
+        chunks: oversized ? [] : pages.views(),
         size,
         oversized,
         bareLineEnding: scanner.finish(),

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.js';
 import type { Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
 import { collectMessage } from './messageCollector.js';
+import { owned } from './ownedPages.js';
 import { receivedHeader } from './receivedHeader.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import type { TlsMaterial } from './tls.js';
@@ -127,6 +128,9 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       recipients,
       date: new Date(receivedAt),
     });
+    // The spool is now the only holder of the chunks: it lets them go once they are on their
+    // way to the writer, long before the commit answers.
+    const chunks = [owned(trace), ...collected.chunks.splice(0)];
     const result = await spool.store({
       source: 'smtp',
       sessionId: session.id,
@@ -137,7 +141,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       recipients,
       receivedAt,
       messageId: collected.messageId,
-      chunks: [trace, ...collected.chunks],
+      chunks,
+      transferable: true,
       size: trace.length + collected.size,
     });
     if (!result.stored) {

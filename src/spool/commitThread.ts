@@ -47,10 +47,11 @@ export class CommitThread {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.waiting = { id, resolve, reject };
-      // Each message travels as one buffer of its own, moved rather than copied to the writer.
-      const moved = messages.map((message) => ({ ...message, chunks: [ownedCopy(message.chunks, message.size)] }));
-      for (const message of messages) message.chunks = [];
-      this.thread.postMessage({ kind: 'commit', id, messages: moved } satisfies CommitRequest, moved.map((m) => m.chunks[0].buffer as ArrayBuffer));
+      // Memory is moved, never copied twice: a message's own pages go as they are; others are
+      // first joined into one buffer of their own.
+      const moved = messages.map((message) => ({ ...message, chunks: message.transferable ? [...message.chunks] : [ownedCopy(message.chunks, message.size)] }));
+      const transfer = [...new Set(moved.flatMap((m) => m.chunks.map((c) => c.buffer as ArrayBuffer)))];
+      this.thread.postMessage({ kind: 'commit', id, messages: moved } satisfies CommitRequest, transfer);
     });
   }
 

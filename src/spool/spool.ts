@@ -34,6 +34,8 @@ interface MessageRow {
   outcome: string | null;
 }
 
+const BATCH_BYTES = 16 * 1024 * 1024;
+
 /**
  * The only code that may say "durable". `store` resolves only after the row is committed with
  * `synchronous=FULL` by the writer thread; everything that arrives while a commit is in flight
@@ -75,8 +77,12 @@ export class Spool {
       return;
     }
     this.committing = true;
-    const batch = this.pending;
-    this.pending = [];
+    // Everything waiting goes together, up to a bound on bytes so one transaction never holds
+    // many large messages at once (the rest follow in the next commit).
+    let bytes = 0;
+    let take = 0;
+    while (take < this.pending.length && (take === 0 || bytes + this.pending[take].message.size <= BATCH_BYTES)) bytes += this.pending[take++].message.size;
+    const batch = this.pending.splice(0, take);
     // A writer that died (it should not) is replaced; its batch was answered 451.
     if (!this.writer?.alive) this.writer = new CommitThread(this.file);
     this.writer.commit(batch.map((p) => p.message)).then(

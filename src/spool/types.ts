@@ -35,6 +35,11 @@ export interface Envelope {
 export interface IncomingMessage extends Envelope {
   messageId?: string;
   chunks: Buffer[];
+  /**
+   * The chunks' memory belongs to this message alone (whole ArrayBuffers, none shared with Node's
+   * pool or a socket), so the spool may move it to its writer thread instead of copying it.
+   */
+  transferable?: boolean;
   size: number;
 }
 
