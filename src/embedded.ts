@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { compileTemplate } from './address/index.js';
 import type { PostroomConfig } from './config/index.js';
 import type { Logger } from './log/logger.js';
@@ -28,7 +27,6 @@ export interface NotifyingTracker {
  */
 export function openNotifyingTracker(config: PostroomConfig, logger: Logger): NotifyingTracker {
   const tracker = openTracker(config.tracker.path, {
-    repositoriesDir: path.join(path.dirname(config.tracker.path), 'repositories'),
     onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
   });
   const mailer = createMailer(config.outgoing, logger.child({ part: 'outgoing' }));

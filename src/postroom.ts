@@ -4,6 +4,7 @@ import type { PostroomConfig } from './config/index.js';
 import type { PollerHealth } from './ingest/index.js';
 import type { Logger } from './log/logger.js';
 import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
+import type { KeyDirectory } from './smtp/keyDirectory.js';
 import { createSmtpFront } from './smtp/server.js';
 import { loadTlsMaterial } from './smtp/tls.js';
 import { Spool } from './spool/index.js';
@@ -45,7 +46,15 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
       spool.onStored(() => worker.wake());
     }
     const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
-    const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config), logger, tls });
+    // With the embedded tracker, RCPT TO also asks whether a key means something there.
+    let directory: KeyDirectory | undefined;
+    if (config.sink === 'embedded' && config.smtp.verifyKeys) {
+      const { openTracker, trackerKeyDirectory } = await import('./tracker/index.js');
+      const tracker = openTracker(config.tracker.path);
+      closers.push(() => tracker.close());
+      directory = trackerKeyDirectory(tracker);
+    }
+    const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config, directory), logger, tls });
     const smtp = await front.listen();
     closers.push(() => front.close());
     // The parts below load only when configured: every module the SMTP thread does not need is

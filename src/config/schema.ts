@@ -58,6 +58,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     closeTimeoutMs: smtpSection.integer('close_timeout', 30, 1, 3600) * 1000,
     tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
     acceptedDomains: [...new Set(acceptedDomains)],
+    verifyKeys: smtpSection.boolean('verify_keys', true),
   };
   smtpSection.rejectUnknown();
 

@@ -39,6 +39,12 @@ export interface SmtpConfig {
   tls: { key?: string; cert?: string };
   /** Domains we answer for; mail for any other domain is refused as relaying. */
   acceptedDomains: string[];
+  /**
+   * With the embedded tracker, refuse at RCPT TO a key that fits the grammar but means nothing
+   * (unknown reply key, project, token). False accepts by grammar alone and lets the receiver
+   * answer with GitLab's rejection notice instead, as GitLab itself does.
+   */
+  verifyKeys: boolean;
 }
 
 export interface StoreConfig {

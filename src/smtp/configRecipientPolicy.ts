@@ -1,13 +1,15 @@
 import { compileTemplate, parseMailKey, type Mailbox } from '../address/index.js';
 import type { PostroomConfig } from '../config/index.js';
+import type { KeyDirectory } from './keyDirectory.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import { accept, REFUSED } from './verdict.js';
 
 /**
- * RCPT TO by the grammar alone: the domain must be ours (else relaying), the address must fit
- * a configured template, and its key must fit a handler's grammar for that mailbox.
+ * RCPT TO: the domain must be ours (else relaying), the address must fit a configured template,
+ * its key must fit a handler's grammar for that mailbox and, when a directory is given (the
+ * embedded tracker), mean something there.
  */
-export function configRecipientPolicy(config: PostroomConfig): RecipientPolicy {
+export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDirectory): RecipientPolicy {
   const domains = new Set(config.smtp.acceptedDomains);
   const mailboxes: { mailbox: Mailbox; template: ReturnType<typeof compileTemplate> }[] = [];
   if (config.incomingEmail.enabled && config.incomingEmail.address) {
@@ -24,7 +26,15 @@ export function configRecipientPolicy(config: PostroomConfig): RecipientPolicy {
         const match = template.match(address);
         if (!match) continue;
         // A dedicated address (no %{key}) takes replies whose key is in References.
-        if (match.key === null || parseMailKey(match.key, { mailbox })) return accept();
+        if (match.key === null) return accept();
+        const target = parseMailKey(match.key, { mailbox });
+        if (!target) continue;
+        if (!directory) return accept();
+        try {
+          return directory.knows(target) ? accept() : REFUSED.unknownRecipient;
+        } catch {
+          return REFUSED.lookupUnavailable;
+        }
       }
       return REFUSED.unknownRecipient;
     },

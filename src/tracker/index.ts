@@ -26,3 +26,4 @@ export type { Todo } from './todos.js';
 export type { StoredUpload } from './uploads.js';
 export { ACCESS_LEVEL } from './types.js';
 export type { IssueRecord, MergeRequestRecord, NoteRecord, ProjectDetails, Role, Visibility } from './types.js';
+export { trackerKeyDirectory } from './keyDirectory.js';

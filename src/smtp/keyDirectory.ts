@@ -1,0 +1,9 @@
+import type { MailTarget } from '../address/index.js';
+
+/**
+ * Whether a key that fits the grammar also means something (the reply key was sent, the project
+ * and token exist). Throws when it cannot tell: the policy then answers 451, never a guess.
+ */
+export interface KeyDirectory {
+  knows(target: MailTarget): boolean;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/config/index.js';
+import { configRecipientPolicy } from '../../src/smtp/configRecipientPolicy.js';
+import { issueAsNoteable, openTracker, trackerKeyDirectory, type Tracker } from '../../src/tracker/index.js';
+import { startTestPostroom, tempDir, testConfigText, type TestPostroom } from '../helpers/postroom.js';
+import { greet } from '../helpers/smtpTalk.js';
+
+let postroom: TestPostroom;
+let tracker: Tracker;
+const addresses: Record<string, string> = {};
+
+beforeAll(async () => {
+  postroom = await startTestPostroom('', (dir) => testConfigText(dir).replace('verify_keys: false', 'verify_keys: true'));
+  tracker = openTracker(postroom.config.tracker.path);
+  const jake = tracker.createUser({ username: 'jake', email: 'jake@example.com' });
+  const finn = tracker.createUser({ username: 'finn', email: 'finn@example.com' });
+  if (!jake.saved || !finn.saved) throw new Error('users');
+  tracker.blockUser(finn.record);
+  const made = await tracker.createProject({ fullPath: 'treehouse/adventure' });
+  const desk = await tracker.createProject({ fullPath: 'treehouse/help' });
+  if (!made.saved || !desk.saved) throw new Error('projects');
+  const project = made.record;
+  tracker.configureServiceDesk(desk.record, { enabled: true });
+  const issue = await tracker.createIssue({ project, author: jake.record, title: 'Ice', description: '' });
+  if (!issue.saved) throw new Error('issue');
+  const replyKey = tracker.recordSentNotification({ recipient: jake.record, project, noteable: issueAsNoteable(tracker.issues(project)[0]) });
+  const token = tracker.incomingEmailToken(jake.record)!;
+  const blockedToken = tracker.incomingEmailToken(finn.record)!;
+  Object.assign(addresses, {
+    reply: `incoming+${replyKey}@postroom.test`,
+    unsubscribe: `incoming+${replyKey}-unsubscribe@postroom.test`,
+    newIssue: `incoming+treehouse-adventure-${project.id}-${token}-issue@postroom.test`,
+    newMergeRequest: `incoming+treehouse-adventure-${project.id}-${token}-merge-request@postroom.test`,
+    serviceDesk: `contact+treehouse-help-${desk.record.id}-issue-@postroom.test`,
+    unknownReply: 'incoming+b7-0123456789abcdefghijklmno@postroom.test',
+    unknownProject: `incoming+treehouse-adventure-999-${token}-issue@postroom.test`,
+    wrongSlug: `incoming+treehouse-elsewhere-${project.id}-${token}-issue@postroom.test`,
+    unknownToken: `incoming+treehouse-adventure-${project.id}-glimt-nobody-issue@postroom.test`,
+    blockedToken: `incoming+treehouse-adventure-${project.id}-${blockedToken}-issue@postroom.test`,
+    deskDisabled: `contact+treehouse-adventure-${project.id}-issue-@postroom.test`,
+  });
+});
+afterAll(async () => {
+  tracker.close();
+  await postroom.cleanup();
+});
+
+async function rcpt(address: string): Promise<string> {
+  const { talk } = await greet(postroom.port);
+  await talk.command('MAIL FROM:<someone@example.com>');
+  const reply = await talk.command(`RCPT TO:<${address}>`);
+  talk.close();
+  return reply.lines[0];
+}
+
+describe('RCPT TO against the embedded tracker', () => {
+  for (const name of ['reply', 'unsubscribe', 'newIssue', 'newMergeRequest', 'serviceDesk']) {
+    it(`accepts a ${name} address whose key means something`, async () => {
+      expect(await rcpt(addresses[name])).toMatch(/^250 /);
+    });
+  }
+
+  for (const name of ['unknownReply', 'unknownProject', 'wrongSlug', 'unknownToken', 'blockedToken', 'deskDisabled']) {
+    it(`refuses ${name} with 550 5.1.1`, async () => {
+      expect(await rcpt(addresses[name])).toMatch(/^550 5\.1\.1 /);
+    });
+  }
+
+  it('answers 451 4.3.0 when the tracker cannot answer, never a guess', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const config = parseConfigText(testConfigText(dir), 'test.yml', {});
+      const broken = openTracker(path.join(dir, 'tracker.db'));
+      const policy = configRecipientPolicy(config, trackerKeyDirectory(broken));
+      broken.close();
+      expect(policy.check(addresses.reply)).toMatchObject({ kind: 'tempfail', code: 451, status: '4.3.0' });
+      // The grammar still decides first: a key no handler could take is refused outright.
+      expect(policy.check('incoming+!!!@postroom.test')).toMatchObject({ kind: 'reject', code: 550, status: '5.1.1' });
+    } finally {
+      cleanup();
+    }
+  });
+});
