@@ -46,13 +46,18 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
       spool.onStored(() => worker.wake());
     }
     const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
-    // With the embedded tracker, RCPT TO also asks whether a key means something there.
+    // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
     let directory: KeyDirectory | undefined;
     if (config.sink === 'embedded' && config.smtp.verifyKeys) {
       const { openTracker, trackerKeyDirectory } = await import('./tracker/index.js');
       const tracker = openTracker(config.tracker.path);
       closers.push(() => tracker.close());
       directory = trackerKeyDirectory(tracker);
+    }
+    const gitlabUrl = config.gitlab.url ?? config.incomingEmail.gitlabUrl;
+    if (config.sink === 'gitlab' && config.smtp.verifyKeys && config.gitlab.apiToken && gitlabUrl) {
+      const { gitlabKeyDirectory } = await import('./gitlab/index.js');
+      directory = gitlabKeyDirectory({ gitlabUrl, apiToken: config.gitlab.apiToken, timeoutMs: config.gitlab.timeoutMs, cacheTtlMs: config.gitlab.cacheTtlMs });
     }
     const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config, directory), logger, tls });
     const smtp = await front.listen();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { compileTemplate } from '../address/index.js';
 import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
+import { readGitlabApi } from './gitlabApiSchema.js';
 import { readProcessing } from './processingSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
@@ -68,6 +69,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const host = root.string('host', hostname);
   const outgoing = readOutgoing(root.section('outgoing'), host);
   const processing = readProcessing(root, resolvePath);
+  const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
   root.rejectUnknown();
 
@@ -76,7 +78,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     problems.push('smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)');
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, http, ...processing };
+  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, http, gitlab, ...processing };
 }
 
 function readListen(smtp: Section): { host: string; port: number } {

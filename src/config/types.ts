@@ -85,6 +85,7 @@ export interface OutgoingConfig {
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface PostroomConfig extends ProcessingConfig {
+  gitlab: GitlabApiConfig;
   /** The file this came from, for messages; undefined when built in memory. */
   source?: string;
   /** GitLab's `gitlab.host`: the host in `<reply-KEY@host>` Message-IDs. */
@@ -123,4 +124,13 @@ export interface ProcessingConfig {
     maxAttempts: number;
     maxAgeMs: number;
   };
+}
+
+export interface GitlabApiConfig {
+  /** Defaults to incoming_email.gitlab_url. */
+  url?: string;
+  /** A token that can read projects; without one, RCPT TO checks keys by their grammar only. */
+  apiToken?: string;
+  timeoutMs: number;
+  cacheTtlMs: number;
 }

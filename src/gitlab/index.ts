@@ -11,3 +11,4 @@ export {
 } from './postback.js';
 export { gitlabProcessor, type GitlabMailboxes } from './processor.js';
 export { MAILROOM_MAILBOX_TYPES, type MailroomMailboxType, type PostbackResult } from './types.js';
+export { gitlabKeyDirectory, type GitlabDirectoryOptions } from './projectDirectory.js';

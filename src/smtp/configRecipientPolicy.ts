@@ -19,7 +19,7 @@ export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDir
     mailboxes.push({ mailbox: 'serviceDesk', template: compileTemplate(config.serviceDeskEmail.address) });
   }
   return {
-    check(address) {
+    async check(address) {
       const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
       if (!address.includes('@') || !domains.has(domain)) return REFUSED.relay;
       for (const { mailbox, template } of mailboxes) {
@@ -31,7 +31,7 @@ export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDir
         if (!target) continue;
         if (!directory) return accept();
         try {
-          return directory.knows(target) ? accept() : REFUSED.unknownRecipient;
+          return (await directory.knows(target)) ? accept() : REFUSED.unknownRecipient;
         } catch {
           return REFUSED.lookupUnavailable;
         }

@@ -5,5 +5,5 @@ import type { MailTarget } from '../address/index.js';
  * and token exist). Throws when it cannot tell: the policy then answers 451, never a guess.
  */
 export interface KeyDirectory {
-  knows(target: MailTarget): boolean;
+  knows(target: MailTarget): boolean | Promise<boolean>;
 }

@@ -67,16 +67,16 @@ describe('RCPT TO against the embedded tracker', () => {
     });
   }
 
-  it('answers 451 4.3.0 when the tracker cannot answer, never a guess', () => {
+  it('answers 451 4.3.0 when the tracker cannot answer, never a guess', async () => {
     const { dir, cleanup } = tempDir();
     try {
       const config = parseConfigText(testConfigText(dir), 'test.yml', {});
       const broken = openTracker(path.join(dir, 'tracker.db'));
       const policy = configRecipientPolicy(config, trackerKeyDirectory(broken));
       broken.close();
-      expect(policy.check(addresses.reply)).toMatchObject({ kind: 'tempfail', code: 451, status: '4.3.0' });
+      expect(await policy.check(addresses.reply)).toMatchObject({ kind: 'tempfail', code: 451, status: '4.3.0' });
       // The grammar still decides first: a key no handler could take is refused outright.
-      expect(policy.check('incoming+!!!@postroom.test')).toMatchObject({ kind: 'reject', code: 550, status: '5.1.1' });
+      expect(await policy.check('incoming+!!!@postroom.test')).toMatchObject({ kind: 'reject', code: 550, status: '5.1.1' });
     } finally {
       cleanup();
     }
