@@ -96,6 +96,29 @@ export interface CreatedMergeRequest {
   iid: number;
 }
 
+export interface NoteToCreate {
+  idempotencyKey: string;
+  project: Project;
+  noteable: Noteable;
+  author: User;
+  body: string;
+  discussionId?: string | null;
+  externalAuthor?: string | null;
+  internal?: boolean;
+}
+
+export interface IssueToCreate {
+  idempotencyKey: string;
+  project: Project;
+  author: User;
+  title: string;
+  description: string;
+  confidential?: boolean;
+  externalAuthor?: string | null;
+  /** Service Desk: the Message-ID of the ticket-creating mail, for replies by In-Reply-To. */
+  emailMessageId?: string | null;
+}
+
 export interface Sink {
   // Lookups: reads of an index each.
   sentNotification(replyKey: string): Promise<SentNotification | null>;
@@ -114,27 +137,8 @@ export interface Sink {
   // Actions. Quick actions in a body run with the author's rights; the Support Bot's are neutralised
   // (shown as code, never run), so a handler may but need not redact them first.
   upload(project: Project, author: User, attachment: Attachment): Promise<Upload | null>;
-  createNote(input: {
-    idempotencyKey: string;
-    project: Project;
-    noteable: Noteable;
-    author: User;
-    body: string;
-    discussionId?: string | null;
-    externalAuthor?: string | null;
-    internal?: boolean;
-  }): Promise<Saved<CreatedNote>>;
-  createIssue(input: {
-    idempotencyKey: string;
-    project: Project;
-    author: User;
-    title: string;
-    description: string;
-    confidential?: boolean;
-    externalAuthor?: string | null;
-    /** Service Desk: the Message-ID of the ticket-creating mail, for replies by In-Reply-To. */
-    emailMessageId?: string | null;
-  }): Promise<Saved<CreatedIssue>>;
+  createNote(input: NoteToCreate): Promise<Saved<CreatedNote>>;
+  createIssue(input: IssueToCreate): Promise<Saved<CreatedIssue>>;
   createMergeRequest(input: {
     idempotencyKey: string;
     project: Project;

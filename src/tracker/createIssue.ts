@@ -1,4 +1,4 @@
-import type { CreatedIssue, Project, Saved, User } from '../handlers/sink.js';
+import type { CreatedIssue, IssueToCreate, Saved } from '../handlers/sink.js';
 import { authoredText } from './authoredText.js';
 import { applyOnce, appliedResult } from './idempotency.js';
 import { insertIssue, issueAsNoteable, issueById } from './issues.js';
@@ -11,19 +11,11 @@ import { Errors, saved } from './validation.js';
 const TITLE_MAX = 255;
 const DESCRIPTION_MAX = 1_048_576;
 
-export interface IssueInput {
-  /** null for a direct call, which always applies. */
-  idempotencyKey: string | null;
-  project: Project;
-  author: User;
-  title: string;
-  description: string;
-  /** Unset: a Support Bot ticket follows the project's "tickets confidential by default"; anything else is not confidential. */
-  confidential?: boolean;
-  externalAuthor?: string | null;
-  /** Service Desk: the ticket-creating mail's Message-ID, so replies find the ticket by In-Reply-To. */
-  emailMessageId?: string | null;
-}
+/**
+ * The Sink's input; a direct call (API, seed) passes a null key and always applies. An unset
+ * `confidential` on a Support Bot ticket follows "tickets confidential by default".
+ */
+export type IssueInput = Omit<IssueToCreate, 'idempotencyKey'> & { idempotencyKey: string | null };
 
 /**
  * GitLab's Issues::CreateService: quick actions in the description run with the author's rights

@@ -1,4 +1,4 @@
-import type { CreatedNote, Noteable, Project, Saved, User } from '../handlers/sink.js';
+import type { CreatedNote, NoteToCreate, Saved } from '../handlers/sink.js';
 import { authoredText, branchesNamedBy } from './authoredText.js';
 import { applyOnce, appliedResult } from './idempotency.js';
 import { noteableById } from './noteables.js';
@@ -10,18 +10,8 @@ import { Errors, invalid, saved } from './validation.js';
 
 const NOTE_MAX = 1_000_000;
 
-export interface NoteInput {
-  /** null for a direct call, which always applies. */
-  idempotencyKey: string | null;
-  project: Project;
-  noteable: Noteable;
-  author: User;
-  body: string;
-  /** Threads the note into this discussion of the noteable. */
-  discussionId?: string | null;
-  externalAuthor?: string | null;
-  internal?: boolean;
-}
+/** The Sink's input; a direct call (API, seed) passes a null key and always applies. */
+export type NoteInput = Omit<NoteToCreate, 'idempotencyKey'> & { idempotencyKey: string | null };
 
 /**
  * GitLab's Notes::CreateService: quick actions run with the author's rights and leave the text; a
