@@ -105,6 +105,28 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
     expect(note.body).toContain('<details><summary>...</summary>');
   });
 
+  it('the same mail delivered twice (a client that re-sent after a timeout) has one effect', async () => {
+    const { project, token } = await start('incoming+%{key}@postroom.test');
+    const mail = {
+      from: 'jake@example.com',
+      to: `incoming+treehouse-adventure-${project.id}-${token}-issue@postroom.test`,
+      subject: 'Only once, please',
+      text: 'Sent twice by a nervous client.\n',
+      messageId: '<twice@example.com>',
+    };
+    await smtp().sendMail(mail);
+    await smtp().sendMail(mail);
+    await waitFor(() => ['done', 'rejected', 'dead'].includes(running!.spool.get(2)?.state ?? ''), 10_000, 'both routed');
+    expect(tracker!.issues(project).filter((i) => i.title === 'Only once, please')).toHaveLength(1);
+    expect(running!.spool.get(1)).toMatchObject({ state: 'done', handler: 'CreateIssueHandler' });
+    // Seen as a twin of a finished message, or (if both were in flight at once) answered by the
+    // tracker's idempotency key with the first one's result: one issue either way.
+    const first = running!.spool.get(1)!.outcome as { detail: Record<string, unknown> };
+    const second = running!.spool.get(2)!.outcome as { state: string; detail: Record<string, unknown> };
+    expect(second.state).toBe('done');
+    expect([{ duplicateOf: 1 }, first.detail]).toContainEqual(second.detail);
+  });
+
   it('the dedicated address: the key travels only in References', async () => {
     const { jake, finn, project } = await start('reply@postroom.test');
     const issue = unwrap(await tracker!.createIssue({ project, author: jake, title: 'Lumpy space', description: 'oh my glob' }));
