@@ -3,7 +3,7 @@ import libmime from 'libmime';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { RawHeader } from '../address/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
-import { readHeaderFields } from './headers.js';
+import { firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
 
 /**
  * A received message as routing needs it: raw header values in order (GitLab's key search reads
@@ -37,7 +37,7 @@ export async function readMail(raw: Buffer): Promise<ReadResult> {
   } catch (error) {
     return { ok: false, error: processingError('EmailUnparsableError', error instanceof Error ? error.message : String(error)) };
   }
-  const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value;
+  const first = (name: string) => firstField(headers, name);
   const addressesOf = (name: string) => headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressList(h.value));
   let parsed: Promise<ParsedMail> | undefined;
   return {
@@ -82,10 +82,4 @@ function decode(value: string): string {
   } catch {
     return value;
   }
-}
-
-/** The first `<id>` of a Message-ID or In-Reply-To field, brackets kept as mailparser gives them. */
-function messageIdOf(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  return /<[^<>\s]+>/.exec(value)?.[0] ?? value.trim();
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
 import { OwnedPages } from './ownedPages.js';
 
 const CR = 0x0d;
@@ -54,7 +55,7 @@ export function collectMessage(stream: Readable, maxSize: number): Promise<Colle
         size,
         oversized,
         bareLineEnding: scanner.finish(),
-        messageId: oversized ? undefined : findMessageId(header.toString('latin1')),
+        messageId: oversized ? undefined : messageIdOf(firstField(readHeaderFields(header), 'message-id')),
       });
     });
   });
@@ -92,13 +93,4 @@ export class LineEndingScanner {
   finish(): boolean {
     return this.bare || this.pendingCr;
   }
-}
-
-/** The Message-ID field's value, unfolded, with its angle brackets; undefined when absent. */
-export function findMessageId(headerBlock: string): string | undefined {
-  const unfolded = headerBlock.replace(/\r?\n[ \t]+/g, ' ');
-  const line = /^message-id:[ \t]*(.*)$/im.exec(unfolded);
-  const value = line?.[1].trim();
-  if (!value) return undefined;
-  return /<[^<>\s]+>/.exec(value)?.[0] ?? value.slice(0, 998);
 }
