@@ -9,3 +9,4 @@ export type { MailKeyMatcher } from './matchers.js';
 export type * from './target.js';
 export { extractMailKey, mailKeyCandidates } from './extractKey.js';
 export type { KeyCandidate, KeyExtractionOptions, KeySource, MessageAddressing, RawHeader } from './extractKey.js';
+export { buildMailKey } from './buildKey.js';

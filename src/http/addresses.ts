@@ -1,4 +1,4 @@
-import { compileTemplate, type AddressTemplate } from '../address/index.js';
+import { buildMailKey, compileTemplate, type AddressTemplate } from '../address/index.js';
 import type { MailboxConfig } from '../config/index.js';
 import type { Project } from '../handlers/sink.js';
 
@@ -24,22 +24,20 @@ export function addressTemplates(config: { incomingEmail: MailboxConfig; service
   return { incoming: usable(config.incomingEmail), serviceDesk: usable(config.serviceDeskEmail) };
 }
 
-const projectKey = (project: Project) => `${project.slug}-${project.id}`;
-
 /** A user's own addresses for a project: the token in them is what authenticates the sender. */
 export function personalAddresses(templates: AddressTemplates, project: Project, token: string): PersonalAddresses {
   const incoming = templates.incoming;
   return {
     project: project.fullPath,
-    newIssue: incoming?.build(`${projectKey(project)}-${token}-issue`) ?? null,
-    newMergeRequest: incoming?.build(`${projectKey(project)}-${token}-merge-request`) ?? null,
+    newIssue: incoming?.build(buildMailKey.newIssue(project, token)) ?? null,
+    newMergeRequest: incoming?.build(buildMailKey.newMergeRequest(project, token)) ?? null,
     serviceDesk: serviceDeskAddress(templates, project),
   };
 }
 
 /** Where a reply comments on an existing issue without a notification to answer. */
 export function issueAddress(templates: AddressTemplates, project: Project, token: string, iid: number): string | null {
-  return templates.incoming?.build(`${projectKey(project)}-${token}-issue-${iid}`) ?? null;
+  return templates.incoming?.build(buildMailKey.noteOnIssue(project, token, iid)) ?? null;
 }
 
 /**
@@ -49,7 +47,7 @@ export function issueAddress(templates: AddressTemplates, project: Project, toke
 export function serviceDeskAddress(templates: AddressTemplates, project: Project): string | null {
   if (!project.serviceDesk.enabled) return null;
   if (templates.serviceDesk) {
-    return templates.serviceDesk.build(`${project.slug}-${project.serviceDesk.projectKey ?? `${project.id}-issue-`}`);
+    return templates.serviceDesk.build(buildMailKey.serviceDesk(project, project.serviceDesk.projectKey));
   }
-  return templates.incoming?.build(`${projectKey(project)}-issue-`) ?? null;
+  return templates.incoming?.build(buildMailKey.serviceDesk(project)) ?? null;
 }

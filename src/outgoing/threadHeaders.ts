@@ -1,3 +1,4 @@
+import { buildMailKey } from '../address/index.js';
 import type { Noteable, Project } from '../handlers/sink.js';
 import type { OutgoingContext } from './context.js';
 import { newMessageId, type MailAddress, type MailHeader } from './message.js';
@@ -56,7 +57,7 @@ export function replyHeaders(context: OutgoingContext, project: Project, replyKe
   if (!replyKey) return { headers: [] };
   const incoming = context.incoming;
   const unsubscribe = [`<${unsubscribeUrl(context, replyKey)}>`];
-  if (incoming?.supportsWildcard) unsubscribe.push(`<mailto:${incoming.build(`${replyKey}-unsubscribe`)}>`);
+  if (incoming?.supportsWildcard) unsubscribe.push(`<mailto:${incoming.build(buildMailKey.unsubscribe(replyKey))}>`);
   return {
     replyTo: incoming ? { name: project.name, address: incoming.build(replyKey) } : undefined,
     headers: [
