@@ -132,6 +132,14 @@ export function removeMember(ctx: TrackerContext, projectId: number, userId: num
 }
 
 /** The member's access level, 0 for a non-member. */
+/** Every member with GitLab's access level, in user order. */
+export function membersOf(ctx: TrackerContext, projectId: number): { userId: number; access: number }[] {
+  return ctx.db.prepare('SELECT user_id AS userId, access FROM members WHERE project_id = ? ORDER BY user_id').all(projectId) as {
+    userId: number;
+    access: number;
+  }[];
+}
+
 export function accessLevel(ctx: TrackerContext, projectId: number, userId: number): number {
   const row = ctx.db.prepare('SELECT access FROM members WHERE project_id = ? AND user_id = ?').get(projectId, userId) as
     | { access: number }

@@ -27,9 +27,11 @@ import { noteById, notesOf } from './notes.js';
 import { addEmailParticipants, emailParticipantsOf } from './participants.js';
 import { can } from './permissions.js';
 import {
+  accessLevel,
   addMember,
   configureServiceDesk,
   createProject,
+  membersOf,
   projectByFullPath,
   projectById,
   projectDetails,
@@ -151,6 +153,18 @@ export class Tracker {
   }
   projectDetails(project: Project): ProjectDetails | null {
     return projectDetails(this.ctx, project.id);
+  }
+  members(project: Project): { userId: number; access: number }[] {
+    return membersOf(this.ctx, project.id);
+  }
+  /** GitLab's access level of the user in the project; 0 for a non-member. */
+  accessLevel(project: Project, user: User): number {
+    return accessLevel(this.ctx, project.id, user.id);
+  }
+  /** The Message-ID (without brackets) of the customer's mail that opened a Service Desk ticket. */
+  ticketMessageId(issueId: number): string | null {
+    const row = this.db.prepare('SELECT message_id FROM issue_emails WHERE issue_id = ? LIMIT 1').get(issueId) as { message_id: string } | undefined;
+    return row?.message_id ?? null;
   }
   setVisibility(project: Project, visibility: Visibility): void {
     setVisibility(this.ctx, project.id, visibility);
