@@ -29,8 +29,8 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
   const tracker = openTracker(config.tracker.path, {
     onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
   });
-  const mailer = createMailer(config.outgoing, logger.child({ part: 'outgoing' }));
-  const notifications = startNotifications({ tracker, mailer, context: outgoingContext(config), logger: logger.child({ part: 'notifications' }) });
+  const mailer = createMailer(config.outgoing, logger);
+  const notifications = startNotifications({ tracker, mailer, context: outgoingContext(config), logger });
   return {
     tracker,
     mailer,
@@ -56,7 +56,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
     mailer,
     noticeLog: new NoticeLog(spool.db),
     limitPerSenderPerHour: config.outgoing.noticeLimitPerSenderPerHour,
-    logger: logger.child({ part: 'notices' }),
+    logger,
   });
   const notices: RejectionNotices = {
     async send({ mail, error, envelopeSender }) {

@@ -39,7 +39,7 @@ const TRANSIENT_ERROR_CODES = new Set([
 const DISABLED_REASON = 'outgoing mail is disabled (outgoing.enabled: false)';
 
 export function createMailer(config: OutgoingConfig, logger: Logger, timeouts: MailerTimeouts = DEFAULT_TIMEOUTS): Mailer {
-  const log = logger.child({ part: 'outgoing' });
+  const log = logger.child({ component: 'outgoing' });
   if (!config.enabled) {
     return {
       async send(message) {

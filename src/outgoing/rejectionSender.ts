@@ -27,7 +27,7 @@ export function createRejectionNotifier(options: RejectionNotifierOptions): Reje
   const { context, mailer, noticeLog, limitPerSenderPerHour } = options;
   const isOwnAddress = ownAddressCheck(context);
   const now = options.now ?? Date.now;
-  const log = options.logger.child({ part: 'outgoing' });
+  const log = options.logger.child({ component: 'outgoing' });
 
   return {
     async notify(request) {

@@ -27,7 +27,7 @@ export interface Notifications {
  * queue, in announcement order and off the caller's path; nothing it does can throw into the tracker.
  */
 export function startNotifications({ tracker, mailer, context, logger }: NotificationsOptions): Notifications {
-  const log = logger.child({ part: 'notifications' });
+  const log = logger.child({ component: 'notifications' });
   const fanout: Fanout = { tracker, roster: trackerRoster(tracker), mailer, context, log, isOwnAddress: ownAddressCheck(context) };
   const queue = orderedQueue((error, event) => log.error({ err: error, event }, 'notifications failed'));
   const unsubscribe = [
