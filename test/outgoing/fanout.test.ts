@@ -130,7 +130,7 @@ describe('sending', () => {
     expect(recipientsOf(await w.delivered())).toEqual([at('guest'), at('jake')]);
 
     const failure = w.logs.find((line) => line.msg === 'notification not delivered');
-    expect(failure).toMatchObject({ part: 'notifications', to: [at('reporter')], transient: false, event: 'created' });
+    expect(failure).toMatchObject({ component: 'notifications', to: [at('reporter')], transient: false, event: 'created' });
     expect(failure?.messageId).toMatch(/^<[0-9a-f]+@postroom\.test>$/);
     expect(failure?.reason).toContain('mailbox unavailable');
   });
