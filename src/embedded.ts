@@ -30,13 +30,14 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
     onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
   });
   const mailer = createMailer(config.outgoing, logger);
-  const notifications = startNotifications({ tracker, mailer, context: outgoingContext(config), logger });
+  // With outgoing mail off there is no one to give a reply key to: no fan-out, no keys recorded.
+  const notifications = config.outgoing.enabled ? startNotifications({ tracker, mailer, context: outgoingContext(config), logger }) : undefined;
   return {
     tracker,
     mailer,
     async close() {
-      notifications.stop();
-      await notifications.idle();
+      notifications?.stop();
+      await notifications?.idle();
       mailer.close();
       tracker.close();
     },
