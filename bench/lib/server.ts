@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 
 export interface BenchServer {
   port: number;
+  /** A reply address whose key the tracker knows, so RCPT TO runs its real, exact check. */
+  recipient: string;
   pid: number;
   dir: string;
   /** Peak resident memory of the server process so far (VmHWM), in MiB. */
@@ -13,17 +15,18 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export const BENCH_RECIPIENT = 'incoming+b7-0123456789abcdefghijklmno@postroom.test';
+import { issueAsNoteable, openTracker } from '../../src/tracker/index.js';
 
 /** Starts `postroom serve` as its own process on a private spool with the default durability. */
-export async function startBenchServer(maxMessageSize = '25MB', routing = true): Promise<BenchServer> {
+export async function startBenchServer(maxMessageSize = '25MB', routing = true, verifyKeys = true): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
+  const recipient = `incoming+${await seedReplyKey(path.join(dir, 'tracker.db'))}@postroom.test`;
   writeFileSync(
     config,
     `host: postroom.test
 incoming_email: { enabled: true, address: "incoming+%{key}@postroom.test" }
-smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500, verify_keys: false }
+smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500, verify_keys: ${verifyKeys} }
 store: { path: ${path.join(dir, 'spool.db')} }
 tracker: { path: ${path.join(dir, 'tracker.db')} }
 outgoing: { enabled: false }
@@ -44,6 +47,7 @@ log: { level: info }
   });
   return {
     port,
+    recipient,
     pid: child.pid!,
     dir,
     peakRssMb() {
@@ -57,4 +61,19 @@ log: { level: info }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A user, a project, an issue and a notification sent about it: the reply key every bench message answers. */
+async function seedReplyKey(trackerPath: string): Promise<string> {
+  const tracker = openTracker(trackerPath);
+  try {
+    const user = tracker.createUser({ username: 'load', email: 'load@client.test' });
+    const project = await tracker.createProject({ fullPath: 'bench/load' });
+    if (!user.saved || !project.saved) throw new Error('could not seed the bench tracker');
+    const issue = await tracker.createIssue({ idempotencyKey: null, project: project.record, author: user.record, title: 'Load', description: '' });
+    if (!issue.saved) throw new Error('could not seed the bench issue');
+    return tracker.recordSentNotification({ recipient: user.record, project: project.record, noteable: issueAsNoteable(tracker.issues(project.record)[0]) });
+  } finally {
+    tracker.close();
+  }
 }

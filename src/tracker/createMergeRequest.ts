@@ -86,7 +86,7 @@ export async function createMergeRequest(ctx: TrackerContext, input: MergeReques
     const noteable = mergeRequestAsNoteable(mergeRequestById(ctx, id) as MergeRequestRecord);
     applyQuickActions(ctx, { actor: author, project, noteable, creating: true, existingBranches }, actions);
     subscribeParticipant(ctx, author.id, noteable);
-    if (key !== null) ctx.db.prepare('DELETE FROM pending_branches WHERE idempotency_key = ?').run(key);
+    if (key !== null) ctx.prepare('DELETE FROM pending_branches WHERE idempotency_key = ?').run(key);
     const mergeRequest = mergeRequestById(ctx, id) as MergeRequestRecord;
     return {
       result: saved({ id, iid: mergeRequest.iid }),
@@ -132,7 +132,7 @@ async function pushPatches(
 ): Promise<{ patchFailed: string } | null> {
   let mayReplaceBranch = false;
   if (key !== null) {
-    const pending = ctx.db.prepare('SELECT branch FROM pending_branches WHERE idempotency_key = ?').get(key) as { branch: string } | undefined;
+    const pending = ctx.prepare('SELECT branch FROM pending_branches WHERE idempotency_key = ?').get(key) as { branch: string } | undefined;
     mayReplaceBranch = pending?.branch === branch;
     ctx.db
       .prepare('INSERT OR REPLACE INTO pending_branches (idempotency_key, project_id, branch) VALUES (?, ?, ?)')
@@ -147,7 +147,7 @@ async function pushPatches(
     mayReplaceBranch,
   });
   if (outcome.applied) return null;
-  if (key !== null && !mayReplaceBranch) ctx.db.prepare('DELETE FROM pending_branches WHERE idempotency_key = ?').run(key);
+  if (key !== null && !mayReplaceBranch) ctx.prepare('DELETE FROM pending_branches WHERE idempotency_key = ?').run(key);
   return { patchFailed: outcome.message };
 }
 

@@ -18,7 +18,7 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
   const result = ctx.db
     .transaction((): T => {
       if (key !== null) {
-        const row = ctx.db.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as
+        const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as
           | { result: string }
           | undefined;
         if (row) return JSON.parse(row.result) as T;
@@ -39,6 +39,6 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
 
 /** The result of an action already applied under this key, if any. */
 export function appliedResult<T>(ctx: TrackerContext, key: string): T | undefined {
-  const row = ctx.db.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as { result: string } | undefined;
+  const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as { result: string } | undefined;
   return row ? (JSON.parse(row.result) as T) : undefined;
 }

@@ -69,17 +69,17 @@ export function insertIssue(
 }
 
 export function issueById(ctx: TrackerContext, id: number): IssueRecord | null {
-  const row = ctx.db.prepare('SELECT * FROM issues WHERE id = ?').get(id) as IssueRow | undefined;
+  const row = ctx.prepare('SELECT * FROM issues WHERE id = ?').get(id) as IssueRow | undefined;
   return row ? toIssue(ctx, row) : null;
 }
 
 export function issueByIid(ctx: TrackerContext, projectId: number, iid: number): IssueRecord | null {
-  const row = ctx.db.prepare('SELECT * FROM issues WHERE project_id = ? AND iid = ?').get(projectId, iid) as IssueRow | undefined;
+  const row = ctx.prepare('SELECT * FROM issues WHERE project_id = ? AND iid = ?').get(projectId, iid) as IssueRow | undefined;
   return row ? toIssue(ctx, row) : null;
 }
 
 export function issuesOf(ctx: TrackerContext, projectId: number): IssueRecord[] {
-  const rows = ctx.db.prepare('SELECT * FROM issues WHERE project_id = ? ORDER BY iid').all(projectId) as IssueRow[];
+  const rows = ctx.prepare('SELECT * FROM issues WHERE project_id = ? ORDER BY iid').all(projectId) as IssueRow[];
   return rows.map((row) => toIssue(ctx, row));
 }
 
@@ -87,13 +87,13 @@ export function issuesOf(ctx: TrackerContext, projectId: number): IssueRecord[] 
 export function deleteIssue(ctx: TrackerContext, id: number): void {
   ctx.db.transaction(() => {
     for (const table of ['notes', 'labels', 'assignees', 'subscriptions', 'todos']) {
-      ctx.db.prepare(`DELETE FROM ${table} WHERE noteable_type = 'Issue' AND noteable_id = ?`).run(id);
+      ctx.prepare(`DELETE FROM ${table} WHERE noteable_type = 'Issue' AND noteable_id = ?`).run(id);
     }
-    ctx.db.prepare('DELETE FROM issues WHERE id = ?').run(id);
+    ctx.prepare('DELETE FROM issues WHERE id = ?').run(id);
   }).immediate();
 }
 
 /** True the first time only: a ticket gets one thank-you mail, however often a delivery is retried. */
 export function claimThankYou(ctx: TrackerContext, issueId: number): boolean {
-  return ctx.db.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ? AND thank_you_sent = 0').run(issueId).changes === 1;
+  return ctx.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ? AND thank_you_sent = 0').run(issueId).changes === 1;
 }

@@ -26,7 +26,7 @@ export function trackerKeyDirectory(tracker: Tracker): KeyDirectory {
       switch (target.kind) {
         case 'reply':
         case 'unsubscribe':
-          return tracker.sentNotification(target.replyKey.text) !== null;
+          return tracker.hasSentNotification(target.replyKey.text);
         case 'newIssue':
         case 'newMergeRequest':
         case 'noteOnIssue':

@@ -69,19 +69,19 @@ export function insertMergeRequest(
 }
 
 export function mergeRequestById(ctx: TrackerContext, id: number): MergeRequestRecord | null {
-  const row = ctx.db.prepare('SELECT * FROM merge_requests WHERE id = ?').get(id) as MergeRequestRow | undefined;
+  const row = ctx.prepare('SELECT * FROM merge_requests WHERE id = ?').get(id) as MergeRequestRow | undefined;
   return row ? toMergeRequest(ctx, row) : null;
 }
 
 export function mergeRequestByIid(ctx: TrackerContext, projectId: number, iid: number): MergeRequestRecord | null {
-  const row = ctx.db.prepare('SELECT * FROM merge_requests WHERE project_id = ? AND iid = ?').get(projectId, iid) as
+  const row = ctx.prepare('SELECT * FROM merge_requests WHERE project_id = ? AND iid = ?').get(projectId, iid) as
     | MergeRequestRow
     | undefined;
   return row ? toMergeRequest(ctx, row) : null;
 }
 
 export function mergeRequestsOf(ctx: TrackerContext, projectId: number): MergeRequestRecord[] {
-  const rows = ctx.db.prepare('SELECT * FROM merge_requests WHERE project_id = ? ORDER BY iid').all(projectId) as MergeRequestRow[];
+  const rows = ctx.prepare('SELECT * FROM merge_requests WHERE project_id = ? ORDER BY iid').all(projectId) as MergeRequestRow[];
   return rows.map((row) => toMergeRequest(ctx, row));
 }
 

@@ -25,7 +25,7 @@ interface NoteableRow {
 
 export function noteableById(ctx: TrackerContext, type: NoteableType, id: number): Noteable | null {
   const confidential = type === 'Issue' ? 'confidential' : '0 AS confidential';
-  const row = ctx.db.prepare(`SELECT id, iid, project_id, title, state, ${confidential} FROM ${tableOf(type)} WHERE id = ?`).get(id) as
+  const row = ctx.prepare(`SELECT id, iid, project_id, title, state, ${confidential} FROM ${tableOf(type)} WHERE id = ?`).get(id) as
     | NoteableRow
     | undefined;
   return row
@@ -34,7 +34,7 @@ export function noteableById(ctx: TrackerContext, type: NoteableType, id: number
 }
 
 export function labelsOf(ctx: TrackerContext, type: NoteableType, id: number): string[] {
-  const rows = ctx.db.prepare('SELECT name FROM labels WHERE noteable_type = ? AND noteable_id = ? ORDER BY name').all(type, id) as {
+  const rows = ctx.prepare('SELECT name FROM labels WHERE noteable_type = ? AND noteable_id = ? ORDER BY name').all(type, id) as {
     name: string;
   }[];
   return rows.map((row) => row.name);
@@ -48,30 +48,30 @@ export function assigneeIdsOf(ctx: TrackerContext, type: NoteableType, id: numbe
 }
 
 export function addLabels(ctx: TrackerContext, noteable: Noteable, names: string[]): void {
-  const insert = ctx.db.prepare('INSERT OR IGNORE INTO labels (noteable_type, noteable_id, name) VALUES (?, ?, ?)');
+  const insert = ctx.prepare('INSERT OR IGNORE INTO labels (noteable_type, noteable_id, name) VALUES (?, ?, ?)');
   for (const name of names) insert.run(noteable.type, noteable.id, name);
 }
 
 export function removeLabels(ctx: TrackerContext, noteable: Noteable, names: string[] | 'all'): void {
   if (names === 'all') {
-    ctx.db.prepare('DELETE FROM labels WHERE noteable_type = ? AND noteable_id = ?').run(noteable.type, noteable.id);
+    ctx.prepare('DELETE FROM labels WHERE noteable_type = ? AND noteable_id = ?').run(noteable.type, noteable.id);
     return;
   }
-  const remove = ctx.db.prepare('DELETE FROM labels WHERE noteable_type = ? AND noteable_id = ? AND name = ?');
+  const remove = ctx.prepare('DELETE FROM labels WHERE noteable_type = ? AND noteable_id = ? AND name = ?');
   for (const name of names) remove.run(noteable.type, noteable.id, name);
 }
 
 export function addAssignees(ctx: TrackerContext, noteable: Noteable, userIds: number[]): void {
-  const insert = ctx.db.prepare('INSERT OR IGNORE INTO assignees (noteable_type, noteable_id, user_id) VALUES (?, ?, ?)');
+  const insert = ctx.prepare('INSERT OR IGNORE INTO assignees (noteable_type, noteable_id, user_id) VALUES (?, ?, ?)');
   for (const userId of userIds) insert.run(noteable.type, noteable.id, userId);
 }
 
 export function removeAssignees(ctx: TrackerContext, noteable: Noteable, userIds: number[] | 'all'): void {
   if (userIds === 'all') {
-    ctx.db.prepare('DELETE FROM assignees WHERE noteable_type = ? AND noteable_id = ?').run(noteable.type, noteable.id);
+    ctx.prepare('DELETE FROM assignees WHERE noteable_type = ? AND noteable_id = ?').run(noteable.type, noteable.id);
     return;
   }
-  const remove = ctx.db.prepare('DELETE FROM assignees WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?');
+  const remove = ctx.prepare('DELETE FROM assignees WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?');
   for (const userId of userIds) remove.run(noteable.type, noteable.id, userId);
 }
 
@@ -82,12 +82,12 @@ export function updateNoteable(
 ): void {
   const table = tableOf(noteable.type);
   const now = ctx.now();
-  if (changes.state) ctx.db.prepare(`UPDATE ${table} SET state = ?, updated_at = ? WHERE id = ?`).run(changes.state, now, noteable.id);
-  if (changes.title) ctx.db.prepare(`UPDATE ${table} SET title = ?, updated_at = ? WHERE id = ?`).run(changes.title, now, noteable.id);
+  if (changes.state) ctx.prepare(`UPDATE ${table} SET state = ?, updated_at = ? WHERE id = ?`).run(changes.state, now, noteable.id);
+  if (changes.title) ctx.prepare(`UPDATE ${table} SET title = ?, updated_at = ? WHERE id = ?`).run(changes.title, now, noteable.id);
   if (changes.confidential !== undefined && noteable.type === 'Issue') {
-    ctx.db.prepare('UPDATE issues SET confidential = ?, updated_at = ? WHERE id = ?').run(changes.confidential ? 1 : 0, now, noteable.id);
+    ctx.prepare('UPDATE issues SET confidential = ?, updated_at = ? WHERE id = ?').run(changes.confidential ? 1 : 0, now, noteable.id);
   }
   if (changes.targetBranch && noteable.type === 'MergeRequest') {
-    ctx.db.prepare('UPDATE merge_requests SET target_branch = ?, updated_at = ? WHERE id = ?').run(changes.targetBranch, now, noteable.id);
+    ctx.prepare('UPDATE merge_requests SET target_branch = ?, updated_at = ? WHERE id = ?').run(changes.targetBranch, now, noteable.id);
   }
 }

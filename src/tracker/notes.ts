@@ -71,7 +71,7 @@ export function discussionOf(ctx: TrackerContext, noteable: Noteable, discussion
 }
 
 export function noteById(ctx: TrackerContext, id: number): NoteRecord | null {
-  const row = ctx.db.prepare('SELECT * FROM notes WHERE id = ?').get(id) as NoteRow | undefined;
+  const row = ctx.prepare('SELECT * FROM notes WHERE id = ?').get(id) as NoteRow | undefined;
   return row ? toNote(row) : null;
 }
 

@@ -10,10 +10,10 @@ export const MAX_EMAIL_PARTICIPANTS = 10;
  */
 export function addEmailParticipants(ctx: TrackerContext, issueId: number, emails: string[]): string[] {
   return ctx.db.transaction((): string[] => {
-    const count = ctx.db.prepare('SELECT COUNT(*) AS n FROM issue_email_participants WHERE issue_id = ?').get(issueId) as { n: number };
+    const count = ctx.prepare('SELECT COUNT(*) AS n FROM issue_email_participants WHERE issue_id = ?').get(issueId) as { n: number };
     let room = MAX_EMAIL_PARTICIPANTS - count.n;
     const added: string[] = [];
-    const insert = ctx.db.prepare(
+    const insert = ctx.prepare(
       'INSERT OR IGNORE INTO issue_email_participants (issue_id, email_lower, email, created_at) VALUES (?, ?, ?, ?)',
     );
     for (const raw of emails) {
@@ -30,7 +30,7 @@ export function addEmailParticipants(ctx: TrackerContext, issueId: number, email
 }
 
 export function emailParticipantsOf(ctx: TrackerContext, issueId: number): string[] {
-  const rows = ctx.db.prepare('SELECT email FROM issue_email_participants WHERE issue_id = ? ORDER BY id').all(issueId) as {
+  const rows = ctx.prepare('SELECT email FROM issue_email_participants WHERE issue_id = ? ORDER BY id').all(issueId) as {
     email: string;
   }[];
   return rows.map((row) => row.email);

@@ -38,7 +38,7 @@ function canReadNoteable(ctx: TrackerContext, user: User, access: number, noteab
 
 export function isAuthorOrAssignee(ctx: TrackerContext, user: User, noteable: Noteable): boolean {
   const table = noteable.type === 'Issue' ? 'issues' : 'merge_requests';
-  const author = ctx.db.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
+  const author = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
   if (author?.author_id === user.id) return true;
   return !!ctx.db
     .prepare('SELECT 1 FROM assignees WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?')
@@ -47,7 +47,7 @@ export function isAuthorOrAssignee(ctx: TrackerContext, user: User, noteable: No
 
 export function isAuthor(ctx: TrackerContext, user: User, noteable: Noteable): boolean {
   const table = noteable.type === 'Issue' ? 'issues' : 'merge_requests';
-  const row = ctx.db.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
+  const row = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
   return row?.author_id === user.id;
 }
 

@@ -94,31 +94,31 @@ export async function createProject(ctx: TrackerContext, input: NewProject): Pro
 }
 
 export function projectById(ctx: TrackerContext, id: number): Project | null {
-  const row = ctx.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
+  const row = ctx.prepare('SELECT * FROM projects WHERE id = ?').get(id) as ProjectRow | undefined;
   return row ? toProject(row) : null;
 }
 
 /** Case-insensitive, as GitLab's `find_by_full_path`. */
 export function projectByFullPath(ctx: TrackerContext, fullPath: string): Project | null {
-  const row = ctx.db.prepare('SELECT * FROM projects WHERE full_path_lower = ?').get(fullPath.toLowerCase()) as ProjectRow | undefined;
+  const row = ctx.prepare('SELECT * FROM projects WHERE full_path_lower = ?').get(fullPath.toLowerCase()) as ProjectRow | undefined;
   return row ? toProject(row) : null;
 }
 
 /** Every project with this Service Desk key; the caller keeps the one whose slug matches. */
 export function projectsByServiceDeskKey(ctx: TrackerContext, projectKey: string): Project[] {
-  const rows = ctx.db.prepare('SELECT * FROM projects WHERE service_desk_project_key = ? ORDER BY id').all(projectKey) as ProjectRow[];
+  const rows = ctx.prepare('SELECT * FROM projects WHERE service_desk_project_key = ? ORDER BY id').all(projectKey) as ProjectRow[];
   return rows.map(toProject);
 }
 
 export function projectDetails(ctx: TrackerContext, projectId: number): ProjectDetails | null {
-  const row = ctx.db.prepare('SELECT visibility, default_branch, repository_path FROM projects WHERE id = ?').get(projectId) as
+  const row = ctx.prepare('SELECT visibility, default_branch, repository_path FROM projects WHERE id = ?').get(projectId) as
     | Pick<ProjectRow, 'visibility' | 'default_branch' | 'repository_path'>
     | undefined;
   return row ? { visibility: row.visibility, defaultBranch: row.default_branch, repositoryPath: row.repository_path } : null;
 }
 
 export function setVisibility(ctx: TrackerContext, projectId: number, visibility: Visibility): void {
-  ctx.db.prepare('UPDATE projects SET visibility = ? WHERE id = ?').run(visibility, projectId);
+  ctx.prepare('UPDATE projects SET visibility = ? WHERE id = ?').run(visibility, projectId);
 }
 
 export function addMember(ctx: TrackerContext, projectId: number, userId: number, role: Role): void {
@@ -128,20 +128,20 @@ export function addMember(ctx: TrackerContext, projectId: number, userId: number
 }
 
 export function removeMember(ctx: TrackerContext, projectId: number, userId: number): void {
-  ctx.db.prepare('DELETE FROM members WHERE project_id = ? AND user_id = ?').run(projectId, userId);
+  ctx.prepare('DELETE FROM members WHERE project_id = ? AND user_id = ?').run(projectId, userId);
 }
 
 /** The member's access level, 0 for a non-member. */
 /** Every member with GitLab's access level, in user order. */
 export function membersOf(ctx: TrackerContext, projectId: number): { userId: number; access: number }[] {
-  return ctx.db.prepare('SELECT user_id AS userId, access FROM members WHERE project_id = ? ORDER BY user_id').all(projectId) as {
+  return ctx.prepare('SELECT user_id AS userId, access FROM members WHERE project_id = ? ORDER BY user_id').all(projectId) as {
     userId: number;
     access: number;
   }[];
 }
 
 export function accessLevel(ctx: TrackerContext, projectId: number, userId: number): number {
-  const row = ctx.db.prepare('SELECT access FROM members WHERE project_id = ? AND user_id = ?').get(projectId, userId) as
+  const row = ctx.prepare('SELECT access FROM members WHERE project_id = ? AND user_id = ?').get(projectId, userId) as
     | { access: number }
     | undefined;
   return row?.access ?? 0;

@@ -69,15 +69,15 @@ export function recordSentNotification(ctx: TrackerContext, input: NotificationT
 
 function activePartition(ctx: TrackerContext): number {
   const now = ctx.now();
-  const latest = ctx.db.prepare('SELECT partition, started_at FROM sent_notification_partitions ORDER BY partition DESC LIMIT 1').get() as
+  const latest = ctx.prepare('SELECT partition, started_at FROM sent_notification_partitions ORDER BY partition DESC LIMIT 1').get() as
     | { partition: number; started_at: number }
     | undefined;
   if (latest && now - latest.started_at < PARTITION_ROTATE_MS) {
-    ctx.db.prepare('UPDATE sent_notification_partitions SET last_used_at = ? WHERE partition = ?').run(now, latest.partition);
+    ctx.prepare('UPDATE sent_notification_partitions SET last_used_at = ? WHERE partition = ?').run(now, latest.partition);
     return latest.partition;
   }
   const partition = (latest?.partition ?? 0) + 1;
-  ctx.db.prepare('INSERT INTO sent_notification_partitions (partition, started_at, last_used_at) VALUES (?, ?, ?)').run(partition, now, now);
+  ctx.prepare('INSERT INTO sent_notification_partitions (partition, started_at, last_used_at) VALUES (?, ?, ?)').run(partition, now, now);
   return partition;
 }
 
@@ -85,7 +85,8 @@ function activePartition(ctx: TrackerContext): number {
  * GitLab's `SentNotification.for`: a partitioned key is looked up in its partition, then in all;
  * a legacy key by itself. Only an unambiguous match counts, and rows in detached partitions are gone.
  */
-export function sentNotificationFor(ctx: TrackerContext, text: string): SentNotification | null {
+/** The one live row for a reply key, or null (unknown, ambiguous, or in a detached partition). */
+function liveRow(ctx: TrackerContext, text: string): SentNotificationRow | null {
   const key = parseReplyKey(text);
   if (!key) return null;
   const liveSince = ctx.now() - PARTITION_DETACH_MS;
@@ -93,13 +94,23 @@ export function sentNotificationFor(ctx: TrackerContext, text: string): SentNoti
     FROM sent_notifications s JOIN sent_notification_partitions p ON p.partition = s.partition AND p.last_used_at >= ?`;
   let rows: SentNotificationRow[] = [];
   if (key.form === 'partitioned') {
-    rows = ctx.db.prepare(`${select} WHERE s.partition = ? AND s.reply_key = ? LIMIT 2`).all(liveSince, key.partition, key.key) as SentNotificationRow[];
+    rows = ctx.prepare(`${select} WHERE s.partition = ? AND s.reply_key = ? LIMIT 2`).all(liveSince, key.partition, key.key) as SentNotificationRow[];
   }
   if (rows.length === 0) {
-    rows = ctx.db.prepare(`${select} WHERE s.reply_key = ? LIMIT 2`).all(liveSince, key.key) as SentNotificationRow[];
+    rows = ctx.prepare(`${select} WHERE s.reply_key = ? LIMIT 2`).all(liveSince, key.key) as SentNotificationRow[];
   }
-  if (rows.length !== 1) return null;
-  const row = rows[0];
+  return rows.length === 1 ? rows[0] : null;
+}
+
+/** RCPT TO's question: would a reply to this key find its notification? (No records assembled.) */
+export function hasSentNotification(ctx: TrackerContext, text: string): boolean {
+  const row = liveRow(ctx, text);
+  return row !== null && userById(ctx, row.recipient_id) !== null;
+}
+
+export function sentNotificationFor(ctx: TrackerContext, text: string): SentNotification | null {
+  const row = liveRow(ctx, text);
+  if (!row) return null;
   const recipient = userById(ctx, row.recipient_id);
   if (!recipient) return null;
   return {

@@ -41,10 +41,11 @@ import {
   type NewProject,
 } from './projects.js';
 import { reopenIssue } from './reopen.js';
-import { recordSentNotification, sentNotificationFor, type NotificationToRecord } from './sentNotifications.js';
+import { hasSentNotification, recordSentNotification, sentNotificationFor, type NotificationToRecord } from './sentNotifications.js';
 import { setSubscription, subscriberIds, subscriptionOf } from './subscriptions.js';
 import { pendingTodos, type Todo } from './todos.js';
 import type { IssueRecord, MergeRequestRecord, NoteRecord, ProjectDetails, Role, TrackerContext, Visibility } from './types.js';
+import { statementCache } from './statements.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, storeUpload, uploadBySecret, type StoredUpload } from './uploads.js';
 import {
   addEmail,
@@ -90,7 +91,7 @@ export class Tracker {
     options: TrackerOptions & { repositoriesDir: string },
   ) {
     this.events = new TrackerEvents(options.onListenerError);
-    this.ctx = { db, now: options.now ?? Date.now, events: this.events, repositoriesDir: options.repositoriesDir };
+    this.ctx = { db, prepare: statementCache(db), now: options.now ?? Date.now, events: this.events, repositoriesDir: options.repositoriesDir };
     this.maxAttachmentBytes = options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
     ensureSupportBot(this.ctx, options.supportBotEmail ?? 'support@localhost');
   }
@@ -230,6 +231,9 @@ export class Tracker {
   // Notifications, subscriptions, Service Desk.
   recordSentNotification(input: NotificationToRecord): string {
     return recordSentNotification(this.ctx, input);
+  }
+  hasSentNotification(replyKey: string): boolean {
+    return hasSentNotification(this.ctx, replyKey);
   }
   sentNotification(replyKey: string): SentNotification | null {
     return sentNotificationFor(this.ctx, replyKey);

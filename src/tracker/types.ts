@@ -69,6 +69,8 @@ export interface NoteRecord {
 /** What every tracker module works with: the database, the clock, and the event list. */
 export interface TrackerContext {
   db: Database.Database;
+  /** A prepared statement for this SQL, compiled once (see statements.ts). */
+  prepare(sql: string): Database.Statement;
   now: () => number;
   events: TrackerEvents;
   /** Where `createProject({ repository: true })` puts bare repositories. */

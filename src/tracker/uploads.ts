@@ -52,7 +52,7 @@ function safeFilename(filename: string): string {
 }
 
 export function uploadBySecret(ctx: TrackerContext, secret: string, filename: string): StoredUpload | null {
-  const row = ctx.db.prepare('SELECT filename, content_type, content FROM uploads WHERE secret = ?').get(secret) as
+  const row = ctx.prepare('SELECT filename, content_type, content FROM uploads WHERE secret = ?').get(secret) as
     | { filename: string; content_type: string; content: Buffer }
     | undefined;
   return row && row.filename === filename ? { filename: row.filename, contentType: row.content_type, content: row.content } : null;

@@ -95,29 +95,29 @@ export function addEmail(ctx: TrackerContext, userId: number, email: string, opt
 }
 
 export function setBlocked(ctx: TrackerContext, userId: number, blocked: boolean): void {
-  ctx.db.prepare('UPDATE users SET blocked = ? WHERE id = ?').run(blocked ? 1 : 0, userId);
+  ctx.prepare('UPDATE users SET blocked = ? WHERE id = ?').run(blocked ? 1 : 0, userId);
 }
 
 export function userById(ctx: TrackerContext, id: number): User | null {
-  const row = ctx.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
   return row ? toUser(row) : null;
 }
 
 export function userByUsername(ctx: TrackerContext, username: string): User | null {
-  const row = ctx.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_lower = ?`).get(username.toLowerCase()) as
+  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_lower = ?`).get(username.toLowerCase()) as
     | UserRow
     | undefined;
   return row ? toUser(row) : null;
 }
 
 export function userByIncomingEmailToken(ctx: TrackerContext, token: string): User | null {
-  const row = ctx.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE incoming_email_token = ?`).get(token) as UserRow | undefined;
+  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE incoming_email_token = ?`).get(token) as UserRow | undefined;
   return row ? toUser(row) : null;
 }
 
 /** The owner of a verified email (primary or secondary), compared case-insensitively. */
 export function userByVerifiedEmail(ctx: TrackerContext, address: string): User | null {
-  const row = ctx.db.prepare('SELECT user_id FROM user_emails WHERE email_lower = ? AND verified = 1').get(address.trim().toLowerCase()) as
+  const row = ctx.prepare('SELECT user_id FROM user_emails WHERE email_lower = ? AND verified = 1').get(address.trim().toLowerCase()) as
     | { user_id: number }
     | undefined;
   return row ? userById(ctx, row.user_id) : null;
@@ -128,21 +128,21 @@ export function isVerifiedEmail(ctx: TrackerContext, userId: number, address: st
 }
 
 export function incomingEmailToken(ctx: TrackerContext, userId: number): string | null {
-  const row = ctx.db.prepare('SELECT incoming_email_token FROM users WHERE id = ?').get(userId) as
+  const row = ctx.prepare('SELECT incoming_email_token FROM users WHERE id = ?').get(userId) as
     | { incoming_email_token: string }
     | undefined;
   return row?.incoming_email_token ?? null;
 }
 
 export function supportBot(ctx: TrackerContext): User {
-  const row = ctx.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as UserRow | undefined;
+  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as UserRow | undefined;
   if (!row) throw new Error('the tracker has no Support Bot (ensureSupportBot runs on open)');
   return toUser(row);
 }
 
 /** GitLab creates its Support Bot on first use; the tracker creates it on first open. */
 export function ensureSupportBot(ctx: TrackerContext, email: string): User {
-  const existing = ctx.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as UserRow | undefined;
+  const existing = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as UserRow | undefined;
   if (existing) return toUser(existing);
   const created = createUser(ctx, { ...SUPPORT_BOT, email }, true);
   if (!created.saved) throw new Error(`cannot create the Support Bot: ${created.errors.join(', ')}`);
