@@ -9,7 +9,6 @@ export {
   type OutgoingKind,
   type OutgoingMessage,
 } from './message.js';
-export { automaticMailSignal, systemSenderSignal } from './automaticMail.js';
 export { ownAddressCheck } from './ownAddresses.js';
 export { rejectionReason, type RejectionReason } from './rejectionReasons.js';
 export { noticeGate, type NoticeGateDecision, type NoticeRequest, type OriginalMessage } from './noticeGate.js';

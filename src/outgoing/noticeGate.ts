@@ -1,6 +1,6 @@
 import type { RawHeader } from '../address/index.js';
 import type { ProcessingError } from '../handlers/errors.js';
-import { automaticMailSignal, systemSenderSignal } from './automaticMail.js';
+import { automaticSignal, isSystemSender } from '../message/automatic.js';
 import { rejectionReason, type RejectionReason } from './rejectionReasons.js';
 
 /** The message being rejected, as far as a notice needs it. Its body is not here on purpose. */
@@ -43,8 +43,8 @@ export function noticeGate(request: NoticeRequest, isOwnAddress: (address: strin
   const reason = rejectionReason(error);
   if (!reason) return refuse(`${error.name} never earns a notice`);
   if (request.automatic) return refuse('the message was sent automatically');
-  const automatic = automaticMailSignal(original.headers);
-  if (automatic) return refuse(`the message was sent automatically: ${automatic}`);
+  const automatic = automaticSignal(original.headers);
+  if (automatic) return refuse(`the message was sent automatically: ${automatic.reason}`);
 
   if (original.envelopeSender !== undefined && bareAddress(original.envelopeSender) === '') {
     return refuse('the message came from the null sender (MAIL FROM:<>)');
@@ -56,8 +56,7 @@ export function noticeGate(request: NoticeRequest, isOwnAddress: (address: strin
   for (const address of senders) {
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) return refuse(`${JSON.stringify(address)} is not a usable address`);
     if (isOwnAddress(address)) return refuse(`${address} is one of our own addresses`);
-    const system = systemSenderSignal(address);
-    if (system) return refuse(system);
+    if (isSystemSender(address)) return refuse(`${address} is a system mailbox`);
   }
   return { allowed: true, recipients, reason };
 }

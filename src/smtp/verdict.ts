@@ -3,11 +3,11 @@
  * library's error convention, so a decision can never fall back to the library's default code.
  */
 export type Verdict =
-  | { kind: 'accept'; text?: string }
+  | { kind: 'accept' }
   | { kind: 'tempfail'; code: number; status: string; text: string }
   | { kind: 'reject'; code: number; status: string; text: string };
 
-export const accept = (text?: string): Verdict => ({ kind: 'accept', text });
+export const accept = (): Verdict => ({ kind: 'accept' });
 export const tempfail = (code: number, status: string, text: string): Verdict => ({ kind: 'tempfail', code, status, text });
 export const reject = (code: number, status: string, text: string): Verdict => ({ kind: 'reject', code, status, text });
 

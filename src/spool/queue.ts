@@ -16,12 +16,11 @@ export class WorkQueue {
     const due = db.prepare(
       `SELECT id FROM messages WHERE state IN ('queued', 'retry') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
     ).pluck();
-    const take = db.prepare(`UPDATE messages SET state = 'processing', attempts = attempts + 1 WHERE id = ?`);
+    const take = db.prepare(`UPDATE messages SET state = 'processing', attempts = attempts + 1 WHERE id = ? RETURNING attempts`).pluck();
     this.claimDue = db.transaction((now: number, limit: number) => {
       const ids = due.all(now, limit) as number[];
       for (const id of ids) {
-        take.run(id);
-        this.addEvent.run(id, now, this.attemptOf(id), 'claimed', null);
+        this.addEvent.run(id, now, take.get(id) as number, 'claimed', null);
       }
       return ids;
     });

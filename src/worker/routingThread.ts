@@ -5,7 +5,8 @@ import { threadEntry } from '../threadEntry.js';
 import type { Worker } from './worker.js';
 
 export type RoutingMessage = { kind: 'wake' } | { kind: 'idle'; id: number } | { kind: 'stop' };
-export type RoutingReply = { kind: 'ready' } | { kind: 'idle'; id: number } | { kind: 'stopped' } | { kind: 'failed'; reason: string };
+// The thread's end is its exit; no message announces it.
+export type RoutingReply = { kind: 'ready' } | { kind: 'idle'; id: number } | { kind: 'failed'; reason: string };
 
 const RESTART_DELAY_MS = 1000;
 

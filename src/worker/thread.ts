@@ -40,7 +40,6 @@ async function main(): Promise<void> {
           .then(() => spool.close())
           .then(() => {
             flushLogs();
-            reply({ kind: 'stopped' });
             port.close();
           });
         break;
