@@ -11,7 +11,13 @@ const LARGE_CONCURRENCY = 50;
 const LARGE_SIZE = 1024 * 1024;
 const LARGE_ROUNDS = 3;
 
-async function nodeLoad(port: number, recipient: string, total: number, size: number, connections: number): Promise<number> {
+async function nodeLoad(
+  port: number,
+  recipient: string,
+  total: number,
+  size: number,
+  connections: number,
+): Promise<number> {
   const pool = await Promise.all(Array.from({ length: connections }, () => LoadConnection.open(port)));
   const body = makeMessage(size, 'bench');
   let next = 0;
@@ -28,12 +34,34 @@ async function nodeLoad(port: number, recipient: string, total: number, size: nu
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function smtpSourceLoad(port: number, recipient: string, total: number, size: number, connections: number): Promise<number | undefined> {
+async function smtpSourceLoad(
+  port: number,
+  recipient: string,
+  total: number,
+  size: number,
+  connections: number,
+): Promise<number | undefined> {
   const started = process.hrtime.bigint();
   try {
     // -d keeps each session for the next message, -s parallel sessions, -m messages in all, -l length.
-    await promisify(execFile)('smtp-source', ['-d', '-s', String(connections), '-m', String(total), '-l', String(size),
-      '-f', 'load@client.test', '-t', recipient, `127.0.0.1:${port}`], { timeout: 600_000 });
+    await promisify(execFile)(
+      'smtp-source',
+      [
+        '-d',
+        '-s',
+        String(connections),
+        '-m',
+        String(total),
+        '-l',
+        String(size),
+        '-f',
+        'load@client.test',
+        '-t',
+        recipient,
+        `127.0.0.1:${port}`,
+      ],
+      { timeout: 600_000 },
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -47,9 +75,15 @@ async function smallRun(routing: boolean, verifyKeys = true): Promise<{ rate: nu
   try {
     const wanted = process.env.BENCH_CLIENT ?? 'smtp-source';
     // Warm up with the client that will be measured (JIT, SQLite file growth).
-    const warmed = wanted === 'smtp-source' ? await smtpSourceLoad(server.port, server.recipient, 3000, SMALL_SIZE, CONNECTIONS) : undefined;
+    const warmed =
+      wanted === 'smtp-source'
+        ? await smtpSourceLoad(server.port, server.recipient, 3000, SMALL_SIZE, CONNECTIONS)
+        : undefined;
     if (warmed === undefined) await nodeLoad(server.port, server.recipient, 3000, SMALL_SIZE, CONNECTIONS);
-    let seconds = wanted === 'smtp-source' ? await smtpSourceLoad(server.port, server.recipient, SMALL_MESSAGES, SMALL_SIZE, CONNECTIONS) : undefined;
+    let seconds =
+      wanted === 'smtp-source'
+        ? await smtpSourceLoad(server.port, server.recipient, SMALL_MESSAGES, SMALL_SIZE, CONNECTIONS)
+        : undefined;
     const client = seconds === undefined ? 'node' : 'smtp-source';
     seconds ??= await nodeLoad(server.port, server.recipient, SMALL_MESSAGES, SMALL_SIZE, CONNECTIONS);
     return { rate: SMALL_MESSAGES / seconds, client, rss: server.peakRssMb() };
@@ -61,7 +95,8 @@ async function smallRun(routing: boolean, verifyKeys = true): Promise<{ rate: nu
 async function largeRun(routing: boolean): Promise<number> {
   const server = await startBenchServer('25MB', routing);
   try {
-    for (let round = 0; round < LARGE_ROUNDS; round++) await nodeLoad(server.port, server.recipient, LARGE_CONCURRENCY, LARGE_SIZE, LARGE_CONCURRENCY);
+    for (let round = 0; round < LARGE_ROUNDS; round++)
+      await nodeLoad(server.port, server.recipient, LARGE_CONCURRENCY, LARGE_SIZE, LARGE_CONCURRENCY);
     return server.peakRssMb();
   } finally {
     await server.stop();
@@ -72,12 +107,18 @@ async function main(): Promise<void> {
   // The front door alone (the worker paused, as during a burst the spool absorbs), then with
   // routing running in its thread beside it on the same two cores.
   const front = await smallRun(false);
-  console.log(`accept_4k_msgs_per_sec ${front.rate.toFixed(0)} (${CONNECTIONS} reused connections, ${front.client}, synchronous=FULL, routing paused, RCPT checked in the tracker)`);
+  console.log(
+    `accept_4k_msgs_per_sec ${front.rate.toFixed(0)} (${CONNECTIONS} reused connections, ${front.client}, synchronous=FULL, routing paused, RCPT checked in the tracker)`,
+  );
   console.log(`accept_4k_peak_rss_mb ${front.rss.toFixed(1)}`);
   const grammarOnly = await smallRun(false, false);
-  console.log(`accept_4k_grammar_only_msgs_per_sec ${grammarOnly.rate.toFixed(0)} (the same, RCPT by the key grammar alone: smtp.verify_keys false)`);
+  console.log(
+    `accept_4k_grammar_only_msgs_per_sec ${grammarOnly.rate.toFixed(0)} (the same, RCPT by the key grammar alone: smtp.verify_keys false)`,
+  );
   const routed = await smallRun(true);
-  console.log(`accept_4k_with_routing_msgs_per_sec ${routed.rate.toFixed(0)} (routing thread running on the same cores)`);
+  console.log(
+    `accept_4k_with_routing_msgs_per_sec ${routed.rate.toFixed(0)} (routing thread running on the same cores)`,
+  );
   console.log(`accept_4k_with_routing_peak_rss_mb ${routed.rss.toFixed(1)}`);
   console.log(`accept_1m_x50_peak_rss_mb ${(await largeRun(false)).toFixed(1)} (routing paused)`);
   console.log(`accept_1m_x50_with_routing_peak_rss_mb ${(await largeRun(true)).toFixed(1)}`);

@@ -28,7 +28,12 @@ async function main(): Promise<void> {
     if (!created.saved) throw new Error(created.errors.join());
     const project = created.record;
     world.addMember(project, jake.record, 'developer');
-    const first = world.createIssue({ project, author: jake.record, title: 'Thread for replies', description: 'replies go here' });
+    const first = world.createIssue({
+      project,
+      author: jake.record,
+      title: 'Thread for replies',
+      description: 'replies go here',
+    });
     const issue = await first;
     if (!issue.saved) throw new Error(issue.errors.join());
     const noteable = issueAsNoteable(world.issues(project)[0]);
@@ -48,10 +53,20 @@ outgoing: { enabled: false }
 log: { level: warn }
 `,
     );
-    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POSTROOM__LOG__LEVEL: 'info' } });
+    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--config', configFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, POSTROOM__LOG__LEVEL: 'info' },
+    });
     const port = await new Promise<number>((resolve) => {
       createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.includes('"postroom listening"')) resolve(Number(String((JSON.parse(line) as { smtp: string }).smtp).split(':').pop()));
+        if (line.includes('"postroom listening"'))
+          resolve(
+            Number(
+              String((JSON.parse(line) as { smtp: string }).smtp)
+                .split(':')
+                .pop(),
+            ),
+          );
       });
     });
 
@@ -66,17 +81,22 @@ log: { level: warn }
       const wait = due - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const connection = free.pop();
-      if (!connection) throw new Error(`all ${CONNECTIONS} connections busy: the server is not keeping up with ${RATE} msg/s`);
+      if (!connection)
+        throw new Error(`all ${CONNECTIONS} connections busy: the server is not keeping up with ${RATE} msg/s`);
       const marker = `m${i}x${started}`;
       const reply = i % 2 === 1;
-      const to = reply ? `incoming+${replyKey}@postroom.test` : `incoming+treehouse-adventure-${project.id}-${token}-issue@postroom.test`;
+      const to = reply
+        ? `incoming+${replyKey}@postroom.test`
+        : `incoming+treehouse-adventure-${project.id}-${token}-issue@postroom.test`;
       const body = Buffer.from(
         `From: Jake <jake@example.com>\r\nTo: ${to}\r\nSubject: ${reply ? 'Re: Thread for replies' : `Issue ${marker}`}\r\nMessage-ID: <${marker}@client.test>\r\n\r\n${reply ? `Reply ${marker}` : `Description ${marker}`}\r\n\r\nOn Tue, Jake wrote:\r\n> earlier\r\n`,
       );
       sends.push(
-        connection.send('jake@example.com', to, body, () => sent.push({ marker, endOfData: Date.now() })).then(() => {
-          free.push(connection);
-        }),
+        connection
+          .send('jake@example.com', to, body, () => sent.push({ marker, endOfData: Date.now() }))
+          .then(() => {
+            free.push(connection);
+          }),
       );
     }
     await Promise.all(sends);
@@ -101,9 +121,14 @@ log: { level: warn }
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
 
-    const latencies = sent.map((s) => (committedAt.get(s.marker) ?? Number.NaN) - s.endOfData).filter(Number.isFinite).sort((a, b) => a - b);
+    const latencies = sent
+      .map((s) => (committedAt.get(s.marker) ?? Number.NaN) - s.endOfData)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    console.log(`e2e_latency_p50_ms ${at(0.5)} (${RATE} msg/s for ${SECONDS} s, half new issues, half replies, end of DATA → committed)`);
+    console.log(
+      `e2e_latency_p50_ms ${at(0.5)} (${RATE} msg/s for ${SECONDS} s, half new issues, half replies, end of DATA → committed)`,
+    );
     console.log(`e2e_latency_p99_ms ${at(0.99)}`);
     console.log(`e2e_latency_max_ms ${latencies[latencies.length - 1]}`);
     console.log(`e2e_committed ${latencies.length}/${sent.length}`);

@@ -7,16 +7,44 @@ import { receive, type ReceiverDeps } from '../src/receiver/receiver.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const KEY = 'b7-0123456789abcdefghijklmno';
 
-const user: User = { id: 1, username: 'jake', name: 'Jake', email: 'jake@example.com', blocked: false, isSupportBot: false };
+const user: User = {
+  id: 1,
+  username: 'jake',
+  name: 'Jake',
+  email: 'jake@example.com',
+  blocked: false,
+  isSupportBot: false,
+};
 const project: Project = {
   id: 1,
   fullPath: 'treehouse/adventure',
   slug: 'treehouse-adventure',
   name: 'Adventure',
-  serviceDesk: { enabled: false, projectKey: null, ticketsConfidentialByDefault: true, addExternalParticipantsFromCc: false, reopenIssueOnExternalParticipantNote: false },
+  serviceDesk: {
+    enabled: false,
+    projectKey: null,
+    ticketsConfidentialByDefault: true,
+    addExternalParticipantsFromCc: false,
+    reopenIssueOnExternalParticipantNote: false,
+  },
 };
-const issue: Noteable = { type: 'Issue', id: 1, iid: 1, projectId: 1, title: 'Ice king', state: 'opened', confidential: false };
-const notification: SentNotification = { replyKey: KEY, recipient: user, project, noteable: issue, discussionId: 'd1', unsubscribable: true };
+const issue: Noteable = {
+  type: 'Issue',
+  id: 1,
+  iid: 1,
+  projectId: 1,
+  title: 'Ice king',
+  state: 'opened',
+  confidential: false,
+};
+const notification: SentNotification = {
+  replyKey: KEY,
+  recipient: user,
+  project,
+  noteable: issue,
+  discussionId: 'd1',
+  unsubscribable: true,
+};
 
 /** Answers from memory: the figure is the receiver's own cost, not a database's. */
 const memorySink: Sink = {
@@ -42,7 +70,10 @@ const memorySink: Sink = {
 
 /** A reply as mail clients send it: a short answer over a long quoted thread, in text and HTML. */
 function realisticReply(): Buffer {
-  const quoted = Array.from({ length: 105 }, (_, i) => `> Line ${i} of the earlier discussion about the ice king and the princess, with some detail.`).join('\r\n');
+  const quoted = Array.from(
+    { length: 105 },
+    (_, i) => `> Line ${i} of the earlier discussion about the ice king and the princess, with some detail.`,
+  ).join('\r\n');
   const text = `Sounds good, I'll take the sword and meet you at the treehouse.\r\n\r\nFinn\r\n\r\nOn Tue, 24 Nov 2026 at 10:00, Jake <jake@example.com> wrote:\r\n${quoted}\r\n`;
   const html = `<div dir="ltr">Sounds good, I'll take the <b>sword</b> and meet you at the treehouse.<br><br>Finn</div><br><div class="gmail_quote">On Tue, 24 Nov 2026 at 10:00, Jake wrote:<blockquote>${quoted.replace(/\r\n/g, '<br>')}</blockquote></div>`;
   const raw = [
@@ -75,7 +106,11 @@ function realisticReply(): Buffer {
 
 async function main(): Promise<void> {
   const deps: ReceiverDeps = {
-    templates: { incoming: compileTemplate('incoming+%{key}@postroom.test'), serviceDesk: compileTemplate('contact+%{key}@postroom.test'), gitlabHost: 'postroom.test' },
+    templates: {
+      incoming: compileTemplate('incoming+%{key}@postroom.test'),
+      serviceDesk: compileTemplate('contact+%{key}@postroom.test'),
+      gitlabHost: 'postroom.test',
+    },
     sink: memorySink,
     automatic: { ownAddresses: () => false, host: 'postroom.test' },
     textOf: mailTextOf,
@@ -96,7 +131,9 @@ async function main(): Promise<void> {
     count++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`route_20k_reply_msgs_per_sec ${(count / seconds).toFixed(0)} (${(raw.length / 1024).toFixed(1)} KB multipart reply, parse + trim + route, one thread)`);
+  console.log(
+    `route_20k_reply_msgs_per_sec ${(count / seconds).toFixed(0)} (${(raw.length / 1024).toFixed(1)} KB multipart reply, parse + trim + route, one thread)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,15 @@
 import { compileTemplate } from './address/index.js';
 import type { PostroomConfig } from './config/index.js';
 import type { Logger } from './log/logger.js';
-import { createMailer, createRejectionNotifier, NoticeLog, outgoingContext, ownAddressCheck, startNotifications, type Mailer } from './outgoing/index.js';
+import {
+  createMailer,
+  createRejectionNotifier,
+  NoticeLog,
+  outgoingContext,
+  ownAddressCheck,
+  startNotifications,
+  type Mailer,
+} from './outgoing/index.js';
 import { receiverProcessor, type RejectionNotices } from './receiver/processor.js';
 import { mailTextOf } from './receiver/mailText.js';
 import type { ReceiverDeps } from './receiver/receiver.js';
@@ -31,7 +39,9 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
   });
   const mailer = createMailer(config.outgoing, logger);
   // With outgoing mail off there is no one to give a reply key to: no fan-out, no keys recorded.
-  const notifications = config.outgoing.enabled ? startNotifications({ tracker, mailer, context: outgoingContext(config), logger }) : undefined;
+  const notifications = config.outgoing.enabled
+    ? startNotifications({ tracker, mailer, context: outgoingContext(config), logger })
+    : undefined;
   return {
     tracker,
     mailer,
@@ -64,7 +74,14 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
       const outcome = await notifier.notify({
         error,
         automatic: false,
-        original: { from: mail.from, to: mail.to, subject: mail.subject, messageId: mail.messageId ?? null, headers: mail.headers, envelopeSender },
+        original: {
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          messageId: mail.messageId ?? null,
+          headers: mail.headers,
+          envelopeSender,
+        },
       });
       switch (outcome.status) {
         case 'sent':
@@ -77,8 +94,14 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
     },
   };
   const templates = {
-    incoming: config.incomingEmail.enabled && config.incomingEmail.address ? compileTemplate(config.incomingEmail.address) : undefined,
-    serviceDesk: config.serviceDeskEmail.enabled && config.serviceDeskEmail.address ? compileTemplate(config.serviceDeskEmail.address) : undefined,
+    incoming:
+      config.incomingEmail.enabled && config.incomingEmail.address
+        ? compileTemplate(config.incomingEmail.address)
+        : undefined,
+    serviceDesk:
+      config.serviceDeskEmail.enabled && config.serviceDeskEmail.address
+        ? compileTemplate(config.serviceDeskEmail.address)
+        : undefined,
     gitlabHost: config.host,
   };
   const deps: ReceiverDeps = {

@@ -32,7 +32,11 @@ export interface StartOptions {
  * accepted before it can be stored), then the routing thread (worker and sink), then the doors
  * mail comes in by. Stopping goes the other way; a failed start closes what it had opened.
  */
-export async function startPostroom(config: PostroomConfig, logger: Logger, options: StartOptions = {}): Promise<RunningPostroom> {
+export async function startPostroom(
+  config: PostroomConfig,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningPostroom> {
   const closers: (() => unknown)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
@@ -40,12 +44,19 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
   try {
     const spool = Spool.open(config.store.path);
     closers.push(() => spool.close());
-    const worker = config.worker.enabled ? await startRoutingThread(config, logger.child({ part: 'routing' })) : undefined;
+    const worker = config.worker.enabled
+      ? await startRoutingThread(config, logger.child({ part: 'routing' }))
+      : undefined;
     if (worker) {
       closers.push(() => worker.stop());
       spool.onStored(() => worker.wake());
     }
-    const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
+    const tls = loadTlsMaterial(
+      config.smtp.tls,
+      config.smtp.hostname,
+      options.certDir ?? path.resolve('certs'),
+      logger,
+    );
     // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
     let directory: KeyDirectory | undefined;
     if (config.sink === 'embedded' && config.smtp.verifyKeys) {
@@ -57,16 +68,34 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
     const gitlabUrl = config.gitlab.url ?? config.incomingEmail.gitlabUrl;
     if (config.sink === 'gitlab' && config.smtp.verifyKeys && config.gitlab.apiToken && gitlabUrl) {
       const { gitlabKeyDirectory } = await import('./gitlab/index.js');
-      directory = gitlabKeyDirectory({ gitlabUrl, apiToken: config.gitlab.apiToken, timeoutMs: config.gitlab.timeoutMs, cacheTtlMs: config.gitlab.cacheTtlMs });
+      directory = gitlabKeyDirectory({
+        gitlabUrl,
+        apiToken: config.gitlab.apiToken,
+        timeoutMs: config.gitlab.timeoutMs,
+        cacheTtlMs: config.gitlab.cacheTtlMs,
+      });
     }
-    const front = createSmtpFront({ config: config.smtp, spool, policy: configRecipientPolicy(config, directory), logger, tls });
+    const front = createSmtpFront({
+      config: config.smtp,
+      spool,
+      policy: configRecipientPolicy(config, directory),
+      logger,
+      tls,
+    });
     const smtp = await front.listen();
     closers.push(() => front.close());
     // The parts below load only when configured: every module the SMTP thread does not need is
     // memory it does not spend (the routing thread has its own copy of the heavy ones).
-    const polled = [config.incomingEmail, config.serviceDeskEmail].some((m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'));
+    const polled = [config.incomingEmail, config.serviceDeskEmail].some(
+      (m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'),
+    );
     const ingest = polled
-      ? (await import('./ingest/index.js')).startIngest({ incoming: config.incomingEmail, serviceDesk: config.serviceDeskEmail, spool, logger: logger.child({ part: 'ingest' }) })
+      ? (await import('./ingest/index.js')).startIngest({
+          incoming: config.incomingEmail,
+          serviceDesk: config.serviceDeskEmail,
+          spool,
+          logger: logger.child({ part: 'ingest' }),
+        })
       : undefined;
     if (ingest) closers.push(() => ingest.stop());
     let http: AddressInfo | undefined;
@@ -88,7 +117,16 @@ export async function startPostroom(config: PostroomConfig, logger: Logger, opti
       http = server.address;
     }
 
-    logger.info({ smtp: `${smtp.address}:${smtp.port}`, http: http && `${http.address}:${http.port}`, store: config.store.path, sink: config.sink, domains: config.smtp.acceptedDomains }, 'postroom listening');
+    logger.info(
+      {
+        smtp: `${smtp.address}:${smtp.port}`,
+        http: http && `${http.address}:${http.port}`,
+        store: config.store.path,
+        sink: config.sink,
+        domains: config.smtp.acceptedDomains,
+      },
+      'postroom listening',
+    );
     let stopped = false;
     return {
       smtp,

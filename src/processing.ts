@@ -23,13 +23,23 @@ export function gitlabProcessorFor(config: PostroomConfig): Processor {
   const incoming = config.incomingEmail;
   try {
     if (incoming.enabled && incoming.address) {
-      mailboxes.incoming = { template: compileTemplate(incoming.address), postback: gitlabPostbackFor('incoming_email', incoming) };
+      mailboxes.incoming = {
+        template: compileTemplate(incoming.address),
+        postback: gitlabPostbackFor('incoming_email', incoming),
+      };
     }
     const desk = config.serviceDeskEmail;
     if (desk.enabled && desk.address) {
       // GitLab's service_desk_email section may leave these to the incoming_email one.
-      const withDefaults: MailboxConfig = { ...desk, gitlabUrl: desk.gitlabUrl ?? incoming.gitlabUrl, secretFile: desk.secretFile ?? incoming.secretFile };
-      mailboxes.serviceDesk = { template: compileTemplate(desk.address), postback: gitlabPostbackFor('service_desk_email', withDefaults) };
+      const withDefaults: MailboxConfig = {
+        ...desk,
+        gitlabUrl: desk.gitlabUrl ?? incoming.gitlabUrl,
+        secretFile: desk.secretFile ?? incoming.secretFile,
+      };
+      mailboxes.serviceDesk = {
+        template: compileTemplate(desk.address),
+        postback: gitlabPostbackFor('service_desk_email', withDefaults),
+      };
     }
   } catch (error) {
     if (error instanceof ConfigErrors) throw error;

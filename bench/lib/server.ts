@@ -18,7 +18,11 @@ export interface BenchServer {
 import { issueAsNoteable, openTracker } from '../../src/tracker/index.js';
 
 /** Starts `postroom serve` as its own process on a private spool with the default durability. */
-export async function startBenchServer(maxMessageSize = '25MB', routing = true, verifyKeys = true): Promise<BenchServer> {
+export async function startBenchServer(
+  maxMessageSize = '25MB',
+  routing = true,
+  verifyKeys = true,
+): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
   const recipient = `incoming+${await seedReplyKey(path.join(dir, 'tracker.db'))}@postroom.test`;
@@ -34,15 +38,31 @@ worker: { enabled: ${routing} }
 log: { level: info }
 `,
   );
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/cli/main.js', 'serve', '--config', config], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      'dist/src/cli/main.js',
+      'serve',
+      '--config',
+      config,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env },
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`postroom exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.includes('"postroom listening"')) return;
-      resolve(Number(String((JSON.parse(line) as { smtp: string }).smtp).split(':').pop()));
+      resolve(
+        Number(
+          String((JSON.parse(line) as { smtp: string }).smtp)
+            .split(':')
+            .pop(),
+        ),
+      );
     });
   });
   return {
@@ -70,9 +90,19 @@ async function seedReplyKey(trackerPath: string): Promise<string> {
     const user = tracker.createUser({ username: 'load', email: 'load@client.test' });
     const project = await tracker.createProject({ fullPath: 'bench/load' });
     if (!user.saved || !project.saved) throw new Error('could not seed the bench tracker');
-    const issue = await tracker.createIssue({ idempotencyKey: null, project: project.record, author: user.record, title: 'Load', description: '' });
+    const issue = await tracker.createIssue({
+      idempotencyKey: null,
+      project: project.record,
+      author: user.record,
+      title: 'Load',
+      description: '',
+    });
     if (!issue.saved) throw new Error('could not seed the bench issue');
-    return tracker.recordSentNotification({ recipient: user.record, project: project.record, noteable: issueAsNoteable(tracker.issues(project.record)[0]) });
+    return tracker.recordSentNotification({
+      recipient: user.record,
+      project: project.record,
+      noteable: issueAsNoteable(tracker.issues(project.record)[0]),
+    });
   } finally {
     tracker.close();
   }

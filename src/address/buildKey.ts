@@ -12,7 +12,8 @@ interface ProjectKeyParts {
 export const buildMailKey = {
   newIssue: (project: ProjectKeyParts, token: string) => `${project.slug}-${project.id}-${token}-issue`,
   newMergeRequest: (project: ProjectKeyParts, token: string) => `${project.slug}-${project.id}-${token}-merge-request`,
-  noteOnIssue: (project: ProjectKeyParts, token: string, iid: number) => `${project.slug}-${project.id}-${token}-issue-${iid}`,
+  noteOnIssue: (project: ProjectKeyParts, token: string, iid: number) =>
+    `${project.slug}-${project.id}-${token}-issue-${iid}`,
   /** With a project key on the Service Desk address, `<slug>-<key>`; otherwise `<slug>-<id>-issue-`. */
   serviceDesk: (project: ProjectKeyParts, projectKey?: string | null) =>
     projectKey ? `${project.slug}-${projectKey}` : `${project.slug}-${project.id}-issue-`,

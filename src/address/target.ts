@@ -64,11 +64,6 @@ export interface ServiceDeskTarget {
 
 /** What a mail key asks for; the handler that serves it is named by `kind`. */
 export type MailTarget =
-  | ReplyTarget
-  | UnsubscribeTarget
-  | NewIssueTarget
-  | NewMergeRequestTarget
-  | NoteOnIssueTarget
-  | ServiceDeskTarget;
+  ReplyTarget | UnsubscribeTarget | NewIssueTarget | NewMergeRequestTarget | NoteOnIssueTarget | ServiceDeskTarget;
 
 export type MailTargetKind = MailTarget['kind'];

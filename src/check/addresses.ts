@@ -17,14 +17,22 @@ export function checkAddresses(config: PostroomConfig): CheckResult[] {
       !address.includes('%{key}')
         ? ok(`${name} address`, `${address} is a dedicated address: only replies (key in References) can use it`)
         : room < ROOM_FOR_KEYS
-          ? warn(`${name} address`, `${address} leaves ${room} characters of the 64-character local part for keys; keep the part around %{key} to ${LOCAL_PART_LIMIT - ROOM_FOR_KEYS} characters or less`)
+          ? warn(
+              `${name} address`,
+              `${address} leaves ${room} characters of the 64-character local part for keys; keep the part around %{key} to ${LOCAL_PART_LIMIT - ROOM_FOR_KEYS} characters or less`,
+            )
           : ok(`${name} address`, `${address} leaves ${room} characters for keys`),
     );
     const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-    const shared = [config.host, config.outgoing?.from?.address?.split('@')[1]].filter((d): d is string => Boolean(d)).map((d) => d.toLowerCase());
+    const shared = [config.host, config.outgoing?.from?.address?.split('@')[1]]
+      .filter((d): d is string => Boolean(d))
+      .map((d) => d.toLowerCase());
     if (shared.includes(domain)) {
       results.push(
-        warn(`${name} domain`, `${domain} is also the instance's own domain: receive on a dedicated subdomain (e.g. incoming.${domain}) so a project address cannot be used to verify accounts elsewhere`),
+        warn(
+          `${name} domain`,
+          `${domain} is also the instance's own domain: receive on a dedicated subdomain (e.g. incoming.${domain}) so a project address cannot be used to verify accounts elsewhere`,
+        ),
       );
     }
   }
@@ -32,8 +40,10 @@ export function checkAddresses(config: PostroomConfig): CheckResult[] {
 }
 
 export function mailboxes(config: PostroomConfig): [string, MailboxConfig][] {
-  return ([
-    ['incoming_email', config.incomingEmail],
-    ['service_desk_email', config.serviceDeskEmail],
-  ] as [string, MailboxConfig][]).filter(([, m]) => m.enabled && m.address);
+  return (
+    [
+      ['incoming_email', config.incomingEmail],
+      ['service_desk_email', config.serviceDeskEmail],
+    ] as [string, MailboxConfig][]
+  ).filter(([, m]) => m.enabled && m.address);
 }

@@ -6,7 +6,11 @@ import { errorText, fail, ok, skip, type CheckResult } from './result.js';
  * The GitLab sink: the endpoint answers and accepts our secret. The probe is an empty message,
  * which GitLab queues and its worker drops as blank without answering anyone.
  */
-export async function checkGitlabSink(config: PostroomConfig, type: MailroomMailboxType, mailbox: MailboxConfig): Promise<CheckResult> {
+export async function checkGitlabSink(
+  config: PostroomConfig,
+  type: MailroomMailboxType,
+  mailbox: MailboxConfig,
+): Promise<CheckResult> {
   const name = `${type} gitlab`;
   if (config.sink !== 'gitlab') return skip(name, `sink is ${config.sink}`);
   const gitlabUrl = mailbox.gitlabUrl ?? config.incomingEmail.gitlabUrl;
@@ -24,7 +28,12 @@ export async function checkGitlabSink(config: PostroomConfig, type: MailroomMail
     case 'delivered':
       return ok(name, `${postback.url} accepted the secret (${answer.status})`);
     case 'retry':
-      return fail(name, answer.status === 401 ? `${postback.url} refused the secret in ${secretFile}: wrong secret` : `${postback.url}: ${answer.reason}`);
+      return fail(
+        name,
+        answer.status === 401
+          ? `${postback.url} refused the secret in ${secretFile}: wrong secret`
+          : `${postback.url}: ${answer.reason}`,
+      );
     case 'dead':
       return fail(name, `${postback.url} answered ${answer.status}: ${answer.reason}`);
   }

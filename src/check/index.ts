@@ -10,7 +10,11 @@ export type { CheckResult, CheckStatus } from './result.js';
 
 /** Everything `postroom check` verifies, after the config itself has loaded. */
 export async function runChecks(config: PostroomConfig, certDir?: string): Promise<CheckResult[]> {
-  const results: CheckResult[] = [...checkAddresses(config), await checkListener(config), checkCertificate(config, certDir)];
+  const results: CheckResult[] = [
+    ...checkAddresses(config),
+    await checkListener(config),
+    checkCertificate(config, certDir),
+  ];
   for (const [name, mailbox] of mailboxes(config)) {
     results.push(await checkMailbox(name, mailbox));
     results.push(await checkGitlabSink(config, name as MailroomMailboxType, mailbox));

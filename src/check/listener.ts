@@ -29,7 +29,8 @@ export async function checkListener(config: PostroomConfig): Promise<CheckResult
 /** The certificate STARTTLS will present: it must name smtp.hostname and be in date. */
 export function checkCertificate(config: PostroomConfig, certDir = path.resolve('certs')): CheckResult {
   const file = config.smtp.tls.cert ?? path.join(certDir, 'dev-cert.pem');
-  if (!existsSync(file)) return warn('tls certificate', `none configured; a self-signed development certificate will be made in ${certDir}`);
+  if (!existsSync(file))
+    return warn('tls certificate', `none configured; a self-signed development certificate will be made in ${certDir}`);
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(readFileSync(file));
@@ -37,7 +38,11 @@ export function checkCertificate(config: PostroomConfig, certDir = path.resolve(
     return fail('tls certificate', `${file} is not a PEM certificate: ${errorText(error)}`);
   }
   const hostname = config.smtp.hostname;
-  if (!certificate.checkHost(hostname)) return fail('tls certificate', `${file} does not name ${hostname} (subject ${certificate.subject.replace(/\n/g, ', ')})`);
+  if (!certificate.checkHost(hostname))
+    return fail(
+      'tls certificate',
+      `${file} does not name ${hostname} (subject ${certificate.subject.replace(/\n/g, ', ')})`,
+    );
   const expires = new Date(certificate.validTo);
   const days = Math.floor((expires.getTime() - Date.now()) / 86_400_000);
   if (days < 0) return fail('tls certificate', `${file} expired on ${expires.toISOString()}`);

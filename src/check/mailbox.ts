@@ -22,9 +22,14 @@ export async function checkMailbox(name: string, mailbox: MailboxConfig): Promis
   try {
     await client.connect();
     const opened = await client.mailboxOpen(mailbox.mailbox, { readOnly: true });
-    return ok(`${name} imap`, `logged in to ${mailbox.host}:${mailbox.port} as ${mailbox.user}; ${mailbox.mailbox} holds ${opened.exists} messages`);
+    return ok(
+      `${name} imap`,
+      `logged in to ${mailbox.host}:${mailbox.port} as ${mailbox.user}; ${mailbox.mailbox} holds ${opened.exists} messages`,
+    );
   } catch (error) {
-    const detail = (error as { authenticationFailed?: boolean }).authenticationFailed ? 'login refused: wrong user or password' : errorText(error);
+    const detail = (error as { authenticationFailed?: boolean }).authenticationFailed
+      ? 'login refused: wrong user or password'
+      : errorText(error);
     return fail(`${name} imap`, `${mailbox.host}:${mailbox.port}: ${detail}`);
   } finally {
     await client.logout().catch(() => client.close());

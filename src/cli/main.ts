@@ -22,7 +22,14 @@ commands:
   seed [--config FILE]    create a demo user and project in the embedded tracker; print their addresses
 `;
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = { serve, check, secret, trace, replay, seed };
+const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = {
+  serve,
+  check,
+  secret,
+  trace,
+  replay,
+  seed,
+};
 
 // `postroom trace … | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -46,6 +53,6 @@ main().catch((error: unknown) => {
     process.stderr.write(`postroom: refusing to start: ${error.message}\n`);
     process.exit(78);
   }
-  process.stderr.write(`postroom: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`postroom: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

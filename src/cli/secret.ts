@@ -50,7 +50,12 @@ const processIo: SecretIo = {
 /** `postroom secret write|show|edit <mailbox>`: GitLab's gitlab:incoming_email:secret:* for Postroom. */
 export async function secret(args: ParsedArgs, io: SecretIo = processIo): Promise<void> {
   const [action, mailbox] = args.positional;
-  if (!['write', 'show', 'edit'].includes(action ?? '') || !mailbox || !(mailbox in MAILBOX_SECTIONS) || args.positional.length > 2) {
+  if (
+    !['write', 'show', 'edit'].includes(action ?? '') ||
+    !mailbox ||
+    !(mailbox in MAILBOX_SECTIONS) ||
+    args.positional.length > 2
+  ) {
     io.stderr.write(USAGE);
     io.setExitCode(EX_USAGE);
     return;
@@ -78,7 +83,10 @@ async function write(config: PostroomConfig, file: string, mailbox: string, io: 
 
 function show(config: PostroomConfig, file: string, mailbox: string, io: SecretIo): void {
   const plaintext = readExisting(config, file, io);
-  if (plaintext === undefined) throw new SecretsError(`no encrypted credentials for ${mailbox} at ${file} (create them with postroom secret write)`);
+  if (plaintext === undefined)
+    throw new SecretsError(
+      `no encrypted credentials for ${mailbox} at ${file} (create them with postroom secret write)`,
+    );
   io.stdout.write(plaintext.endsWith('\n') ? plaintext : `${plaintext}\n`);
 }
 
@@ -113,7 +121,10 @@ function readExisting(config: PostroomConfig, file: string, io: SecretIo): strin
 
 function store(config: PostroomConfig, file: string, mailbox: string, text: string, io: SecretIo): void {
   const { key, createdKeyFile } = loadOrCreateSecretsKey({ keyFile: config.secrets.keyFile, env: io.env });
-  if (createdKeyFile) io.stderr.write(`created the secrets key ${createdKeyFile}; back it up: without it the credentials cannot be read\n`);
+  if (createdKeyFile)
+    io.stderr.write(
+      `created the secrets key ${createdKeyFile}; back it up: without it the credentials cannot be read\n`,
+    );
   writeEncryptedFile(file, text, key);
   io.stderr.write(`stored the ${mailbox} credentials encrypted in ${file}\n`);
 }

@@ -32,7 +32,8 @@ function quickStart(config: PostroomConfig, demo: SeededDemo): string {
   const host = ['0.0.0.0', '::', ''].includes(config.smtp.host) ? '127.0.0.1' : config.smtp.host;
   const server = `${host.includes(':') ? `[${host}]` : host}:${config.smtp.port}`;
   // A mailbox without %{key} has no such address, and so no line to try it with.
-  const swaks = (from: string, to: string | null, rest: string) => (to ? [`  swaks --server ${server} --from ${from} --to '${to}' ${rest}`] : []);
+  const swaks = (from: string, to: string | null, rest: string) =>
+    to ? [`  swaks --server ${server} --from ${from} --to '${to}' ${rest}`] : [];
   return [
     `tracker   ${config.tracker.path}`,
     `user      ${user.username} <${user.email}> (verified), maintainer of ${project.fullPath}`,
@@ -45,8 +46,16 @@ function quickStart(config: PostroomConfig, demo: SeededDemo): string {
     'Try it:',
     ...swaks(user.email, addresses.newIssue, `--header 'Subject: The homepage is blank' --body 'Opened by email.'`),
     '  # with a patch made by git format-patch; the subject names the new branch',
-    ...swaks(user.email, addresses.newMergeRequest, `--header 'Subject: fix-homepage' --attach @0001-fix-homepage.patch`),
-    ...swaks('customer@example.org', addresses.serviceDesk, `--header 'Subject: I cannot log in' --body 'Help, please.'`),
+    ...swaks(
+      user.email,
+      addresses.newMergeRequest,
+      `--header 'Subject: fix-homepage' --attach @0001-fix-homepage.patch`,
+    ),
+    ...swaks(
+      'customer@example.org',
+      addresses.serviceDesk,
+      `--header 'Subject: I cannot log in' --body 'Help, please.'`,
+    ),
     '',
   ].join('\n');
 }

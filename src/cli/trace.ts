@@ -13,7 +13,11 @@ export async function trace(args: ParsedArgs): Promise<void> {
       return;
     }
     const traces = entries.map((entry) => ({ ...entry, events: spool.queue.events(entry.id) }));
-    process.stdout.write(args.flags.has('json') ? `${JSON.stringify(traces, null, 2)}\n` : traces.map((t) => describe(spool, t)).join('\n'));
+    process.stdout.write(
+      args.flags.has('json')
+        ? `${JSON.stringify(traces, null, 2)}\n`
+        : traces.map((t) => describe(spool, t)).join('\n'),
+    );
   } finally {
     await spool.close();
   }
@@ -30,7 +34,9 @@ function describe(_spool: Spool, entry: SpoolEntry & { events: ReturnType<Spool[
     `  handler   ${entry.handler ?? '-'}`,
     `  state     ${entry.state} after ${entry.attempts} attempt(s)${entry.lastError ? `: ${entry.lastError}` : ''}`,
     '  steps:',
-    ...entry.events.map((e) => `    ${time(e.at)}  #${e.attempt} ${e.kind}${e.detail ? `  ${JSON.stringify(e.detail)}` : ''}`),
+    ...entry.events.map(
+      (e) => `    ${time(e.at)}  #${e.attempt} ${e.kind}${e.detail ? `  ${JSON.stringify(e.detail)}` : ''}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

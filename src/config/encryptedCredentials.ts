@@ -8,7 +8,10 @@ import type { MailboxConfig, PostroomConfig } from './types.js';
  * (`postroom secret write`). Values written in the YAML win; the key is only needed when
  * something is missing and the file exists, so a config without encrypted secrets needs no key.
  */
-export function withEncryptedCredentials(config: PostroomConfig, env: Record<string, string | undefined>): PostroomConfig {
+export function withEncryptedCredentials(
+  config: PostroomConfig,
+  env: Record<string, string | undefined>,
+): PostroomConfig {
   const problems: string[] = [];
   const fill = (name: string, mailbox: MailboxConfig): MailboxConfig => {
     const complete = mailbox.user !== undefined && mailbox.password !== undefined;

@@ -16,15 +16,26 @@ export function readHttp(section: Section, mailboxes: MailboxConfig[]): HttpConf
   const listen = readListen(section);
   const token = section.string('token') || undefined;
   if (enabled && token === undefined) {
-    section.fail('token', 'is required when enabled is true (health and metrics are open, the API is not); e.g. token: "${POSTROOM_API_TOKEN}"');
+    section.fail(
+      'token',
+      'is required when enabled is true (health and metrics are open, the API is not); e.g. token: "${POSTROOM_API_TOKEN}"',
+    );
   } else if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
     section.fail('token', `must be at least ${MIN_TOKEN_LENGTH} characters long`);
   }
   // An IMAP poller reports success once per IDLE cycle, so a healthy one can be silent for a whole idle_timeout.
   const longestIdleMs = Math.max(0, ...mailboxes.filter((m) => m.enabled).map((m) => m.idleTimeoutSeconds * 1000));
-  const unhealthyAfterMs = section.duration('unhealthy_after', Math.max(MIN_UNHEALTHY_AFTER_MS, 2 * longestIdleMs), 1000, 86_400_000);
+  const unhealthyAfterMs = section.duration(
+    'unhealthy_after',
+    Math.max(MIN_UNHEALTHY_AFTER_MS, 2 * longestIdleMs),
+    1000,
+    86_400_000,
+  );
   if (section.has('unhealthy_after') && unhealthyAfterMs <= longestIdleMs) {
-    section.fail('unhealthy_after', `must be longer than the longest idle_timeout (${longestIdleMs / 1000}s), or a healthy IDLE looks stuck`);
+    section.fail(
+      'unhealthy_after',
+      `must be longer than the longest idle_timeout (${longestIdleMs / 1000}s), or a healthy IDLE looks stuck`,
+    );
   }
   section.rejectUnknown();
   return { enabled, ...listen, token, unhealthyAfterMs };

@@ -23,12 +23,19 @@ export function loadConfig(file: string, env: Env = process.env, options: LoadOp
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigErrors([`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+    throw new ConfigErrors([
+      `${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    ]);
   }
   return parseConfigText(text, file, env, options);
 }
 
-export function parseConfigText(text: string, source: string, env: Env = process.env, options: LoadOptions = {}): PostroomConfig {
+export function parseConfigText(
+  text: string,
+  source: string,
+  env: Env = process.env,
+  options: LoadOptions = {},
+): PostroomConfig {
   let document: Json;
   try {
     document = (parseYaml(text, { prettyErrors: true }) ?? {}) as Json;

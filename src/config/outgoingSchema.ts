@@ -12,7 +12,10 @@ export function readOutgoing(section: Section, host: string): OutgoingConfig {
   const startTlsGiven = section.has('start_tls');
   const startTls = section.oneOf('start_tls', START_TLS_MODES, 'opportunistic');
   if (secure && startTlsGiven && startTls !== 'never') {
-    section.fail('start_tls', 'has no effect when secure is true (the connection is TLS from the first byte); remove one of them');
+    section.fail(
+      'start_tls',
+      'has no effect when secure is true (the connection is TLS from the first byte); remove one of them',
+    );
   }
   const user = section.string('user');
   const password = section.string('password');
@@ -29,7 +32,12 @@ export function readOutgoing(section: Section, host: string): OutgoingConfig {
     password,
     from: readFrom(section.section('from'), host),
     baseUrl: readBaseUrl(section, host),
-    noticeLimitPerSenderPerHour: section.integer('notice_limit_per_sender_per_hour', DEFAULT_NOTICE_LIMIT_PER_HOUR, 0, 10_000),
+    noticeLimitPerSenderPerHour: section.integer(
+      'notice_limit_per_sender_per_hour',
+      DEFAULT_NOTICE_LIMIT_PER_HOUR,
+      0,
+      10_000,
+    ),
   };
   section.rejectUnknown();
   return outgoing;
@@ -40,7 +48,10 @@ function readFrom(section: Section, host: string): OutgoingConfig['from'] {
   const name = section.string('name', 'Postroom');
   section.rejectUnknown();
   if (!PLAIN_ADDRESS.test(address)) {
-    section.fail('address', `must be a bare address such as postroom@example.com (the display name goes in outgoing.from.name), got ${JSON.stringify(address)}`);
+    section.fail(
+      'address',
+      `must be a bare address such as postroom@example.com (the display name goes in outgoing.from.name), got ${JSON.stringify(address)}`,
+    );
   }
   if (/[\r\n]/.test(name)) section.fail('name', 'must be a single line');
   return { address, name };
@@ -55,7 +66,10 @@ function readBaseUrl(section: Section, host: string): string {
     parsed = null;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    section.fail('base_url', `must be an http or https URL such as https://gitlab.example.com, got ${JSON.stringify(baseUrl)}`);
+    section.fail(
+      'base_url',
+      `must be an http or https URL such as https://gitlab.example.com, got ${JSON.stringify(baseUrl)}`,
+    );
     return `http://${host}`;
   }
   return baseUrl.replace(/\/+$/, '');

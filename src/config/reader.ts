@@ -12,7 +12,15 @@ export class ConfigErrors extends Error {
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const SIZE_UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+};
 
 export class Section {
   private readonly seen = new Set<string>();
@@ -125,9 +133,16 @@ export class Section {
     if (value === undefined) return fallbackMs;
     const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value) : null;
     const ms =
-      typeof value === 'number' ? value * 1000 : match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's'] : Number.NaN;
+      typeof value === 'number'
+        ? value * 1000
+        : match
+          ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's']
+          : Number.NaN;
     if (!Number.isFinite(ms) || ms < minMs || ms > maxMs) {
-      this.fail(key, `must be a duration from ${minMs / 1000}s to ${maxMs / 1000}s such as 30s, 5m or 48h, got ${describe(value)}`);
+      this.fail(
+        key,
+        `must be a duration from ${minMs / 1000}s to ${maxMs / 1000}s such as 30s, 5m or 48h, got ${describe(value)}`,
+      );
       return fallbackMs;
     }
     return Math.round(ms);

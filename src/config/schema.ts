@@ -75,10 +75,25 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
   if (smtp.acceptedDomains.length === 0) {
-    problems.push('smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)');
+    problems.push(
+      'smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)',
+    );
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
-  return { source: options.source, host, incomingEmail, serviceDeskEmail, smtp, store, secrets, outgoing, log, http, gitlab, ...processing };
+  return {
+    source: options.source,
+    host,
+    incomingEmail,
+    serviceDeskEmail,
+    smtp,
+    store,
+    secrets,
+    outgoing,
+    log,
+    http,
+    gitlab,
+    ...processing,
+  };
 }
 
 function readListen(smtp: Section): { host: string; port: number } {
@@ -112,14 +127,19 @@ function readMailbox(section: Section, secretsDir: string, resolvePath: (file: s
     searchCommand: section.string('search_command', 'UNSEEN'),
     gitlabUrl: section.string('gitlab_url'),
     secretFile: section.string('secret_file'),
-    encryptedSecretFile: resolvePath(section.string('encrypted_secret_file') ?? path.join(secretsDir, `${section.path}.yaml.enc`)),
+    encryptedSecretFile: resolvePath(
+      section.string('encrypted_secret_file') ?? path.join(secretsDir, `${section.path}.yaml.enc`),
+    ),
   };
   section.rejectUnknown(GITLAB_ONLY_KEYS);
   return mailbox;
 }
 
 function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: MailboxConfig, domains: string[]): void {
-  for (const [key, mailbox] of [['incoming_email', incoming], ['service_desk_email', serviceDesk]] as const) {
+  for (const [key, mailbox] of [
+    ['incoming_email', incoming],
+    ['service_desk_email', serviceDesk],
+  ] as const) {
     if (!mailbox.enabled) continue;
     const where = root.section(key);
     if (!mailbox.address) {
@@ -128,7 +148,10 @@ function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: Mai
     }
     const at = mailbox.address.lastIndexOf('@');
     if (at <= 0 || at === mailbox.address.length - 1) {
-      where.fail('address', `must be an email address template such as incoming+%{key}@example.com, got ${JSON.stringify(mailbox.address)}`);
+      where.fail(
+        'address',
+        `must be an email address template such as incoming+%{key}@example.com, got ${JSON.stringify(mailbox.address)}`,
+      );
     } else if (!domains.includes(domainOf(mailbox.address))) {
       where.fail('address', `its domain ${domainOf(mailbox.address)} is not in smtp.accepted_domains`);
     }

@@ -73,7 +73,12 @@ export function resultOfFailure(error: unknown, url: string, timeoutMs: number):
   }
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const detail = typeof cause?.message === 'string' && cause.message ? cause.message : error instanceof Error ? error.message : String(error);
+  const detail =
+    typeof cause?.message === 'string' && cause.message
+      ? cause.message
+      : error instanceof Error
+        ? error.message
+        : String(error);
   const described = code && !detail.includes(code) ? `${code} ${detail}` : detail;
   return { kind: 'retry', reason: `could not reach GitLab at ${url}: ${described}` };
 }

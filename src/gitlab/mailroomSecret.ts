@@ -4,7 +4,10 @@ import { decodeBase64Key, writeNewBase64Key } from '../secrets/index.js';
 
 /** A mail_room secret file Postroom refuses to use; a ConfigErrors so `serve` reports it like any config mistake. */
 export class MailroomSecretError extends ConfigErrors {
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super([`${file}: ${problem}`]);
     this.name = 'MailroomSecretError';
   }
@@ -20,7 +23,10 @@ export function readMailroomSecret(file: string): Buffer {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new MailroomSecretError(file, `cannot read the mail_room secret (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new MailroomSecretError(
+      file,
+      `cannot read the mail_room secret (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const decoded = decodeBase64Key(text);
   if ('problem' in decoded) throw new MailroomSecretError(file, `the mail_room secret ${decoded.problem}`);
@@ -33,6 +39,11 @@ export function writeMailroomSecret(file: string): void {
     writeNewBase64Key(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MailroomSecretError(file, code === 'EEXIST' ? 'already exists; remove it first to make a new secret' : `cannot write (${code ?? String(error)})`);
+    throw new MailroomSecretError(
+      file,
+      code === 'EEXIST'
+        ? 'already exists; remove it first to make a new secret'
+        : `cannot write (${code ?? String(error)})`,
+    );
   }
 }

@@ -43,7 +43,12 @@ export function createGitlabPostback(options: GitlabPostbackOptions): GitlabPost
           return resultOfAnswer({ status: response.status, statusText: response.statusText, body: '', location: null });
         }
         const body = await response.text().catch(() => '');
-        return resultOfAnswer({ status: response.status, statusText: response.statusText, body, location: response.headers.get('location') });
+        return resultOfAnswer({
+          status: response.status,
+          statusText: response.statusText,
+          body,
+          location: response.headers.get('location'),
+        });
       } catch (error) {
         return resultOfFailure(error, url, timeoutMs);
       }
@@ -59,7 +64,12 @@ export function gitlabPostbackFor(
 ): GitlabPostback {
   if (!mailbox.gitlabUrl) throw new Error(`${mailboxType}.gitlab_url is required to deliver to GitLab`);
   if (!mailbox.secretFile) throw new Error(`${mailboxType}.secret_file is required to deliver to GitLab`);
-  return createGitlabPostback({ gitlabUrl: mailbox.gitlabUrl, mailboxType, secret: readMailroomSecret(mailbox.secretFile), ...options });
+  return createGitlabPostback({
+    gitlabUrl: mailbox.gitlabUrl,
+    mailboxType,
+    secret: readMailroomSecret(mailbox.secretFile),
+    ...options,
+  });
 }
 
 /** `<gitlab_url>/api/v4/internal/mail_room/<type>`, keeping a relative root and ignoring a trailing slash. */
@@ -71,7 +81,9 @@ export function mailroomEndpoint(gitlabUrl: string, mailboxType: MailroomMailbox
     throw new Error(`gitlab_url must be an http or https URL, got ${JSON.stringify(gitlabUrl)}`);
   }
   if ((base.protocol !== 'http:' && base.protocol !== 'https:') || base.search || base.hash) {
-    throw new Error(`gitlab_url must be an http or https URL without query or fragment, got ${JSON.stringify(gitlabUrl)}`);
+    throw new Error(
+      `gitlab_url must be an http or https URL without query or fragment, got ${JSON.stringify(gitlabUrl)}`,
+    );
   }
   return `${base.origin}${base.pathname.replace(/\/+$/, '')}/api/v4/internal/mail_room/${mailboxType}`;
 }

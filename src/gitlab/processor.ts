@@ -14,9 +14,12 @@ export interface GitlabMailboxes {
  */
 export function gitlabProcessor(mailboxes: GitlabMailboxes): Processor {
   return async (entry: SpoolEntry, raw: Buffer) => {
-    const name = entry.mailbox ?? (entry.recipients.some((r) => mailboxes.serviceDesk?.template.match(r)) ? 'serviceDesk' : 'incoming');
+    const name =
+      entry.mailbox ??
+      (entry.recipients.some((r) => mailboxes.serviceDesk?.template.match(r)) ? 'serviceDesk' : 'incoming');
     const mailbox = mailboxes[name];
-    if (!mailbox) return { outcome: { state: 'dead', reason: `no GitLab endpoint configured for the ${name} mailbox` } };
+    if (!mailbox)
+      return { outcome: { state: 'dead', reason: `no GitLab endpoint configured for the ${name} mailbox` } };
     const answer = await mailbox.postback.deliver(raw);
     const routing = { handler: `gitlab:${mailbox.postback.url}` };
     switch (answer.kind) {

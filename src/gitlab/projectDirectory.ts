@@ -36,7 +36,9 @@ export function gitlabKeyDirectory(options: GitlabDirectoryOptions): KeyDirector
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
-      throw new Error(`GitLab did not answer about project ${idOrPath}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `GitLab did not answer about project ${idOrPath}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (response.status === 404) {
       cache.set(idOrPath, { fullPath: null, until: now() + options.cacheTtlMs });

@@ -2,7 +2,8 @@ import { appendReply } from '../reply/index.js';
 import type { HandlerContext } from './context.js';
 import type { Attachment, Project, User } from './sink.js';
 
-export type BodyVariant = 'message' | 'messageIncludingReply' | 'messageIncludingReplyOrOnlyQuotes' | 'messageWithAppendedReply';
+export type BodyVariant =
+  'message' | 'messageIncludingReply' | 'messageIncludingReplyOrOnlyQuotes' | 'messageWithAppendedReply';
 
 /**
  * process_message: the reply text in the chosen variant, then one link per uploaded attachment,
@@ -19,7 +20,11 @@ export async function composeBody(
   let body: string;
   let elided = '';
   if (variant === 'messageWithAppendedReply') ({ body, elided } = await context.text.bodyWithElided());
-  else body = await context.text.body({ trimReply: variant === 'message', allowOnlyQuotes: variant === 'messageIncludingReplyOrOnlyQuotes' });
+  else
+    body = await context.text.body({
+      trimReply: variant === 'message',
+      allowOnlyQuotes: variant === 'messageIncludingReplyOrOnlyQuotes',
+    });
   for (const attachment of attachments) {
     const upload = await context.sink.upload(project, author, attachment);
     if (upload) body += `\n\n${upload.markdown}`;

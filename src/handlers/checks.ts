@@ -28,11 +28,14 @@ export async function checkPermission(
   if (author.blocked) return processingError('UserBlockedError');
   if (!project) return null;
   if (!(await sink.can(author, 'read_project', project))) return processingError('ProjectNotFound');
-  if (!(await sink.can(author, permission, project, noteable ?? undefined))) return processingError('UserNotAuthorizedError');
+  if (!(await sink.can(author, permission, project, noteable ?? undefined)))
+    return processingError('UserNotAuthorizedError');
   return null;
 }
 
 /** verify_record!'s message: the record name, then each validation message as a list item. */
 export function invalidRecordMessage(recordName: 'comment' | 'issue' | 'merge_request', errors: string[]): string {
-  return [`The ${recordName} could not be created for the following reasons:`, ...errors.map((e) => `- ${e}`)].join('\n\n');
+  return [`The ${recordName} could not be created for the following reasons:`, ...errors.map((e) => `- ${e}`)].join(
+    '\n\n',
+  );
 }

@@ -18,14 +18,26 @@ export async function createMergeRequest(context: HandlerContext<NewMergeRequest
     (await checkPermission(sink, author, 'create_merge_request_from', project));
   if (denied || !author) return failed(denied ?? processingError('UserNotFoundError'));
   const attachments = await context.text.attachments();
-  const patches = attachments.filter((a) => isPatch(a.filename)).sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  const patches = attachments
+    .filter((a) => isPatch(a.filename))
+    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
   // Applied patches are commits, not uploads.
   const description = await composeBody(context, 'message', project, author, (a) => !isPatch(a.filename));
   const sourceBranch = context.mail.subject;
-  const created = await sink.createMergeRequest({ idempotencyKey: context.idempotencyKey, project, author, sourceBranch, description, patches });
+  const created = await sink.createMergeRequest({
+    idempotencyKey: context.idempotencyKey,
+    project,
+    author,
+    sourceBranch,
+    description,
+    patches,
+  });
   if ('patchFailed' in created) {
-    return failed(processingError('InvalidAttachment', `Could not apply patches to ${sourceBranch}:\n${created.patchFailed}`));
+    return failed(
+      processingError('InvalidAttachment', `Could not apply patches to ${sourceBranch}:\n${created.patchFailed}`),
+    );
   }
-  if (!created.saved) return failed(processingError('InvalidMergeRequestError', invalidRecordMessage('merge_request', created.errors)));
+  if (!created.saved)
+    return failed(processingError('InvalidMergeRequestError', invalidRecordMessage('merge_request', created.errors)));
   return succeeded({ mergeRequest: created.record.id, iid: created.record.iid, sourceBranch, patches: patches.length });
 }

@@ -20,7 +20,12 @@ export async function createNote(context: HandlerContext<ReplyTarget>): Promise<
   }
   const { noteable, project } = notification;
   if (!noteable || !project) return failed(processingError('NoteableNotFoundError'));
-  const body = await composeBody(context, noteable.type === 'Issue' ? 'messageWithAppendedReply' : 'message', project, author);
+  const body = await composeBody(
+    context,
+    noteable.type === 'Issue' ? 'messageWithAppendedReply' : 'message',
+    project,
+    author,
+  );
   if (body.trim() === '') return failed(processingError('EmptyEmailError'));
   const note = await sink.createNote({
     idempotencyKey: context.idempotencyKey,
@@ -35,5 +40,9 @@ export async function createNote(context: HandlerContext<ReplyTarget>): Promise<
   if (noteable.state === 'closed' && author.isSupportBot && project.serviceDesk.reopenIssueOnExternalParticipantNote) {
     await sink.reopen(noteable, author);
   }
-  return succeeded({ note: note.record.id, noteable: `${noteable.type}#${noteable.iid}`, commandsOnly: note.record.commandsOnly });
+  return succeeded({
+    note: note.record.id,
+    noteable: `${noteable.type}#${noteable.iid}`,
+    commandsOnly: note.record.commandsOnly,
+  });
 }

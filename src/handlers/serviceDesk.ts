@@ -21,9 +21,17 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
   if (ticket) {
     const body = await composeBody(context, 'messageIncludingReply', project, bot);
     if (body.trim() === '') return failed(processingError('EmptyEmailError'));
-    const note = await sink.createNote({ idempotencyKey: context.idempotencyKey, project, noteable: ticket, author: bot, body, externalAuthor: from });
+    const note = await sink.createNote({
+      idempotencyKey: context.idempotencyKey,
+      project,
+      noteable: ticket,
+      author: bot,
+      body,
+      externalAuthor: from,
+    });
     if (!note.saved) return failed(processingError('InvalidNoteError'));
-    if (ticket.state === 'closed' && project.serviceDesk.reopenIssueOnExternalParticipantNote) await sink.reopen(ticket, bot);
+    if (ticket.state === 'closed' && project.serviceDesk.reopenIssueOnExternalParticipantNote)
+      await sink.reopen(ticket, bot);
     if (from) await sink.addEmailParticipants(ticket, [from]);
     return succeeded({ note: note.record.id, ticket: ticket.iid, reply: true });
   }
@@ -41,7 +49,15 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
   });
   // GitLab raises this one without a message: the notice shows the error's name.
   if (!issue.saved) return failed(processingError('InvalidIssueError'));
-  const created = { type: 'Issue' as const, id: issue.record.id, iid: issue.record.iid, projectId: project.id, title: mail.subject, state: 'opened' as const, confidential: project.serviceDesk.ticketsConfidentialByDefault };
+  const created = {
+    type: 'Issue' as const,
+    id: issue.record.id,
+    iid: issue.record.iid,
+    projectId: project.id,
+    title: mail.subject,
+    state: 'opened' as const,
+    confidential: project.serviceDesk.ticketsConfidentialByDefault,
+  };
   if (from) {
     const cc = project.serviceDesk.addExternalParticipantsFromCc ? mail.cc.filter((a) => !context.isOwnAddress(a)) : [];
     await sink.addEmailParticipants(created, [from, ...cc]);

@@ -7,8 +7,13 @@ import { failed, succeeded, type HandlerResult } from './result.js';
 export async function unsubscribe(context: HandlerContext<UnsubscribeTarget>): Promise<HandlerResult> {
   const notification = await context.sink.sentNotification(context.target.replyKey.text);
   if (!notification) return failed(processingError('SentNotificationNotFoundError'));
-  if (!notification.unsubscribable) return succeeded({ unsubscribed: false, reason: 'not something one can unsubscribe from' });
+  if (!notification.unsubscribable)
+    return succeeded({ unsubscribed: false, reason: 'not something one can unsubscribe from' });
   if (!notification.noteable) return failed(processingError('NoteableNotFoundError'));
   await context.sink.unsubscribe(notification);
-  return succeeded({ unsubscribed: true, user: notification.recipient.username, noteable: `${notification.noteable.type}#${notification.noteable.iid}` });
+  return succeeded({
+    unsubscribed: true,
+    user: notification.recipient.username,
+    noteable: `${notification.noteable.type}#${notification.noteable.iid}`,
+  });
 }

@@ -15,7 +15,10 @@ export interface PersonalAddresses {
   serviceDesk: string | null;
 }
 
-export function addressTemplates(config: { incomingEmail: MailboxConfig; serviceDeskEmail: MailboxConfig }): AddressTemplates {
+export function addressTemplates(config: {
+  incomingEmail: MailboxConfig;
+  serviceDeskEmail: MailboxConfig;
+}): AddressTemplates {
   const usable = (mailbox: MailboxConfig): AddressTemplate | null => {
     if (!mailbox.enabled || !mailbox.address) return null;
     const template = compileTemplate(mailbox.address);

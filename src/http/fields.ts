@@ -15,7 +15,8 @@ export class Fields {
     } catch (error) {
       throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the body must be a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw badRequest('the body must be a JSON object');
     return new Fields(parsed as Record<string, unknown>);
   }
 
@@ -55,7 +56,8 @@ export class Fields {
   oneOf<T extends string>(name: string, choices: readonly T[]): T | undefined {
     const value = this.optionalString(name);
     if (value === undefined) return undefined;
-    if (!(choices as readonly string[]).includes(value)) throw badRequest(`${name} must be one of ${choices.join(', ')}`);
+    if (!(choices as readonly string[]).includes(value))
+      throw badRequest(`${name} must be one of ${choices.join(', ')}`);
     return value as T;
   }
 

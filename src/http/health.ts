@@ -45,7 +45,9 @@ export function assessHealth(input: HealthInput): HealthReport {
     if (stuck) {
       const state = poller.connected ? 'connected but' : 'disconnected,';
       const why = poller.lastError ? ` (last error: ${poller.lastError})` : '';
-      problems.push(`${poller.mailbox} ${poller.method} poller ${state} no successful pass for ${Math.round(silentMs / 1000)}s${why}`);
+      problems.push(
+        `${poller.mailbox} ${poller.method} poller ${state} no successful pass for ${Math.round(silentMs / 1000)}s${why}`,
+      );
     }
     return { ...poller, stuck };
   });

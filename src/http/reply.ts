@@ -21,9 +21,14 @@ export class HttpError extends Error {
 
 export const json = (body: unknown, status = 200): Reply => ({ status, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });
-export const text = (body: string, contentType = 'text/plain; charset=utf-8', status = 200): Reply => ({ status, body, contentType });
+export const text = (body: string, contentType = 'text/plain; charset=utf-8', status = 200): Reply => ({
+  status,
+  body,
+  contentType,
+});
 
-export const badRequest = (message: string, details?: Record<string, unknown>): HttpError => new HttpError(400, message, details);
+export const badRequest = (message: string, details?: Record<string, unknown>): HttpError =>
+  new HttpError(400, message, details);
 // GitLab words it "404 Project Not Found"; scripts written against GitLab's API read the same.
 export const notFound = (what: string): HttpError => new HttpError(404, `404 ${what} Not Found`);
 export const forbidden = (message: string): HttpError => new HttpError(403, `403 Forbidden - ${message}`);

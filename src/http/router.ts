@@ -2,8 +2,7 @@ import { badRequest } from './reply.js';
 import type { Route } from './types.js';
 
 export type RouteMatch =
-  | { found: true; route: Route; params: Record<string, string> }
-  | { found: false; allowed: string[] };
+  { found: true; route: Route; params: Record<string, string> } | { found: false; allowed: string[] };
 
 /**
  * Matches on raw segments before decoding, so a project path sent as `group%2Fproject` (GitLab's

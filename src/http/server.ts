@@ -58,7 +58,11 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
     // Before routing, so an unauthenticated caller cannot tell which API paths exist.
     if (isApi && !isAuthorised(request.headers, config.token)) {
-      return { status: 401, body: { message: '401 Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer realm="postroom"' } };
+      return {
+        status: 401,
+        body: { message: '401 Unauthorized' },
+        headers: { 'WWW-Authenticate': 'Bearer realm="postroom"' },
+      };
     }
     const match = matchRoute(isApi ? API_ROUTES : openRoutes, request.method ?? 'GET', url.pathname);
     if (!match.found) {
@@ -78,7 +82,10 @@ export async function startHttp(options: HttpOptions): Promise<RunningHttp> {
       reply = failure(error, logger, request.method, url.pathname);
     }
     write(response, reply);
-    logger.debug({ method: request.method, path: url.pathname, status: reply.status, ms: Math.round(performance.now() - started) }, 'http request');
+    logger.debug(
+      { method: request.method, path: url.pathname, status: reply.status, ms: Math.round(performance.now() - started) },
+      'http request',
+    );
   };
 
   const server = createServer((request, response) => {

@@ -11,7 +11,11 @@ export interface GraphTiming {
   maxThrottleWaitMs: number;
 }
 
-export const DEFAULT_GRAPH_TIMING: GraphTiming = { requestTimeoutMs: 60_000, throttledAttempts: 5, maxThrottleWaitMs: 600_000 };
+export const DEFAULT_GRAPH_TIMING: GraphTiming = {
+  requestTimeoutMs: 60_000,
+  throttledAttempts: 5,
+  maxThrottleWaitMs: 600_000,
+};
 
 // 509 is what mail_room also treats as "slow down"; Graph documents 429 and 503 with Retry-After.
 const THROTTLED = new Set([429, 503, 509]);
@@ -61,7 +65,10 @@ export class GraphClient {
       const token = await this.accessToken();
       const response = await this.send(url, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       if (response.status === 401 && !reauthorized) {
@@ -72,12 +79,16 @@ export class GraphClient {
       if (THROTTLED.has(response.status) && attempt + 1 < this.timing.throttledAttempts) {
         const waitMs = this.throttleWait(response.headers.get('retry-after'), attempt);
         this.throttled++;
-        this.log.warn({ status: response.status, waitMs, method, url: redact(url) }, 'Microsoft Graph is throttling; waiting');
+        this.log.warn(
+          { status: response.status, waitMs, method, url: redact(url) },
+          'Microsoft Graph is throttling; waiting',
+        );
         await sleep(waitMs, this.signal);
         if (this.signal.aborted) throw new GraphError(0, 'stopped');
         continue;
       }
-      if (!ok(response)) throw new GraphError(response.status, `${method} ${redact(url)}: ${response.status} ${snippet(response)}`);
+      if (!ok(response))
+        throw new GraphError(response.status, `${method} ${redact(url)}: ${response.status} ${snippet(response)}`);
       return response;
     }
   }
@@ -88,12 +99,18 @@ export class GraphClient {
     const response = await this.send(`${azureAdEndpoint}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: `${graphEndpoint}/.default` }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope: `${graphEndpoint}/.default`,
+      }).toString(),
     });
     if (!ok(response)) throw new GraphError(response.status, `token request: ${response.status} ${snippet(response)}`);
     const answer = parseJson(response) as { access_token?: unknown; expires_in?: unknown };
     const lifetimeSeconds = Number(answer.expires_in);
-    if (typeof answer.access_token !== 'string' || !(lifetimeSeconds > 0)) throw new GraphError(response.status, 'token response without access_token/expires_in');
+    if (typeof answer.access_token !== 'string' || !(lifetimeSeconds > 0))
+      throw new GraphError(response.status, 'token response without access_token/expires_in');
     // Renew a little early so a token never expires between our check and Microsoft's.
     const marginSeconds = Math.min(60, lifetimeSeconds / 10);
     this.token = { value: answer.access_token, expiresAt: Date.now() + (lifetimeSeconds - marginSeconds) * 1000 };
@@ -105,7 +122,10 @@ export class GraphClient {
   private async send(url: string, init: RequestInit): Promise<GraphResponse> {
     const abort = new AbortController();
     const onStop = () => abort.abort(new Error('stopped'));
-    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${this.timing.requestTimeoutMs} ms`)), this.timing.requestTimeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no answer within ${this.timing.requestTimeoutMs} ms`)),
+      this.timing.requestTimeoutMs,
+    );
     this.signal.addEventListener('abort', onStop, { once: true });
     try {
       if (this.signal.aborted) onStop();
@@ -113,7 +133,10 @@ export class GraphClient {
       return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
     } catch (error) {
       const reason = abort.signal.aborted ? abort.signal.reason : error;
-      throw new GraphError(0, `${init.method} ${redact(url)}: ${reason instanceof Error ? reason.message : String(reason)}`);
+      throw new GraphError(
+        0,
+        `${init.method} ${redact(url)}: ${reason instanceof Error ? reason.message : String(reason)}`,
+      );
     } finally {
       clearTimeout(timer);
       this.signal.removeEventListener('abort', onStop);

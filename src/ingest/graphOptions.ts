@@ -16,7 +16,8 @@ export function graphOptions(config: MailboxConfig): GraphOptions {
   const options = config.inboxOptions ?? {};
   const required = (key: string): string => {
     const value = options[key];
-    if (typeof value !== 'string' || value === '') throw new Error(`inbox_options.${key} is required for inbox_method microsoft_graph`);
+    if (typeof value !== 'string' || value === '')
+      throw new Error(`inbox_options.${key} is required for inbox_method microsoft_graph`);
     return value;
   };
   const seconds = Number(options.poll_interval);

@@ -77,7 +77,8 @@ export class GraphPoller implements Poller {
         await this.deliver(id);
       } catch (error) {
         // Throttling or an unreachable service concerns every message: end this poll.
-        if (!(error instanceof GraphError) || error.status === 0 || error.status === 429 || error.status >= 500) throw error;
+        if (!(error instanceof GraphError) || error.status === 0 || error.status === 429 || error.status >= 500)
+          throw error;
         this.log.warn({ graphId: id, err: errorText(error) }, 'Microsoft Graph message skipped this poll');
       }
     }
@@ -89,7 +90,8 @@ export class GraphPoller implements Poller {
    */
   private async listUnread(): Promise<string[]> {
     const ids: string[] = [];
-    let url: string | undefined = `${this.userUrl}/mailFolders/${encodeURIComponent(this.config.mailbox)}/messages?$filter=${encodeURIComponent('isRead eq false')}&$select=id`;
+    let url: string | undefined =
+      `${this.userUrl}/mailFolders/${encodeURIComponent(this.config.mailbox)}/messages?$filter=${encodeURIComponent('isRead eq false')}&$select=id`;
     while (url) {
       const page = parseJson(await this.client.request('GET', url)) as MessagePage;
       if (!Array.isArray(page.value)) throw new GraphError(200, 'message list without a value array');
@@ -113,10 +115,22 @@ export class GraphPoller implements Poller {
     if (!result.stored) {
       this.state.failedStores++;
       this.state.lastError = `spool refused a message: ${result.reason}`;
-      this.log.error({ sourceRef: incoming.sourceRef, messageId: incoming.messageId, reason: result.reason }, 'message not stored; leaving it unread');
+      this.log.error(
+        { sourceRef: incoming.sourceRef, messageId: incoming.messageId, reason: result.reason },
+        'message not stored; leaving it unread',
+      );
       return;
     }
-    this.log.info({ spoolId: result.id, sourceRef: incoming.sourceRef, messageId: incoming.messageId, size: incoming.size, duplicate: result.duplicate === true }, 'message stored');
+    this.log.info(
+      {
+        spoolId: result.id,
+        sourceRef: incoming.sourceRef,
+        messageId: incoming.messageId,
+        size: incoming.size,
+        duplicate: result.duplicate === true,
+      },
+      'message stored',
+    );
     await this.client.request('PATCH', messageUrl, { isRead: true });
     if (this.config.deleteAfterDelivery) await this.client.request('DELETE', messageUrl);
   }

@@ -116,7 +116,10 @@ export class ImapPoller implements Poller {
       socketTimeout: Math.max(IMAPFLOW_SOCKET_TIMEOUT_MS, this.idleMs + this.timing.responseTimeoutMs),
     });
     const watchdog = new Watchdog(this.timing.responseTimeoutMs, () => {
-      this.log.warn({ boundMs: this.timing.responseTimeoutMs }, 'IMAP server stopped answering; dropping the connection');
+      this.log.warn(
+        { boundMs: this.timing.responseTimeoutMs },
+        'IMAP server stopped answering; dropping the connection',
+      );
       client.close();
     });
     // Without an 'error' listener an emitted error would crash the process.
@@ -131,7 +134,10 @@ export class ImapPoller implements Poller {
       if (this.stopped) return;
       await watchdog.guard(client.connect());
       const opened = await watchdog.guard(client.mailboxOpen(mailbox));
-      this.log.info({ host, port, mailbox, uidValidity: String(opened.uidValidity), exists: opened.exists }, 'IMAP mailbox open');
+      this.log.info(
+        { host, port, mailbox, uidValidity: String(opened.uidValidity), exists: opened.exists },
+        'IMAP mailbox open',
+      );
       this.state.connected = true;
       onReady();
       while (!this.stopped) {
@@ -177,7 +183,10 @@ export class ImapPoller implements Poller {
     const before = selectedUidValidity(client);
     const opened = await watchdog.guard(client.mailboxOpen(this.config.mailbox));
     if (opened.uidValidity !== before) {
-      this.log.warn({ mailbox: this.config.mailbox, from: String(before), to: String(opened.uidValidity) }, 'UIDVALIDITY changed; continuing under the new one');
+      this.log.warn(
+        { mailbox: this.config.mailbox, from: String(before), to: String(opened.uidValidity) },
+        'UIDVALIDITY changed; continuing under the new one',
+      );
     }
   }
 
@@ -208,17 +217,32 @@ export class ImapPoller implements Poller {
     });
     const earlier = this.storedUnderEarlierUidValidity(incoming.messageId, uidValidity);
     if (earlier) {
-      this.log.info({ sourceRef, earlierRef: earlier.sourceRef, spoolId: earlier.id, messageId: incoming.messageId }, 'message was stored before the folder was renumbered; flagging it only');
+      this.log.info(
+        { sourceRef, earlierRef: earlier.sourceRef, spoolId: earlier.id, messageId: incoming.messageId },
+        'message was stored before the folder was renumbered; flagging it only',
+      );
       return true;
     }
     const result = await this.spool.store(incoming);
     if (!result.stored) {
       this.state.failedStores++;
       this.state.lastError = `spool refused a message: ${result.reason}`;
-      this.log.error({ sourceRef, messageId: incoming.messageId, reason: result.reason }, 'message not stored; leaving it unread on the server');
+      this.log.error(
+        { sourceRef, messageId: incoming.messageId, reason: result.reason },
+        'message not stored; leaving it unread on the server',
+      );
       return false;
     }
-    this.log.info({ spoolId: result.id, sourceRef, messageId: incoming.messageId, size: incoming.size, duplicate: result.duplicate === true }, 'message stored');
+    this.log.info(
+      {
+        spoolId: result.id,
+        sourceRef,
+        messageId: incoming.messageId,
+        size: incoming.size,
+        duplicate: result.duplicate === true,
+      },
+      'message stored',
+    );
     return true;
   }
 
@@ -239,7 +263,11 @@ export class ImapPoller implements Poller {
     const flags = this.config.deleteAfterDelivery ? ['\\Seen', '\\Deleted'] : ['\\Seen'];
     if (!(await client.messageFlagsAdd(uids, flags, { uid: true }))) throw new Error('UID STORE failed');
     // With UIDPLUS this is UID EXPUNGE of our messages only; mail_room expunges the whole folder.
-    if (this.config.deleteAfterDelivery && this.config.expungeDeleted && !(await client.messageDelete(uids, { uid: true }))) {
+    if (
+      this.config.deleteAfterDelivery &&
+      this.config.expungeDeleted &&
+      !(await client.messageDelete(uids, { uid: true }))
+    ) {
       throw new Error('EXPUNGE failed');
     }
   }

@@ -13,7 +13,9 @@ export function imapSearchQuery(searchCommand: string): SearchObject {
   const key = searchCommand.trim().toUpperCase() || 'UNSEEN';
   const query = SEARCH_KEYS[key];
   if (!query) {
-    throw new Error(`search_command "${searchCommand}" is not supported; use one of ${Object.keys(SEARCH_KEYS).join(', ')}`);
+    throw new Error(
+      `search_command "${searchCommand}" is not supported; use one of ${Object.keys(SEARCH_KEYS).join(', ')}`,
+    );
   }
   return query;
 }

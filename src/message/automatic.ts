@@ -16,12 +16,18 @@ const SYSTEM_LOCAL_PART =
 
 function valuesOf(headers: readonly RawHeader[], name: string): string[] {
   const wanted = name.toLowerCase();
-  return headers.filter((h) => h.name.toLowerCase() === wanted).map((h) => h.value.replace(/\r?\n(?=[ \t])/g, '').trim());
+  return headers
+    .filter((h) => h.name.toLowerCase() === wanted)
+    .map((h) => h.value.replace(/\r?\n(?=[ \t])/g, '').trim());
 }
 
 /** The value up to its first `;`, comments removed, lower-cased. */
 function token(value: string): string {
-  return value.split(';')[0].replace(/\([^)]*\)/g, '').trim().toLowerCase();
+  return value
+    .split(';')[0]
+    .replace(/\([^)]*\)/g, '')
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -30,25 +36,38 @@ function token(value: string): string {
  * receiver and the notice gate both ask this one function. With `loopHost`, only an X-Loop naming
  * us counts (lists add their own); without it, any X-Loop does.
  */
-export function automaticSignal(headers: readonly RawHeader[], options: { loopHost?: string } = {}): AutomaticSignal | null {
+export function automaticSignal(
+  headers: readonly RawHeader[],
+  options: { loopHost?: string } = {},
+): AutomaticSignal | null {
   const autoSubmitted = valuesOf(headers, 'auto-submitted')[0];
-  if (autoSubmitted !== undefined && autoSubmitted !== 'no') return { gitlabRule: true, reason: `Auto-Submitted: ${autoSubmitted}` };
+  if (autoSubmitted !== undefined && autoSubmitted !== 'no')
+    return { gitlabRule: true, reason: `Auto-Submitted: ${autoSubmitted}` };
   if (valuesOf(headers, 'x-autoreply')[0] === 'yes') return { gitlabRule: true, reason: 'X-Autoreply: yes' };
 
   const wider = (reason: string): AutomaticSignal => ({ gitlabRule: false, reason });
   if (valuesOf(headers, 'x-autorespond').length > 0) return wider('X-Autorespond is present');
   // iCloud's vacation replies carry no RFC 3834 header, only this one.
-  if (valuesOf(headers, 'x-apple-action').some((v) => token(v) === 'vacation')) return wider('X-Apple-Action: VACATION');
+  if (valuesOf(headers, 'x-apple-action').some((v) => token(v) === 'vacation'))
+    return wider('X-Apple-Action: VACATION');
   // An explicit `Auto-Submitted: no` (RFC 3834) outweighs the soft hints; the hard signals below still apply.
   if (autoSubmitted === undefined) {
     const bulk = valuesOf(headers, 'precedence').find((v) => BULK_PRECEDENCE.has(token(v)));
     if (bulk !== undefined) return wider(`Precedence: ${bulk}`);
-    const suppress = valuesOf(headers, 'x-auto-response-suppress').find((v) => v.toLowerCase().split(/[\s,]+/).some((k) => SUPPRESSED_RESPONSES.has(k)));
+    const suppress = valuesOf(headers, 'x-auto-response-suppress').find((v) =>
+      v
+        .toLowerCase()
+        .split(/[\s,]+/)
+        .some((k) => SUPPRESSED_RESPONSES.has(k)),
+    );
     if (suppress !== undefined) return wider(`X-Auto-Response-Suppress: ${suppress}`);
   }
-  const loop = valuesOf(headers, 'x-loop').find((v) => !options.loopHost || v.toLowerCase().includes(options.loopHost.toLowerCase()));
+  const loop = valuesOf(headers, 'x-loop').find(
+    (v) => !options.loopHost || v.toLowerCase().includes(options.loopHost.toLowerCase()),
+  );
   if (loop !== undefined) return wider(`X-Loop: ${loop}`);
-  if (valuesOf(headers, 'content-type').some((v) => token(v) === 'multipart/report')) return wider('multipart/report (a delivery or read report)');
+  if (valuesOf(headers, 'content-type').some((v) => token(v) === 'multipart/report'))
+    return wider('multipart/report (a delivery or read report)');
   if (valuesOf(headers, 'return-path').some((v) => /^<\s*>$/.test(v))) return wider('null Return-Path');
   return null;
 }

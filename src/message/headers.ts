@@ -9,7 +9,11 @@ const HEADER_LIMIT_BYTES = 256 * 1024;
  */
 export function readHeaderFields(raw: Buffer): RawHeader[] {
   let start = 0;
-  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)) start++;
+  while (
+    start < raw.length &&
+    (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)
+  )
+    start++;
   // The header block ends at the first empty line; no sane one is longer than this.
   const head = raw.subarray(start, start + HEADER_LIMIT_BYTES);
   const ends = [head.indexOf('\r\n\r\n'), head.indexOf('\n\n')].filter((i) => i >= 0);
@@ -18,7 +22,13 @@ export function readHeaderFields(raw: Buffer): RawHeader[] {
   for (const line of block.split(/\r?\n(?![ \t])/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    fields.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '').trim() });
+    fields.push({
+      name: line.slice(0, colon).trim(),
+      value: line
+        .slice(colon + 1)
+        .replace(/\r?\n(?=[ \t])/g, '')
+        .trim(),
+    });
   }
   return fields;
 }

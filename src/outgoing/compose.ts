@@ -31,7 +31,10 @@ export async function composeMail(input: OutgoingMessage): Promise<ComposedMail>
   const built = await composer.compile().build();
   return {
     envelope: { from: message.from.address, to: message.to.map((to) => to.address) },
-    raw: restoreHeaderNames(built, message.headers.map((header) => header.name)),
+    raw: restoreHeaderNames(
+      built,
+      message.headers.map((header) => header.name),
+    ),
   };
 }
 

@@ -14,7 +14,12 @@ export { rejectionReason, type RejectionReason } from './rejectionReasons.js';
 export { noticeGate, type NoticeGateDecision, type NoticeRequest, type OriginalMessage } from './noticeGate.js';
 export { buildRejectionNotice } from './rejectionNotice.js';
 export { NoticeLog, type NoticeReservation } from './noticeLog.js';
-export { createRejectionNotifier, type NoticeOutcome, type RejectionNotifier, type RejectionNotifierOptions } from './rejectionSender.js';
+export {
+  createRejectionNotifier,
+  type NoticeOutcome,
+  type RejectionNotifier,
+  type RejectionNotifierOptions,
+} from './rejectionSender.js';
 export {
   buildNotification,
   buildNotifications,

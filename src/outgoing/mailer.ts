@@ -38,12 +38,19 @@ const TRANSIENT_ERROR_CODES = new Set([
 ]);
 const DISABLED_REASON = 'outgoing mail is disabled (outgoing.enabled: false)';
 
-export function createMailer(config: OutgoingConfig, logger: Logger, timeouts: MailerTimeouts = DEFAULT_TIMEOUTS): Mailer {
+export function createMailer(
+  config: OutgoingConfig,
+  logger: Logger,
+  timeouts: MailerTimeouts = DEFAULT_TIMEOUTS,
+): Mailer {
   const log = logger.child({ component: 'outgoing' });
   if (!config.enabled) {
     return {
       async send(message) {
-        log.info({ messageId: message.messageId, kind: message.kind, reason: DISABLED_REASON }, 'outgoing mail skipped');
+        log.info(
+          { messageId: message.messageId, kind: message.kind, reason: DISABLED_REASON },
+          'outgoing mail skipped',
+        );
         return { status: 'skipped', messageId: message.messageId, reason: DISABLED_REASON };
       },
       close() {},

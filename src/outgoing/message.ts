@@ -39,7 +39,9 @@ export const AUTOMATIC_MAIL_HEADERS: readonly MailHeader[] = [
 ];
 
 /** Every builder goes through here, so no kind of outgoing mail can forget the loop-breaking headers. */
-export function outgoingMessage(fields: Omit<OutgoingMessage, 'headers'> & { headers?: MailHeader[] }): OutgoingMessage {
+export function outgoingMessage(
+  fields: Omit<OutgoingMessage, 'headers'> & { headers?: MailHeader[] },
+): OutgoingMessage {
   const headers = (fields.headers ?? []).filter(
     (header) => !AUTOMATIC_MAIL_HEADERS.some((fixed) => fixed.name.toLowerCase() === header.name.toLowerCase()),
   );

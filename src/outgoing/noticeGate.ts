@@ -24,13 +24,15 @@ export interface NoticeRequest {
 }
 
 export type NoticeGateDecision =
-  | { allowed: true; recipients: string[]; reason: RejectionReason }
-  | { allowed: false; refusal: string };
+  { allowed: true; recipients: string[]; reason: RejectionReason } | { allowed: false; refusal: string };
 
 const refuse = (refusal: string): NoticeGateDecision => ({ allowed: false, refusal });
 
 function bareAddress(address: string): string {
-  return address.trim().replace(/^<(.*)>$/, '$1').trim();
+  return address
+    .trim()
+    .replace(/^<(.*)>$/, '$1')
+    .trim();
 }
 
 /**
@@ -52,7 +54,8 @@ export function noticeGate(request: NoticeRequest, isOwnAddress: (address: strin
   const recipients = [...new Set(original.from.map(bareAddress).filter((address) => address !== ''))];
   if (recipients.length === 0) return refuse('the message has no From address');
 
-  const senders = original.envelopeSender === undefined ? recipients : [...recipients, bareAddress(original.envelopeSender)];
+  const senders =
+    original.envelopeSender === undefined ? recipients : [...recipients, bareAddress(original.envelopeSender)];
   for (const address of senders) {
     if (!/^[^@\s]+@[^@\s]+$/.test(address)) return refuse(`${JSON.stringify(address)} is not a usable address`);
     if (isOwnAddress(address)) return refuse(`${address} is one of our own addresses`);

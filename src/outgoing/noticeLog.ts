@@ -2,9 +2,7 @@ import type Database from 'better-sqlite3';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-export type NoticeReservation =
-  | { granted: true; ids: number[] }
-  | { granted: false; refusal: string };
+export type NoticeReservation = { granted: true; ids: number[] } | { granted: false; refusal: string };
 
 /**
  * Counts rejection notices per recipient over a rolling hour, in the caller's SQLite file so the
@@ -25,7 +23,9 @@ export class NoticeLog {
       );
       CREATE INDEX IF NOT EXISTS outgoing_notice_log_recipient ON outgoing_notice_log (recipient, sent_at);
     `);
-    this.countSince = db.prepare('SELECT count(*) AS count FROM outgoing_notice_log WHERE recipient = ? AND sent_at > ?');
+    this.countSince = db.prepare(
+      'SELECT count(*) AS count FROM outgoing_notice_log WHERE recipient = ? AND sent_at > ?',
+    );
     this.insert = db.prepare('INSERT INTO outgoing_notice_log (recipient, sent_at) VALUES (?, ?)');
     this.prune = db.prepare('DELETE FROM outgoing_notice_log WHERE sent_at <= ?');
     this.remove = db.prepare('DELETE FROM outgoing_notice_log WHERE id = ?');
@@ -36,17 +36,24 @@ export class NoticeLog {
    * in one transaction, so two rejections racing for the last slot cannot both win.
    */
   reserve(recipients: string[], limitPerHour: number, now: number = Date.now()): NoticeReservation {
-    return this.db.transaction((): NoticeReservation => {
-      this.prune.run(now - HOUR_MS);
-      for (const recipient of recipients) {
-        const { count } = this.countSince.get(recipient.toLowerCase(), now - HOUR_MS) ?? { count: 0 };
-        if (count >= limitPerHour) {
-          return { granted: false, refusal: `${recipient} already had ${count} notice(s) in the last hour (limit ${limitPerHour})` };
+    return this.db
+      .transaction((): NoticeReservation => {
+        this.prune.run(now - HOUR_MS);
+        for (const recipient of recipients) {
+          const { count } = this.countSince.get(recipient.toLowerCase(), now - HOUR_MS) ?? { count: 0 };
+          if (count >= limitPerHour) {
+            return {
+              granted: false,
+              refusal: `${recipient} already had ${count} notice(s) in the last hour (limit ${limitPerHour})`,
+            };
+          }
         }
-      }
-      const ids = recipients.map((recipient) => Number(this.insert.run(recipient.toLowerCase(), now).lastInsertRowid));
-      return { granted: true, ids };
-    }).immediate();
+        const ids = recipients.map((recipient) =>
+          Number(this.insert.run(recipient.toLowerCase(), now).lastInsertRowid),
+        );
+        return { granted: true, ids };
+      })
+      .immediate();
   }
 
   /** Gives a reservation back when nothing was sent (relay down, outgoing mail disabled). */

@@ -41,14 +41,20 @@ export function buildNotifications(
   return recipients.map((recipient) => buildNotification(context, input, recipient));
 }
 
-export function buildNotification(context: OutgoingContext, input: NotificationInput, recipient: NotificationRecipient): OutgoingMessage {
+export function buildNotification(
+  context: OutgoingContext,
+  input: NotificationInput,
+  recipient: NotificationRecipient,
+): OutgoingMessage {
   const { project, noteable, event } = input;
   const thread = threading(context, noteable, recipient.replyKey);
   const reply = replyHeaders(context, project, recipient.replyKey);
   const headers: MailHeader[] = [
     ...projectHeaders(project, context.host),
     ...noteableHeaders(noteable),
-    ...(event.kind === 'note' && event.note.discussionId ? [{ name: 'X-GitLab-Discussion-ID', value: event.note.discussionId }] : []),
+    ...(event.kind === 'note' && event.note.discussionId
+      ? [{ name: 'X-GitLab-Discussion-ID', value: event.note.discussionId }]
+      : []),
     ...(recipient.reason ? [{ name: 'X-GitLab-NotificationReason', value: recipient.reason }] : []),
     ...reply.headers,
   ];
@@ -65,7 +71,12 @@ export function buildNotification(context: OutgoingContext, input: NotificationI
   });
 }
 
-function notificationText(context: OutgoingContext, input: NotificationInput, replyKey: string | null, canReply: boolean): string {
+function notificationText(
+  context: OutgoingContext,
+  input: NotificationInput,
+  replyKey: string | null,
+  canReply: boolean,
+): string {
   const { project, noteable, event } = input;
   const url = noteableUrl(context, project, noteable);
   const lead =

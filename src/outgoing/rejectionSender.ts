@@ -32,7 +32,10 @@ export function createRejectionNotifier(options: RejectionNotifierOptions): Reje
   return {
     async notify(request) {
       const refused = (reason: string): NoticeOutcome => {
-        log.info({ error: request.error.name, originalMessageId: request.original.messageId, reason }, 'rejection notice refused');
+        log.info(
+          { error: request.error.name, originalMessageId: request.original.messageId, reason },
+          'rejection notice refused',
+        );
         return { status: 'refused', reason };
       };
       const decision = noticeGate(request, isOwnAddress);

@@ -1,7 +1,14 @@
 import type { Noteable, Project } from '../handlers/sink.js';
 import type { OutgoingContext } from './context.js';
 import { bracketed, outgoingMessage, type MailAddress, type OutgoingMessage } from './message.js';
-import { noteableHeaders, projectHeaders, replyHeaders, threading, unsubscribeUrl, type Threading } from './threadHeaders.js';
+import {
+  noteableHeaders,
+  projectHeaders,
+  replyHeaders,
+  threading,
+  unsubscribeUrl,
+  type Threading,
+} from './threadHeaders.js';
 
 export interface ServiceDeskThankYouInput {
   project: Project;
@@ -52,10 +59,18 @@ export function buildServiceDeskNoteMails(context: OutgoingContext, input: Servi
   return input.participants
     .filter((participant) => participant.address.toLowerCase() !== author)
     .map((participant) =>
-      serviceDeskMail(context, project, ticket, participant.address, participant.replyKey, threading(context, ticket, participant.replyKey), {
-        from: { name: `${note.authorName} via ${project.name}`, address: context.from.address },
-        text: note.body.trimEnd(),
-      }),
+      serviceDeskMail(
+        context,
+        project,
+        ticket,
+        participant.address,
+        participant.replyKey,
+        threading(context, ticket, participant.replyKey),
+        {
+          from: { name: `${note.authorName} via ${project.name}`, address: context.from.address },
+          text: note.body.trimEnd(),
+        },
+      ),
     );
 }
 

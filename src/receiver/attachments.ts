@@ -18,7 +18,9 @@ function normalisedType(type: string): string {
  * on every line and no longer applies.)
  */
 function decodedContent(part: ParsedAttachment): Buffer {
-  const encoding = String(part.headers.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+  const encoding = String(part.headers.get('content-transfer-encoding') ?? '7bit')
+    .trim()
+    .toLowerCase();
   if (encoding === 'base64' || encoding === 'binary') return part.content;
   return Buffer.from(part.content.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 }
@@ -35,5 +37,9 @@ export async function attachmentsOf(mail: ReceivedMail): Promise<Attachment[]> {
   return parsed.attachments
     .filter((part) => !(signature && normalisedType(part.contentType) === signature))
     .filter((part) => part.filename || part.contentDisposition === 'attachment')
-    .map((part) => ({ filename: part.filename ?? 'attachment', contentType: part.contentType, content: decodedContent(part) }));
+    .map((part) => ({
+      filename: part.filename ?? 'attachment',
+      contentType: part.contentType,
+      content: decodedContent(part),
+    }));
 }

@@ -14,7 +14,8 @@ export interface AutomaticContext {
 
 // Report parts (RFC 3464 delivery status, RFC 5965 abuse feedback, RFC 8098 read receipts),
 // also when an old-style report wraps them in multipart/mixed.
-const REPORT_PART = /^content-type:[ \t]*message\/(delivery-status|global-delivery-status|feedback-report|disposition-notification)/im;
+const REPORT_PART =
+  /^content-type:[ \t]*message\/(delivery-status|global-delivery-status|feedback-report|disposition-notification)/im;
 
 /**
  * Mail written by a machine is ignored, without any answer: the shared header rules, then what
@@ -26,7 +27,8 @@ export function automaticMail(mail: ReceivedMail, context: AutomaticContext): Au
   if (context.envelopeSender === '') return { gitlabRule: false, reason: 'null envelope sender (MAIL FROM:<>)' };
   const machine = mail.from.find(isSystemSender);
   if (machine !== undefined) return { gitlabRule: false, reason: `sent by a mail system (${machine})` };
-  if (REPORT_PART.test(mail.raw.toString('latin1'))) return { gitlabRule: false, reason: 'contains a delivery or feedback report' };
+  if (REPORT_PART.test(mail.raw.toString('latin1')))
+    return { gitlabRule: false, reason: 'contains a delivery or feedback report' };
   const own = mail.from.find((address) => context.ownAddresses(address.toLowerCase()));
   if (own !== undefined) return { gitlabRule: false, reason: `sent from our own address ${own}` };
   return null;

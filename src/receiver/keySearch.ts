@@ -18,11 +18,19 @@ export interface FoundKey {
  * Which mailbox a message belongs to (the source's word, else the first envelope recipient that
  * fits a template), then the key in GitLab's header order with the envelope recipient first.
  */
-export function findKey(mail: ReceivedMail, envelopeRecipients: string[], sourceMailbox: Mailbox | undefined, templates: MailboxTemplates): FoundKey {
+export function findKey(
+  mail: ReceivedMail,
+  envelopeRecipients: string[],
+  sourceMailbox: Mailbox | undefined,
+  templates: MailboxTemplates,
+): FoundKey {
   const mailbox = sourceMailbox ?? mailboxOfEnvelope(envelopeRecipients, templates);
   const template = mailbox === 'serviceDesk' ? templates.serviceDesk : templates.incoming;
   if (!template) return { mailbox, key: null };
-  const references = mail.headers.filter((h) => h.name.toLowerCase() === 'references').map((h) => h.value).join(' ');
+  const references = mail.headers
+    .filter((h) => h.name.toLowerCase() === 'references')
+    .map((h) => h.value)
+    .join(' ');
   const found = extractMailKey(
     { envelopeRecipients, to: mail.to, cc: mail.cc, references: references || undefined, rawHeaders: mail.headers },
     { template, gitlabHost: templates.gitlabHost },

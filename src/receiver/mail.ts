@@ -35,10 +35,14 @@ export async function readMail(raw: Buffer): Promise<ReadResult> {
   try {
     headers = readHeaderFields(raw);
   } catch (error) {
-    return { ok: false, error: processingError('EmailUnparsableError', error instanceof Error ? error.message : String(error)) };
+    return {
+      ok: false,
+      error: processingError('EmailUnparsableError', error instanceof Error ? error.message : String(error)),
+    };
   }
   const first = (name: string) => firstField(headers, name);
-  const addressesOf = (name: string) => headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressList(h.value));
+  const addressesOf = (name: string) =>
+    headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressList(h.value));
   let parsed: Promise<ParsedMail> | undefined;
   return {
     ok: true,
@@ -54,7 +58,13 @@ export async function readMail(raw: Buffer): Promise<ReadResult> {
       messageId: messageIdOf(first('message-id')),
       inReplyTo: messageIdOf(first('in-reply-to')),
       contentType: (first('content-type') ?? 'text/plain').split(';')[0].trim().toLowerCase(),
-      fullParse: () => (parsed ??= simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true })),
+      fullParse: () =>
+        (parsed ??= simpleParser(raw, {
+          skipHtmlToText: true,
+          skipImageLinks: true,
+          skipTextToHtml: true,
+          skipTextLinks: true,
+        })),
     },
   };
 }
@@ -72,7 +82,8 @@ export function fromAddress(mail: ReceivedMail): string | undefined {
 type ParsedAddress = { address?: string; group?: ParsedAddress[] };
 
 function addressList(value: string): string[] {
-  const walk = (entries: ParsedAddress[]): string[] => entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
+  const walk = (entries: ParsedAddress[]): string[] =>
+    entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
   return walk(addressparser(decode(value)) as ParsedAddress[]);
 }
 

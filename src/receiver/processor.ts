@@ -11,21 +11,29 @@ export interface RejectionNotices {
 
 /** The embedded path: the receiver's outcome becomes the message's outcome, notices included. */
 export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices | undefined): Processor {
-  async function noticeFor(mail: ReceivedMail | undefined, error: ProcessingError, envelopeSender: string | undefined): Promise<string> {
+  async function noticeFor(
+    mail: ReceivedMail | undefined,
+    error: ProcessingError,
+    envelopeSender: string | undefined,
+  ): Promise<string> {
     // GitLab sends nothing for a blank or unparsable message, nor to a message without a sender.
     if (!mail) return 'not sent: the message could not be read';
     const from = fromAddress(mail);
     if (!from) return 'not sent: the message names no sender';
     // Mail that fits none of our addresses is mostly spam with a forged sender: answering
     // strangers would be backscatter, so only the sink's own users hear about it.
-    if (error.name === 'UnknownIncomingEmail' && !(await deps.isKnownSender(from))) return 'not sent: unknown mail from an unknown sender';
+    if (error.name === 'UnknownIncomingEmail' && !(await deps.isKnownSender(from)))
+      return 'not sent: unknown mail from an unknown sender';
     if (!notices) return 'not sent: no outgoing relay configured';
     return notices.send({ mail, error, envelopeSender });
   }
 
   return async (entry: SpoolEntry, raw: Buffer) => {
     const envelopeSender = entry.source === 'smtp' ? entry.mailFrom : undefined;
-    const result = await receive({ raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox }, deps);
+    const result = await receive(
+      { raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox },
+      deps,
+    );
     switch (result.kind) {
       case 'done':
         return { outcome: { state: 'done', detail: result.effect }, routing: result.routing };

@@ -55,7 +55,12 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
   if (!target) {
     // The Service Desk mailbox always goes to the Service Desk handler, which finds no project.
     const error = processingError(found.mailbox === 'serviceDesk' ? 'ProjectNotFound' : 'UnknownIncomingEmail');
-    return { kind: 'rejected', routing: { ...routing, handler: found.mailbox === 'serviceDesk' ? HANDLER_NAMES.serviceDesk : undefined }, error, mail };
+    return {
+      kind: 'rejected',
+      routing: { ...routing, handler: found.mailbox === 'serviceDesk' ? HANDLER_NAMES.serviceDesk : undefined },
+      error,
+      mail,
+    };
   }
   routing.handler = HANDLER_NAMES[target.kind];
 
@@ -72,11 +77,12 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
     fromAddress: fromAddress(mail),
     isOwnAddress: deps.isOwnAddress,
   });
-  return result.ok ? { kind: 'done', routing, effect: result.effect } : { kind: 'rejected', routing, error: result.error, mail };
+  return result.ok
+    ? { kind: 'done', routing, effect: result.effect }
+    : { kind: 'rejected', routing, error: result.error, mail };
 }
 
 function digest(raw: Buffer): string {
   // Without a Message-ID, the bytes themselves name the message.
   return createHash('sha256').update(raw).digest('hex').slice(0, 32);
 }
-

@@ -1,7 +1,7 @@
 // Picks the part of a message the reply is read from and decodes it to a string, the way
 // GitLab's ReplyParser does: text/plain first, then text/html, else the message itself.
-import iconv from "iconv-lite";
-import { type MimePart, allParts, isAttachmentPart, parseMime } from "./mime.js";
+import iconv from 'iconv-lite';
+import { type MimePart, allParts, isAttachmentPart, parseMime } from './mime.js';
 
 export type SelectedBody = {
   /** Decoded text; "" when decoding failed or the parse looks broken. */
@@ -50,11 +50,11 @@ function decodeQuotedPrintable(input: Buffer): Buffer {
 
 /** Removes the transfer encoding. Text encodings end up with LF line breaks, as in the mail gem. */
 export function decodeTransfer(part: MimePart): Buffer {
-  const encoding = (part.headers.get("content-transfer-encoding") ?? "").trim().toLowerCase();
-  if (encoding === "base64") return Buffer.from(part.body.toString("latin1").replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
-  if (encoding === "binary") return part.body;
-  const decoded = encoding === "quoted-printable" ? decodeQuotedPrintable(part.body) : part.body;
-  return Buffer.from(decoded.toString("latin1").replace(/\r\n/g, "\n"), "latin1");
+  const encoding = (part.headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
+  if (encoding === 'base64') return Buffer.from(part.body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (encoding === 'binary') return part.body;
+  const decoded = encoding === 'quoted-printable' ? decodeQuotedPrintable(part.body) : part.body;
+  return Buffer.from(decoded.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
 }
 
 /** Shift_JIS byte structure: single bytes, or a lead byte with a valid trail byte. */
@@ -74,11 +74,11 @@ function looksLikeShiftJis(bytes: Buffer): boolean {
 
 /** No declared charset: GitLab guesses (charlock_holmes); UTF-8, then Shift_JIS, then Latin-1. */
 function decodeUndeclared(bytes: Buffer): string {
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
   try {
     return utf8.decode(bytes);
   } catch {
-    return iconv.decode(bytes, looksLikeShiftJis(bytes) ? "Shift_JIS" : "latin1");
+    return iconv.decode(bytes, looksLikeShiftJis(bytes) ? 'Shift_JIS' : 'latin1');
   }
 }
 
@@ -86,9 +86,9 @@ function decodeUndeclared(bytes: Buffer): string {
 export function decodePart(part: MimePart): string | null {
   const bytes = decodeTransfer(part);
   // The mail gem reports UTF-8 for a part without any Content-Type header.
-  const declared = part.mimeType === "" ? "UTF-8" : part.params.charset;
-  if (declared === undefined || declared === "") return decodeUndeclared(bytes);
-  const charset = declared.replace(/utf8/i, "UTF-8");
+  const declared = part.mimeType === '' ? 'UTF-8' : part.params.charset;
+  if (declared === undefined || declared === '') return decodeUndeclared(bytes);
+  const charset = declared.replace(/utf8/i, 'UTF-8');
   if (!iconv.encodingExists(charset)) return null;
   return iconv.decode(bytes, charset);
 }
@@ -98,13 +98,13 @@ function firstOfType(root: MimePart, mimeType: string): MimePart | undefined {
 }
 
 export function choosePart(root: MimePart): MimePart {
-  if (!root.mimeType.startsWith("multipart/")) return root;
-  return firstOfType(root, "text/plain") ?? firstOfType(root, "text/html") ?? root;
+  if (!root.mimeType.startsWith('multipart/')) return root;
+  return firstOfType(root, 'text/plain') ?? firstOfType(root, 'text/html') ?? root;
 }
 
 export function selectBody(raw: Buffer | string): SelectedBody {
   const part = choosePart(parseMime(raw));
   const text = decodePart(part);
-  if (text === null || MIME_LEAK.test(text)) return { text: "", isHtml: false };
-  return { text, isHtml: part.mimeType === "text/html" };
+  if (text === null || MIME_LEAK.test(text)) return { text: '', isHtml: false };
+  return { text, isHtml: part.mimeType === 'text/html' };
 }

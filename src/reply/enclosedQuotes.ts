@@ -4,49 +4,49 @@
 //   <<< name <<<            <<<<
 // Done line by line (instead of one backtracking regex over the whole text) so that
 // many unmatched openers cannot make the work quadratic.
-import { BLANK } from "./rubyText.js";
+import { BLANK } from './rubyText.js';
 
-const BARE_OPENER = new RegExp(`^>{4,}[${BLANK}]*$`, "u");
-const BARE_CLOSER = new RegExp(`^<{4,}[${BLANK}]*$`, "u");
+const BARE_OPENER = new RegExp(`^>{4,}[${BLANK}]*$`, 'u');
+const BARE_CLOSER = new RegExp(`^<{4,}[${BLANK}]*$`, 'u');
 
 /** Names an opener line can stand for, in the order the gem's regex would try them. */
 function openerNames(line: string): string[] {
-  if (line.length < 7 || !line.startsWith(">>>") || !line.endsWith(">>>")) return [];
+  if (line.length < 7 || !line.startsWith('>>>') || !line.endsWith('>>>')) return [];
   const names: string[] = [];
   for (const headSpace of [true, false]) {
     let body = line.slice(3, -3);
     if (headSpace) {
-      if (!body.startsWith(" ")) continue;
+      if (!body.startsWith(' ')) continue;
       body = body.slice(1);
     }
     // Greedy name first (keeps a trailing space), then without it.
     names.push(body);
-    if (body.endsWith(" ")) names.push(body.slice(0, -1));
+    if (body.endsWith(' ')) names.push(body.slice(0, -1));
   }
   return names.filter((n) => n.length > 0);
 }
 
 /** Names a closer line can match ("<<< ?NAME ?<<<"), as a set for lookup. */
 function closerNames(line: string): string[] {
-  if (line.length < 7 || !line.startsWith("<<<") || !line.endsWith("<<<")) return [];
+  if (line.length < 7 || !line.startsWith('<<<') || !line.endsWith('<<<')) return [];
   const body = line.slice(3, -3);
-  const heads = body.startsWith(" ") ? [body, body.slice(1)] : [body];
+  const heads = body.startsWith(' ') ? [body, body.slice(1)] : [body];
   const names: string[] = [];
   for (const h of heads) {
     names.push(h);
-    if (h.endsWith(" ")) names.push(h.slice(0, -1));
+    if (h.endsWith(' ')) names.push(h.slice(0, -1));
   }
   return names;
 }
 
 /** Ruby's `gsub(/^/, "> ")`: no prefix after a final newline. */
 function quoteLines(lines: string[]): string[] {
-  return lines.map((l, i) => (i === lines.length - 1 && l === "" && lines.length > 1 ? l : `> ${l}`));
+  return lines.map((l, i) => (i === lines.length - 1 && l === '' && lines.length > 1 ? l : `> ${l}`));
 }
 
 /** The block between opener i and closer j must hold at least one character. */
 function hasContent(lines: string[], i: number, j: number): boolean {
-  return j >= i + 3 || (j === i + 2 && lines[i + 1] !== "");
+  return j >= i + 3 || (j === i + 2 && lines[i + 1] !== '');
 }
 
 function rewrite(lines: string[], findCloser: (i: number) => number): string[] {
@@ -80,8 +80,8 @@ function firstAfter(sorted: number[] | undefined, i: number, lines: string[]): n
 }
 
 export function rewriteEnclosedQuotes(text: string): string {
-  if (!text.includes(">>>")) return text;
-  let lines = text.split("\n");
+  if (!text.includes('>>>')) return text;
+  let lines = text.split('\n');
 
   const closers = new Map<string, number[]>();
   lines.forEach((l, j) => {
@@ -108,5 +108,5 @@ export function rewriteEnclosedQuotes(text: string): string {
     for (let k = next; k < bare.length; k += 1) if (hasContent(lines, i, bare[k])) return bare[k];
     return -1;
   });
-  return lines.join("\n");
+  return lines.join('\n');
 }

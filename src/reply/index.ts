@@ -1,8 +1,8 @@
 // Reply parsing: pure functions from a raw message to the text GitLab would post.
-export { type ReplyAttachment, extractAttachments, simplifiedMimeType, withoutSignatures } from "./attachments.js";
-export { type SelectedBody, selectBody } from "./body.js";
-export { htmlToMarkdown } from "./html.js";
-export { type ReplyParserOptions, type ReplyText, parseReply, parseReplyText, replyFromBody } from "./replyParser.js";
+export { type ReplyAttachment, extractAttachments, simplifiedMimeType, withoutSignatures } from './attachments.js';
+export { type SelectedBody, selectBody } from './body.js';
+export { htmlToMarkdown } from './html.js';
+export { type ReplyParserOptions, type ReplyText, parseReply, parseReplyText, replyFromBody } from './replyParser.js';
 export {
   type EmbeddedEmail,
   type LineKind,
@@ -11,7 +11,7 @@ export {
   extractEmbeddedEmail,
   trimReply,
   trimReplySplit,
-} from "./trimmer.js";
+} from './trimmer.js';
 export {
   type VariantOptions,
   appendReply,
@@ -20,4 +20,4 @@ export {
   messageIncludingReplyOrOnlyQuotes,
   messageWithAppendedReply,
   withoutQuickActions,
-} from "./variants.js";
+} from './variants.js';

@@ -18,19 +18,19 @@ const MAX_DEPTH = 30;
 /** Splits "a; b=c; d=\"e;f\"" on semicolons outside quotes. */
 function splitParams(value: string): string[] {
   const out: string[] = [];
-  let current = "";
+  let current = '';
   let quoted = false;
   for (let i = 0; i < value.length; i += 1) {
     const c = value[i];
-    if (c === "\\" && quoted && i + 1 < value.length) {
+    if (c === '\\' && quoted && i + 1 < value.length) {
       current += c + value[i + 1];
       i += 1;
     } else if (c === '"') {
       quoted = !quoted;
       current += c;
-    } else if (c === ";" && !quoted) {
+    } else if (c === ';' && !quoted) {
       out.push(current);
-      current = "";
+      current = '';
     } else {
       current += c;
     }
@@ -40,15 +40,15 @@ function splitParams(value: string): string[] {
 }
 
 export function parseContentType(value: string | undefined): { mimeType: string; params: Record<string, string> } {
-  if (value === undefined) return { mimeType: "", params: {} };
+  if (value === undefined) return { mimeType: '', params: {} };
   const [type, ...rest] = splitParams(value);
   const params: Record<string, string> = {};
   for (const p of rest) {
-    const eq = p.indexOf("=");
+    const eq = p.indexOf('=');
     if (eq < 0) continue;
     const name = p.slice(0, eq).trim().toLowerCase();
     let v = p.slice(eq + 1).trim();
-    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1).replace(/\\(.)/g, "$1");
+    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
     if (name && !(name in params)) params[name] = v;
   }
   return { mimeType: type.trim().toLowerCase(), params };
@@ -62,7 +62,7 @@ function parseHeaders(block: string): Map<string, string> {
     else unfolded.push(line);
   }
   for (const line of unfolded) {
-    const colon = line.indexOf(":");
+    const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
@@ -72,7 +72,7 @@ function parseHeaders(block: string): Map<string, string> {
 
 function trimLineEnd(line: string): string {
   let end = line.length;
-  while (end > 0 && " \t\r".includes(line[end - 1])) end -= 1;
+  while (end > 0 && ' \t\r'.includes(line[end - 1])) end -= 1;
   return line.slice(0, end);
 }
 
@@ -83,13 +83,13 @@ function splitMultipart(body: string, boundary: string): string[] {
   let start = -1;
   let pos = 0;
   while (pos <= body.length) {
-    const nl = body.indexOf("\n", pos);
+    const nl = body.indexOf('\n', pos);
     const end = nl < 0 ? body.length : nl;
-    const line = body.startsWith(delimiter, pos) ? trimLineEnd(body.slice(pos, end)) : "";
+    const line = body.startsWith(delimiter, pos) ? trimLineEnd(body.slice(pos, end)) : '';
     if (line === delimiter || line === `${delimiter}--`) {
       if (start >= 0) {
         let partEnd = pos > 0 ? pos - 1 : 0;
-        if (partEnd > start && body[partEnd - 1] === "\r") partEnd -= 1;
+        if (partEnd > start && body[partEnd - 1] === '\r') partEnd -= 1;
         parts.push(body.slice(start, Math.max(start, partEnd)));
       }
       if (line !== delimiter) return parts;
@@ -107,22 +107,22 @@ function splitMultipart(body: string, boundary: string): string[] {
 function parsePart(raw: string, depth: number): MimePart {
   const sep = /\r?\n\r?\n/.exec(raw);
   const startsWithBody = /^\r?\n/.test(raw);
-  const headerBlock = startsWithBody ? "" : sep ? raw.slice(0, sep.index) : raw;
-  const bodyText = startsWithBody ? raw.replace(/^\r?\n/, "") : sep ? raw.slice(sep.index + sep[0].length) : "";
+  const headerBlock = startsWithBody ? '' : sep ? raw.slice(0, sep.index) : raw;
+  const bodyText = startsWithBody ? raw.replace(/^\r?\n/, '') : sep ? raw.slice(sep.index + sep[0].length) : '';
   const headers = parseHeaders(headerBlock);
-  const { mimeType, params } = parseContentType(headers.get("content-type"));
+  const { mimeType, params } = parseContentType(headers.get('content-type'));
   const boundary = params.boundary;
   const parts =
-    mimeType.startsWith("multipart/") && boundary && depth < MAX_DEPTH
+    mimeType.startsWith('multipart/') && boundary && depth < MAX_DEPTH
       ? splitMultipart(bodyText, boundary).map((p) => parsePart(p, depth + 1))
       : [];
-  return { headers, mimeType, params, body: Buffer.from(bodyText, "latin1"), parts };
+  return { headers, mimeType, params, body: Buffer.from(bodyText, 'latin1'), parts };
 }
 
 export function parseMime(raw: Buffer | string): MimePart {
-  const bytes = typeof raw === "string" ? Buffer.from(raw, "utf8") : raw;
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
   // Like the Ruby mail gem, ignore whitespace before the first header.
-  return parsePart(bytes.toString("latin1").replace(/^[ \t\r\n\v\f]+/, ""), 0);
+  return parsePart(bytes.toString('latin1').replace(/^[ \t\r\n\v\f]+/, ''), 0);
 }
 
 /** Depth-first, parent before children (the mail gem's all_parts order). */
@@ -131,6 +131,6 @@ export function allParts(part: MimePart): MimePart[] {
 }
 
 export function isAttachmentPart(part: MimePart): boolean {
-  const disposition = parseContentType(part.headers.get("content-disposition"));
-  return disposition.mimeType === "attachment" || "filename" in disposition.params || "name" in part.params;
+  const disposition = parseContentType(part.headers.get('content-disposition'));
+  return disposition.mimeType === 'attachment' || 'filename' in disposition.params || 'name' in part.params;
 }

@@ -11,7 +11,7 @@ export type NearMarkerSpec = {
   lead: number;
 };
 
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 function fourDigitsAt(text: string, i: number): boolean {
   return isDigit(text[i]) && isDigit(text[i + 1]) && isDigit(text[i + 2]) && isDigit(text[i + 3]);
@@ -40,7 +40,7 @@ export function nextNearMarker(text: string, spec: NearMarkerSpec, from: number)
 
 /** Ruby gsub with a block, driven by nextNearMarker. */
 export function replaceNearMarker(text: string, spec: NearMarkerSpec, fn: (m: string) => string): string {
-  let out = "";
+  let out = '';
   let from = 0;
   for (let m = nextNearMarker(text, spec, 0); m; m = nextNearMarker(text, spec, from)) {
     out += text.slice(from, m.index) + fn(m[0]);

@@ -12,31 +12,31 @@ function suffixStart(pattern: string, chars: string): number {
 
 /** Leftmost match of /t[et]*$/: first "t" inside the trailing [et] run. */
 export function replyAtEndStart(pattern: string): number {
-  return pattern.indexOf("t", suffixStart(pattern, "et"));
+  return pattern.indexOf('t', suffixStart(pattern, 'et'));
 }
 
 /** For each "t" followed by e* and then "b": [t index, b index], in order. */
 function* textThenMarker(pattern: string): Generator<[number, number]> {
-  for (let s = pattern.indexOf("t"); s >= 0; s = pattern.indexOf("t", s + 1)) {
+  for (let s = pattern.indexOf('t'); s >= 0; s = pattern.indexOf('t', s + 1)) {
     let p = s + 1;
-    while (pattern[p] === "e") p += 1;
-    if (pattern[p] === "b") yield [s, p];
+    while (pattern[p] === 'e') p += 1;
+    if (pattern[p] === 'b') yield [s, p];
   }
 }
 
 /** Leftmost match of /te*b[^q]*$/. */
 export function markerWithoutQuoteStart(pattern: string): number {
-  const lastQuote = pattern.lastIndexOf("q");
+  const lastQuote = pattern.lastIndexOf('q');
   for (const [s, p] of textThenMarker(pattern)) if (p > lastQuote) return s;
   return -1;
 }
 
 /** Leftmost match of /te*b[eqbh]*([te]*)$/ with its group, or null. */
 export function markerThenQuote(pattern: string): { index: number; tail: string } | null {
-  const tailRun = suffixStart(pattern, "te");
+  const tailRun = suffixStart(pattern, 'te');
   for (const [s, p] of textThenMarker(pattern)) {
     let f = p + 1;
-    while (f < pattern.length && "eqbh".includes(pattern[f])) f += 1;
+    while (f < pattern.length && 'eqbh'.includes(pattern[f])) f += 1;
     // [eqbh]* is greedy: it stops at `f`, and the rest must be only "t"/"e".
     if (f >= tailRun) return { index: s, tail: pattern.slice(f) };
   }
@@ -45,25 +45,25 @@ export function markerThenQuote(pattern: string): { index: number; tail: string 
 
 /** Leftmost match of /t?e*[qbe]+$/ (equivalently /t?[qbe]+$/). */
 export function trailingQuoteStart(pattern: string): number {
-  const run = suffixStart(pattern, "qbe");
+  const run = suffixStart(pattern, 'qbe');
   if (run === pattern.length) return -1;
-  return run > 0 && pattern[run - 1] === "t" ? run - 1 : run;
+  return run > 0 && pattern[run - 1] === 't' ? run - 1 : run;
 }
 
 /** Leftmost match of /h+[hte]+h+e/ as [start, end) or null. */
 export function wrappedHeaders(pattern: string): [number, number] | null {
   let i = 0;
   while (i < pattern.length) {
-    if (!"hte".includes(pattern[i])) {
+    if (!'hte'.includes(pattern[i])) {
       i += 1;
       continue;
     }
     let end = i;
-    while (end < pattern.length && "hte".includes(pattern[end])) end += 1;
-    const s = pattern.indexOf("h", i);
+    while (end < pattern.length && 'hte'.includes(pattern[end])) end += 1;
+    const s = pattern.indexOf('h', i);
     if (s >= 0 && s < end) {
       // Greedy [hte]+ makes the match end at the last "he" of the run.
-      const he = pattern.lastIndexOf("he", end - 2);
+      const he = pattern.lastIndexOf('he', end - 2);
       if (he >= s + 2) return [s, he + 2];
     }
     i = end;
@@ -73,7 +73,7 @@ export function wrappedHeaders(pattern: string): [number, number] | null {
 
 /** Start of the trailing run of /[eq]+$/, or -1. */
 export function trailingEmptyOrQuoteStart(pattern: string): number {
-  const run = suffixStart(pattern, "eq");
+  const run = suffixStart(pattern, 'eq');
   return run === pattern.length ? -1 : run;
 }
 
@@ -81,18 +81,18 @@ export function trailingEmptyOrQuoteStart(pattern: string): number {
 export function headerBlockStart(pattern: string): number {
   let i = 0;
   while (i < pattern.length) {
-    if (!"heqd".includes(pattern[i])) {
+    if (!'heqd'.includes(pattern[i])) {
       i += 1;
       continue;
     }
     let end = i;
     let headers = 0;
-    while (end < pattern.length && "heqd".includes(pattern[end])) {
-      if (pattern[end] === "h") headers += 1;
+    while (end < pattern.length && 'heqd'.includes(pattern[end])) {
+      if (pattern[end] === 'h') headers += 1;
       end += 1;
     }
     // Every "h" starts an iteration, so the earliest "h" of the run sees the most of them.
-    if (headers >= 3 && "tq".includes(pattern[end] ?? "")) return pattern.indexOf("h", i);
+    if (headers >= 3 && 'tq'.includes(pattern[end] ?? '')) return pattern.indexOf('h', i);
     i = end;
   }
   return -1;
@@ -102,13 +102,13 @@ export function headerBlockStart(pattern: string): number {
 export function markerTailStart(pattern: string): number {
   const leftOverEmpty = (at: number): number => {
     let s = at;
-    while (s > 0 && pattern[s - 1] === "e") s -= 1;
+    while (s > 0 && pattern[s - 1] === 'e') s -= 1;
     return s;
   };
   let best = pattern.length;
-  const lastMarker = pattern.lastIndexOf("b");
-  if (lastMarker >= 0 && suffixStart(pattern, "eqd") <= lastMarker + 1) best = leftOverEmpty(lastMarker);
-  let s = suffixStart(pattern, "ed");
-  while (s > 0 && pattern[s - 1] === "b") s -= 1;
+  const lastMarker = pattern.lastIndexOf('b');
+  if (lastMarker >= 0 && suffixStart(pattern, 'eqd') <= lastMarker + 1) best = leftOverEmpty(lastMarker);
+  let s = suffixStart(pattern, 'ed');
+  while (s > 0 && pattern[s - 1] === 'b') s -= 1;
   return Math.min(best, leftOverEmpty(s));
 }

@@ -1,8 +1,8 @@
 // A TypeScript port of the behaviour of Discourse's EmailReplyTrimmer 0.2.0: each line is
 // classified into one letter, and rules written as regexes over that letter string decide
 // which lines are the reply and which are quoted/forwarded material.
-import { isEmbeddedMarkerLine } from "./embeddedMarkers.js";
-import { isDelimiterLine, isEmailHeaderLine, isEmptyLine, isQuoteLine, isSignatureLine } from "./lineMatchers.js";
+import { isEmbeddedMarkerLine } from './embeddedMarkers.js';
+import { isDelimiterLine, isEmailHeaderLine, isEmptyLine, isQuoteLine, isSignatureLine } from './lineMatchers.js';
 import {
   headerBlockStart,
   markerTailStart,
@@ -12,20 +12,20 @@ import {
   trailingEmptyOrQuoteStart,
   trailingQuoteStart,
   wrappedHeaders,
-} from "./patternRules.js";
-import { preprocess } from "./preprocess.js";
-import { isBlank, rubySplitLines, rubyStrip } from "./rubyText.js";
+} from './patternRules.js';
+import { preprocess } from './preprocess.js';
+import { isBlank, rubySplitLines, rubyStrip } from './rubyText.js';
 
-export type LineKind = "e" | "d" | "s" | "b" | "h" | "q" | "t";
+export type LineKind = 'e' | 'd' | 's' | 'b' | 'h' | 'q' | 't';
 
 export function classifyLine(line: string): LineKind {
-  if (isEmptyLine(line)) return "e";
-  if (isDelimiterLine(line)) return "d";
-  if (isSignatureLine(line)) return "s";
-  if (isEmbeddedMarkerLine(line)) return "b";
-  if (isEmailHeaderLine(line)) return "h";
-  if (isQuoteLine(line)) return "q";
-  return "t";
+  if (isEmptyLine(line)) return 'e';
+  if (isDelimiterLine(line)) return 'd';
+  if (isSignatureLine(line)) return 's';
+  if (isEmbeddedMarkerLine(line)) return 'b';
+  if (isEmailHeaderLine(line)) return 'h';
+  if (isQuoteLine(line)) return 'q';
+  return 't';
 }
 
 const CODE_BLOCK = /(?<![^\n])```\w*(?![^\n])\n[\s\S]*?(?<![^\n])```(?![^\n])/g;
@@ -35,7 +35,7 @@ function hoistCodeBlocks(text: string): [string, Map<string, string>] {
   const blocks = new Map<string, string>();
   const hoisted = text.replace(CODE_BLOCK, (block) => {
     // A random hex word, like the gem's: classified as text and never in real input.
-    const token = Array.from({ length: 4 }, () => Math.random().toString(16).slice(2, 10).padEnd(8, "0")).join("");
+    const token = Array.from({ length: 4 }, () => Math.random().toString(16).slice(2, 10).padEnd(8, '0')).join('');
     blocks.set(token, block);
     return token;
   });
@@ -71,20 +71,20 @@ class Classified {
     if (!this.pattern.includes(kind)) return;
     const keep = [...this.pattern].map((k) => k !== kind);
     this.lines = this.lines.filter((_, i) => keep[i]);
-    this.pattern = this.pattern.split(kind).join("");
+    this.pattern = this.pattern.split(kind).join('');
   }
 }
 
 function applyRules(c: Classified): void {
-  const delimiter = c.pattern.indexOf("d");
+  const delimiter = c.pattern.indexOf('d');
   if (delimiter >= 0) c.cutBefore(delimiter);
 
-  c.removeAll("s");
+  c.removeAll('s');
 
   // Reply written below the quote: keep only the trailing text.
   if (/^b[^t]+t[et]*$/.test(c.pattern)) {
     c.lines = c.lines.slice(replyAtEndStart(c.pattern));
-    c.pattern = "";
+    c.pattern = '';
   }
 
   // Text, then an embedded-email marker that no quote follows.
@@ -93,28 +93,28 @@ function applyRules(c: Classified): void {
 
   // Text, then a marker followed by a big quote and fewer than 7 more text lines.
   const quoted = markerThenQuote(c.pattern);
-  if (quoted && [...quoted.tail].filter((k) => k === "t").length < 7) c.cutAfter(quoted.index);
+  if (quoted && [...quoted.tail].filter((k) => k === 't').length < 7) c.cutAfter(quoted.index);
 
   // Text before a quote or marker block that ends the email.
   at = trailingQuoteStart(c.pattern);
   if (at >= 0) c.cutAfter(at);
 
-  c.removeAll("b");
+  c.removeAll('b');
 
   // Headers wrapped over several lines count as one header block.
   const wrapped = wrappedHeaders(c.pattern);
   if (wrapped) {
     const [start, end] = wrapped;
-    c.pattern = c.pattern.slice(0, start) + "h".repeat(end - start) + c.pattern.slice(end);
+    c.pattern = c.pattern.slice(0, start) + 'h'.repeat(end - start) + c.pattern.slice(end);
   }
 
   // Three or more headers after text start a forwarded/quoted email.
   at = c.pattern.search(/t[eq]*h{3,}/);
   if (at >= 0) c.cutAfter(at);
 
-  c.removeAll("h");
+  c.removeAll('h');
 
-  if (c.pattern.includes("t")) {
+  if (c.pattern.includes('t')) {
     at = trailingEmptyOrQuoteStart(c.pattern);
     if (at >= 0) c.cutBefore(at);
   }
@@ -129,9 +129,9 @@ function elidedLines(original: string[], kept: string[]): string {
       t += 1;
       l += 1;
     }
-    elided.push(original[t] ?? "");
+    elided.push(original[t] ?? '');
   }
-  return rubyStrip(elided.join("\n"));
+  return rubyStrip(elided.join('\n'));
 }
 
 export type TrimResult = { trimmed: string; elided: string };
@@ -141,10 +141,10 @@ export function trimReplySplit(text: string): TrimResult | null {
   if (isBlank(text)) return null;
   const [hoisted, blocks] = hoistCodeBlocks(preprocess(text));
   const lines = rubySplitLines(hoisted);
-  const c = new Classified(lines.map(classifyLine).join(""), lines);
+  const c = new Classified(lines.map(classifyLine).join(''), lines);
   applyRules(c);
   return {
-    trimmed: restoreCodeBlocks(rubyStrip(c.lines.join("\n")), blocks),
+    trimmed: restoreCodeBlocks(rubyStrip(c.lines.join('\n')), blocks),
     elided: restoreCodeBlocks(elidedLines(lines, c.lines), blocks),
   };
 }
@@ -159,12 +159,12 @@ export type EmbeddedEmail = { embedded: string; before: string };
 export function extractEmbeddedEmail(text: string): EmbeddedEmail | null {
   if (isBlank(text)) return null;
   const lines = rubySplitLines(preprocess(text));
-  const pattern = lines.map(classifyLine).join("");
+  const pattern = lines.map(classifyLine).join('');
 
   let embedded: string;
   let index = headerBlockStart(pattern);
   if (index >= 0) {
-    embedded = rubyStrip(lines.slice(index).join("\n"));
+    embedded = rubyStrip(lines.slice(index).join('\n'));
   } else {
     // The gem writes b(?:[eqd]*){3,}[tq]; the repeated empty-able group means b[eqd]*[tq].
     index = pattern.search(/b[eqd]*[tq]/);
@@ -173,10 +173,10 @@ export function extractEmbeddedEmail(text: string): EmbeddedEmail | null {
     embedded = rubyStrip(
       lines
         .slice(index + 1)
-        .map((l) => l.replace(/^>[ \t\n\v\f\r]*/, ""))
-        .join("\n"),
+        .map((l) => l.replace(/^>[ \t\n\v\f\r]*/, ''))
+        .join('\n'),
     );
   }
   const beforeEnd = markerTailStart(pattern.slice(0, index));
-  return { embedded, before: rubyStrip(lines.slice(0, beforeEnd).join("\n")) };
+  return { embedded, before: rubyStrip(lines.slice(0, beforeEnd).join('\n')) };
 }

@@ -7,16 +7,16 @@ import {
   type OnDateSpec,
   SOMEONE_WROTE_ON_DATE,
   onDateParts,
-} from "./embeddedMarkers.js";
-import { replaceNearMarker } from "./nearMarker.js";
-import { SPACE } from "./rubyText.js";
+} from './embeddedMarkers.js';
+import { replaceNearMarker } from './nearMarker.js';
+import { SPACE } from './rubyText.js';
 
-const BREAKS = new RegExp(`\\n+[${SPACE}]*`, "gu");
+const BREAKS = new RegExp(`\\n+[${SPACE}]*`, 'gu');
 
 function joinLines(match: string): string {
   let breaks = 0;
-  for (const c of match) if (c === "\n") breaks += 1;
-  return breaks > 4 ? match : match.replace(BREAKS, " ");
+  for (const c of match) if (c === '\n') breaks += 1;
+  return breaks > 4 ? match : match.replace(BREAKS, ' ');
 }
 
 const scanners = new Map<OnDateSpec, { opener: RegExp; stop: RegExp; event: RegExp }>();
@@ -27,7 +27,11 @@ function onDateScanner(spec: OnDateSpec): { opener: RegExp; stop: RegExp; event:
   if (!scanner) {
     const parts = onDateParts(spec);
     // Verb first: at one position the regex tries the verb before testing for a stop word.
-    scanner = { opener: new RegExp(parts.opener, "iuy"), stop: new RegExp(parts.stop, "iuy"), event: new RegExp(`(${parts.verb})|${parts.stop}`, "giu") };
+    scanner = {
+      opener: new RegExp(parts.opener, 'iuy'),
+      stop: new RegExp(parts.stop, 'iuy'),
+      event: new RegExp(`(${parts.verb})|${parts.stop}`, 'giu'),
+    };
     scanners.set(spec, scanner);
   }
   return scanner;
@@ -43,10 +47,10 @@ function onDateScanner(spec: OnDateSpec): { opener: RegExp; stop: RegExp; event:
 function joinOnDate(text: string, spec: OnDateSpec): string {
   const { opener, stop, event } = onDateScanner(spec);
 
-  let out = "";
+  let out = '';
   let copied = 0;
   let failedBefore = -1;
-  for (let line = 0; line < text.length; line = text.indexOf("\n", line) + 1 || text.length) {
+  for (let line = 0; line < text.length; line = text.indexOf('\n', line) + 1 || text.length) {
     if (line < copied) continue;
     opener.lastIndex = line;
     const open = opener.exec(text);
@@ -69,7 +73,7 @@ function joinOnDate(text: string, spec: OnDateSpec): string {
 
 /** gsub of a regex that must end at a ":"; text after the last colon cannot take part. */
 function joinEndingInColon(text: string, re: RegExp): string {
-  const end = text.lastIndexOf(":") + 1;
+  const end = text.lastIndexOf(':') + 1;
   if (end === 0) return text;
   const global = new RegExp(re.source, `${re.flags}g`);
   return text.slice(0, end).replace(global, joinLines) + text.slice(end);

@@ -19,7 +19,9 @@ export function parseCredentials(text: string, source: string): MailboxCredentia
   try {
     document = parseYaml(text);
   } catch (error) {
-    throw new SecretsError(`${source}: not valid YAML: ${error instanceof YAMLParseError ? error.message : String(error)}`);
+    throw new SecretsError(
+      `${source}: not valid YAML: ${error instanceof YAMLParseError ? error.message : String(error)}`,
+    );
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     throw new SecretsError(`${source}: must be a mapping with user: and password:`);
@@ -27,7 +29,8 @@ export function parseCredentials(text: string, source: string): MailboxCredentia
   const problems: string[] = [];
   const credentials: MailboxCredentials = {};
   for (const [key, value] of Object.entries(document)) {
-    if (!(CREDENTIAL_KEYS as readonly string[]).includes(key)) problems.push(`${key}: unknown key (only user and password)`);
+    if (!(CREDENTIAL_KEYS as readonly string[]).includes(key))
+      problems.push(`${key}: unknown key (only user and password)`);
     else if (typeof value !== 'string') problems.push(`${key}: must be a string (put it in quotes)`);
     else credentials[key as (typeof CREDENTIAL_KEYS)[number]] = value;
   }

@@ -18,14 +18,17 @@ export interface KeySource {
 
 export function loadSecretsKey({ keyFile, env = process.env }: KeySource): Buffer {
   const fromEnv = env[SECRETS_KEY_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return decodeOrThrow(fromEnv, `the environment variable ${SECRETS_KEY_ENV}`);
+  if (fromEnv !== undefined && fromEnv !== '')
+    return decodeOrThrow(fromEnv, `the environment variable ${SECRETS_KEY_ENV}`);
   let text: string;
   try {
     text = readFileSync(keyFile, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new SecretsError(`no secrets key: set ${SECRETS_KEY_ENV} or create ${keyFile} (postroom secret write creates it)`);
+      throw new SecretsError(
+        `no secrets key: set ${SECRETS_KEY_ENV} or create ${keyFile} (postroom secret write creates it)`,
+      );
     }
     throw new SecretsError(`${keyFile}: cannot read the secrets key (${code ?? String(error)})`);
   }

@@ -16,7 +16,9 @@ export function receivedHeader(facts: TraceFacts): Buffer {
   const from = `from ${sanitize(facts.helo || 'unknown')} ([${sanitize(facts.clientAddress || 'unknown')}])`;
   const by = `by ${facts.hostname} (Postroom) with ${facts.tls ? 'ESMTPS' : 'ESMTP'} id ${facts.id}`;
   const forClause = facts.recipients.length === 1 ? `\r\n\tfor <${sanitize(facts.recipients[0])}>` : '';
-  return Buffer.from(`Received: ${from}\r\n\t${by}${forClause};\r\n\t${facts.date.toUTCString().replace('GMT', '+0000')}\r\n`);
+  return Buffer.from(
+    `Received: ${from}\r\n\t${by}${forClause};\r\n\t${facts.date.toUTCString().replace('GMT', '+0000')}\r\n`,
+  );
 }
 
 function sanitize(text: string): string {

@@ -31,7 +31,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
   keepExplicitEnhancedStatus();
   // One child logger per session, made at connect: every line carries the session id.
   const sessionLogs = new Map<string, Logger>();
-  const sessionLog = (session: SMTPServerSession) => sessionLogs.get(session.id) ?? logger.child({ session: session.id });
+  const sessionLog = (session: SMTPServerSession) =>
+    sessionLogs.get(session.id) ?? logger.child({ session: session.id });
   const answer = (verdict: Verdict, callback: Callback, message?: string) =>
     verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
 
@@ -106,7 +107,12 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
   // A client's broken connection is an event to log, never a reason for the process to die.
   server.on('error', (error) => logger.warn({ err: error }, 'smtp connection error'));
 
-  async function receiveData(stream: SMTPServerDataStream, session: SMTPServerSession, transaction: string, log: Logger) {
+  async function receiveData(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    transaction: string,
+    log: Logger,
+  ) {
     const collected = await collectMessage(stream, config.maxMessageSize);
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
@@ -149,7 +155,10 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
       return { verdict: REFUSED.storageFailed };
     }
-    log.info({ spoolId: result.id, messageId: collected.messageId, size: collected.size, mailFrom, recipients }, 'message stored');
+    log.info(
+      { spoolId: result.id, messageId: collected.messageId, size: collected.size, mailFrom, recipients },
+      'message stored',
+    );
     return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };
   }
 

@@ -13,7 +13,12 @@ export interface TlsMaterial {
  * The operator's key and certificate when configured; otherwise a self-signed development pair
  * made once into `certs/` (never committed) so STARTTLS works from the first start.
  */
-export function loadTlsMaterial(configured: { key?: string; cert?: string }, hostname: string, certDir: string, log: Logger): TlsMaterial {
+export function loadTlsMaterial(
+  configured: { key?: string; cert?: string },
+  hostname: string,
+  certDir: string,
+  log: Logger,
+): TlsMaterial {
   if (configured.key && configured.cert) {
     return { key: readFileSync(configured.key), cert: readFileSync(configured.cert), generated: false };
   }
@@ -21,11 +26,30 @@ export function loadTlsMaterial(configured: { key?: string; cert?: string }, hos
   const certFile = path.join(certDir, 'dev-cert.pem');
   if (!existsSync(keyFile) || !existsSync(certFile)) {
     mkdirSync(certDir, { recursive: true });
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-sha256', '-days', '825',
-      '-subj', `/CN=${hostname}`, '-addext', `subjectAltName=DNS:${hostname}`,
-      '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-sha256',
+        '-days',
+        '825',
+        '-subj',
+        `/CN=${hostname}`,
+        '-addext',
+        `subjectAltName=DNS:${hostname}`,
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
     log.warn({ certFile }, 'no TLS certificate configured: generated a self-signed development certificate');
   }
   return { key: readFileSync(keyFile), cert: readFileSync(certFile), generated: true };

@@ -8,7 +8,12 @@ export type Verdict =
   | { kind: 'reject'; code: number; status: string; text: string };
 
 export const accept = (): Verdict => ({ kind: 'accept' });
-export const tempfail = (code: number, status: string, text: string): Verdict => ({ kind: 'tempfail', code, status, text });
+export const tempfail = (code: number, status: string, text: string): Verdict => ({
+  kind: 'tempfail',
+  code,
+  status,
+  text,
+});
 export const reject = (code: number, status: string, text: string): Verdict => ({ kind: 'reject', code, status, text });
 
 export const REFUSED = {

@@ -51,7 +51,8 @@ export class BatchWriter {
   }
 
   private insert(message: IncomingMessage): StoreResult {
-    const known = message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
+    const known =
+      message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
     if (known !== undefined) return { stored: true, id: known, duplicate: true };
     const inline = message.size <= INLINE_LIMIT_BYTES;
     const result = this.insertMessage.run({
@@ -73,7 +74,8 @@ export class BatchWriter {
     if (!inline) {
       let seq = 0;
       for (const chunk of message.chunks) {
-        for (let at = 0; at < chunk.length; at += CHUNK_ROW_BYTES) this.insertChunk.run(id, seq++, chunk.subarray(at, at + CHUNK_ROW_BYTES));
+        for (let at = 0; at < chunk.length; at += CHUNK_ROW_BYTES)
+          this.insertChunk.run(id, seq++, chunk.subarray(at, at + CHUNK_ROW_BYTES));
       }
     }
     return { stored: true, id };

@@ -49,7 +49,10 @@ export class CommitThread {
       this.waiting = { id, resolve, reject };
       // Memory is moved, never copied twice: a message's own pages go as they are; others are
       // first joined into one buffer of their own.
-      const moved = messages.map((message) => ({ ...message, chunks: message.transferable ? [...message.chunks] : [ownedCopy(message.chunks, message.size)] }));
+      const moved = messages.map((message) => ({
+        ...message,
+        chunks: message.transferable ? [...message.chunks] : [ownedCopy(message.chunks, message.size)],
+      }));
       const transfer = [...new Set(moved.flatMap((m) => m.chunks.map((c) => c.buffer as ArrayBuffer)))];
       this.thread.postMessage({ kind: 'commit', id, messages: moved } satisfies CommitRequest, transfer);
     });

@@ -51,7 +51,9 @@ const MIGRATIONS: readonly string[] = [
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`the spool file was written by a newer Postroom (schema ${current}, this one knows ${MIGRATIONS.length})`);
+    throw new Error(
+      `the spool file was written by a newer Postroom (schema ${current}, this one knows ${MIGRATIONS.length})`,
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

@@ -81,28 +81,33 @@ export class Spool {
     // many large messages at once (the rest follow in the next commit).
     let bytes = 0;
     let take = 0;
-    while (take < this.pending.length && (take === 0 || bytes + this.pending[take].message.size <= BATCH_BYTES)) bytes += this.pending[take++].message.size;
+    while (take < this.pending.length && (take === 0 || bytes + this.pending[take].message.size <= BATCH_BYTES))
+      bytes += this.pending[take++].message.size;
     const batch = this.pending.splice(0, take);
     // A writer that died (it should not) is replaced; its batch was answered 451.
     if (!this.writer?.alive) this.writer = new CommitThread(this.file);
-    this.writer.commit(batch.map((p) => p.message)).then(
-      ({ results, commits }) => {
-        this.stats.commits += commits;
-        results.forEach((result, i) => {
-          if (result.stored) this.stats.stored++;
-          else this.stats.failed++;
-          batch[i].resolve(result);
-        });
-        if (results.some((r) => r.stored)) for (const listener of this.storedListeners) listener();
-      },
-      (error: unknown) => {
-        this.stats.failed += batch.length;
-        for (const p of batch) p.resolve({ stored: false, reason: error instanceof Error ? error.message : String(error) });
-      },
-    ).finally(() => {
-      this.committing = false;
-      this.commitPending();
-    });
+    this.writer
+      .commit(batch.map((p) => p.message))
+      .then(
+        ({ results, commits }) => {
+          this.stats.commits += commits;
+          results.forEach((result, i) => {
+            if (result.stored) this.stats.stored++;
+            else this.stats.failed++;
+            batch[i].resolve(result);
+          });
+          if (results.some((r) => r.stored)) for (const listener of this.storedListeners) listener();
+        },
+        (error: unknown) => {
+          this.stats.failed += batch.length;
+          for (const p of batch)
+            p.resolve({ stored: false, reason: error instanceof Error ? error.message : String(error) });
+        },
+      )
+      .finally(() => {
+        this.committing = false;
+        this.commitPending();
+      });
   }
 
   private notifyDrained(): void {
@@ -124,17 +129,25 @@ export class Spool {
     const row = this.db.prepare('SELECT raw FROM messages WHERE id = ?').get(id) as { raw: Buffer | null } | undefined;
     if (!row) return undefined;
     if (row.raw) return row.raw;
-    const chunks = this.db.prepare('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq').pluck().all(id) as Buffer[];
+    const chunks = this.db
+      .prepare('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq')
+      .pluck()
+      .all(id) as Buffer[];
     return Buffer.concat(chunks);
   }
 
   findByMessageId(messageId: string): SpoolEntry[] {
-    const rows = this.db.prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY id').all(messageId) as MessageRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY id')
+      .all(messageId) as MessageRow[];
     return rows.map(toEntry);
   }
 
   countByState(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as { state: string; n: number }[];
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as {
+      state: string;
+      n: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 

@@ -17,7 +17,10 @@ port.on('message', (request: CommitRequest) => {
     return;
   }
   // Structured clone hands Buffers over as plain Uint8Arrays.
-  const messages = request.messages.map((m) => ({ ...m, chunks: m.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)) }));
+  const messages = request.messages.map((m) => ({
+    ...m,
+    chunks: m.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+  }));
   port.postMessage({ kind: 'committed', id: request.id, ...writer.write(messages) } satisfies CommitReply);
 });
 port.postMessage({ kind: 'ready' } satisfies CommitReply);

@@ -16,7 +16,11 @@ export function authoredText(author: User, text: string): Extraction {
 }
 
 /** Which branches named by `/target_branch` exist; null when the project has no repository. */
-export async function branchesNamedBy(ctx: TrackerContext, project: Project, actions: QuickAction[]): Promise<Set<string> | null> {
+export async function branchesNamedBy(
+  ctx: TrackerContext,
+  project: Project,
+  actions: QuickAction[],
+): Promise<Set<string> | null> {
   const repositoryPath = projectDetails(ctx, project.id)?.repositoryPath ?? null;
   if (!repositoryPath) return null;
   const existing = new Set<string>();

@@ -41,7 +41,8 @@ export function createIssue(ctx: TrackerContext, input: IssueInput): Saved<Creat
       title,
       description: text,
       authorId: input.author.id,
-      confidential: input.confidential ?? (input.author.isSupportBot && input.project.serviceDesk.ticketsConfidentialByDefault),
+      confidential:
+        input.confidential ?? (input.author.isSupportBot && input.project.serviceDesk.ticketsConfidentialByDefault),
       externalAuthor: input.externalAuthor ?? null,
     });
     const created = issueById(ctx, id) as IssueRecord;
@@ -52,7 +53,11 @@ export function createIssue(ctx: TrackerContext, input: IssueInput): Saved<Creat
         .run(id, input.project.id, normaliseMessageId(input.emailMessageId));
     }
     const noteable = issueAsNoteable(created);
-    applyQuickActions(ctx, { actor: input.author, project: input.project, noteable, creating: true, existingBranches: null }, actions);
+    applyQuickActions(
+      ctx,
+      { actor: input.author, project: input.project, noteable, creating: true, existingBranches: null },
+      actions,
+    );
     if (!input.author.isSupportBot) subscribeParticipant(ctx, input.author.id, noteable);
     const issue = issueById(ctx, id) as IssueRecord;
     return {

@@ -49,7 +49,10 @@ export async function createMergeRequest(ctx: TrackerContext, input: MergeReques
   const existingBranches = await branchesNamedBy(ctx, project, actions);
   const sourceBranch = input.sourceBranch.trim();
   // GitLab's BuildService reads /target_branch before anything else: patches start from it.
-  const requestedTarget = actions.filter((action) => action.name === 'target_branch').at(-1)?.argument.trim();
+  const requestedTarget = actions
+    .filter((action) => action.name === 'target_branch')
+    .at(-1)
+    ?.argument.trim();
   const targetBranch =
     requestedTarget && (!existingBranches || existingBranches.has(requestedTarget))
       ? requestedTarget
@@ -61,7 +64,16 @@ export async function createMergeRequest(ctx: TrackerContext, input: MergeReques
   let commits: Commit[] = [];
   if (repositoryPath) {
     if (input.patches.length > 0) {
-      const outcome = await pushPatches(ctx, key, project, author, repositoryPath, targetBranch, sourceBranch, input.patches);
+      const outcome = await pushPatches(
+        ctx,
+        key,
+        project,
+        author,
+        repositoryPath,
+        targetBranch,
+        sourceBranch,
+        input.patches,
+      );
       if (outcome) return outcome;
     } else if (!(await branchExists(repositoryPath, sourceBranch))) {
       return invalid(`Source branch "${sourceBranch}" does not exist`);
@@ -81,8 +93,19 @@ export async function createMergeRequest(ctx: TrackerContext, input: MergeReques
 
   return applyOnce(ctx, key, () => {
     const open = openMergeRequestFrom(ctx, project.id, sourceBranch);
-    if (open) return { result: invalid(`Another open merge request already exists for this source branch: !${open.iid}`), keep: false };
-    const id = insertMergeRequest(ctx, { projectId: project.id, title, description, authorId: author.id, sourceBranch, targetBranch });
+    if (open)
+      return {
+        result: invalid(`Another open merge request already exists for this source branch: !${open.iid}`),
+        keep: false,
+      };
+    const id = insertMergeRequest(ctx, {
+      projectId: project.id,
+      title,
+      description,
+      authorId: author.id,
+      sourceBranch,
+      targetBranch,
+    });
     const noteable = mergeRequestAsNoteable(mergeRequestById(ctx, id) as MergeRequestRecord);
     applyQuickActions(ctx, { actor: author, project, noteable, creating: true, existingBranches }, actions);
     subscribeParticipant(ctx, author.id, noteable);
@@ -109,7 +132,8 @@ async function validateBranches(
     return errors;
   }
   if (sourceBranch === targetBranch) errors.add("You can't use same project/branch for source and target");
-  if (repositoryPath && !(await branchExists(repositoryPath, targetBranch))) errors.add(`Target branch "${targetBranch}" does not exist`);
+  if (repositoryPath && !(await branchExists(repositoryPath, targetBranch)))
+    errors.add(`Target branch "${targetBranch}" does not exist`);
   const open = openMergeRequestFrom(ctx, project.id, sourceBranch);
   if (open) errors.add(`Another open merge request already exists for this source branch: !${open.iid}`);
   return errors;
@@ -132,7 +156,8 @@ async function pushPatches(
 ): Promise<{ patchFailed: string } | null> {
   let mayReplaceBranch = false;
   if (key !== null) {
-    const pending = ctx.prepare('SELECT branch FROM pending_branches WHERE idempotency_key = ?').get(key) as { branch: string } | undefined;
+    const pending = ctx.prepare('SELECT branch FROM pending_branches WHERE idempotency_key = ?').get(key) as
+      { branch: string } | undefined;
     mayReplaceBranch = pending?.branch === branch;
     ctx.db
       .prepare('INSERT OR REPLACE INTO pending_branches (idempotency_key, project_id, branch) VALUES (?, ?, ?)')

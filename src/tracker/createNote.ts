@@ -27,7 +27,8 @@ export async function createNote(ctx: TrackerContext, input: NoteInput): Promise
 
   return applyOnce(ctx, input.idempotencyKey, () => {
     const noteable = noteableById(ctx, input.noteable.type, input.noteable.id);
-    if (!noteable || noteable.projectId !== input.project.id) return { result: invalid("Noteable can't be blank"), keep: false };
+    if (!noteable || noteable.projectId !== input.project.id)
+      return { result: invalid("Noteable can't be blank"), keep: false };
     let internal = input.internal === true;
     if (input.discussionId) {
       const thread = discussionOf(ctx, noteable, input.discussionId);
@@ -59,8 +60,8 @@ export async function createNote(ctx: TrackerContext, input: NoteInput): Promise
     return {
       result: saved({ id: note.id, noteableId: noteable.id, commandsOnly: false }),
       keep: true,
-      announce: () => ctx.events.emit('noteCreated', { note, noteable: after, project: input.project, author: input.author }),
+      announce: () =>
+        ctx.events.emit('noteCreated', { note, noteable: after, project: input.project, author: input.author }),
     };
   });
 }
-

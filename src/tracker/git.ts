@@ -38,7 +38,10 @@ export function git(args: string[], options: { cwd?: string; env?: Record<string
 }
 
 /** For steps that cannot fail unless the repository is broken. */
-export async function gitOrThrow(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<string> {
+export async function gitOrThrow(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
   const result = await git(args, options);
   if (!result.ok) throw new Error(`git ${args[0]} failed: ${result.stderr.trim() || result.stdout.trim()}`);
   return result.stdout;

@@ -19,8 +19,7 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
     .transaction((): T => {
       if (key !== null) {
         const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as
-          | { result: string }
-          | undefined;
+          { result: string } | undefined;
         if (row) return JSON.parse(row.result) as T;
       }
       const application = apply();
@@ -39,6 +38,7 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
 
 /** The result of an action already applied under this key, if any. */
 export function appliedResult<T>(ctx: TrackerContext, key: string): T | undefined {
-  const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as { result: string } | undefined;
+  const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as
+    { result: string } | undefined;
   return row ? (JSON.parse(row.result) as T) : undefined;
 }

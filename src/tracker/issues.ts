@@ -46,7 +46,14 @@ export const issueAsNoteable = (issue: IssueRecord): Noteable => ({
 
 export function insertIssue(
   ctx: TrackerContext,
-  fields: { projectId: number; title: string; description: string; authorId: number; confidential: boolean; externalAuthor: string | null },
+  fields: {
+    projectId: number;
+    title: string;
+    description: string;
+    authorId: number;
+    confidential: boolean;
+    externalAuthor: string | null;
+  },
 ): number {
   const now = ctx.now();
   const { lastInsertRowid } = ctx.db
@@ -74,7 +81,8 @@ export function issueById(ctx: TrackerContext, id: number): IssueRecord | null {
 }
 
 export function issueByIid(ctx: TrackerContext, projectId: number, iid: number): IssueRecord | null {
-  const row = ctx.prepare('SELECT * FROM issues WHERE project_id = ? AND iid = ?').get(projectId, iid) as IssueRow | undefined;
+  const row = ctx.prepare('SELECT * FROM issues WHERE project_id = ? AND iid = ?').get(projectId, iid) as
+    IssueRow | undefined;
   return row ? toIssue(ctx, row) : null;
 }
 
@@ -85,15 +93,19 @@ export function issuesOf(ctx: TrackerContext, projectId: number): IssueRecord[] 
 
 /** Everything hanging off the issue goes with it; sent notifications then find no noteable. */
 export function deleteIssue(ctx: TrackerContext, id: number): void {
-  ctx.db.transaction(() => {
-    for (const table of ['notes', 'labels', 'assignees', 'subscriptions', 'todos']) {
-      ctx.prepare(`DELETE FROM ${table} WHERE noteable_type = 'Issue' AND noteable_id = ?`).run(id);
-    }
-    ctx.prepare('DELETE FROM issues WHERE id = ?').run(id);
-  }).immediate();
+  ctx.db
+    .transaction(() => {
+      for (const table of ['notes', 'labels', 'assignees', 'subscriptions', 'todos']) {
+        ctx.prepare(`DELETE FROM ${table} WHERE noteable_type = 'Issue' AND noteable_id = ?`).run(id);
+      }
+      ctx.prepare('DELETE FROM issues WHERE id = ?').run(id);
+    })
+    .immediate();
 }
 
 /** True the first time only: a ticket gets one thank-you mail, however often a delivery is retried. */
 export function claimThankYou(ctx: TrackerContext, issueId: number): boolean {
-  return ctx.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ? AND thank_you_sent = 0').run(issueId).changes === 1;
+  return (
+    ctx.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ? AND thank_you_sent = 0').run(issueId).changes === 1
+  );
 }

@@ -46,7 +46,14 @@ export const mergeRequestAsNoteable = (mr: MergeRequestRecord): Noteable => ({
 
 export function insertMergeRequest(
   ctx: TrackerContext,
-  fields: { projectId: number; title: string; description: string; authorId: number; sourceBranch: string; targetBranch: string },
+  fields: {
+    projectId: number;
+    title: string;
+    description: string;
+    authorId: number;
+    sourceBranch: string;
+    targetBranch: string;
+  },
 ): number {
   const now = ctx.now();
   const { lastInsertRowid } = ctx.db
@@ -75,18 +82,23 @@ export function mergeRequestById(ctx: TrackerContext, id: number): MergeRequestR
 
 export function mergeRequestByIid(ctx: TrackerContext, projectId: number, iid: number): MergeRequestRecord | null {
   const row = ctx.prepare('SELECT * FROM merge_requests WHERE project_id = ? AND iid = ?').get(projectId, iid) as
-    | MergeRequestRow
-    | undefined;
+    MergeRequestRow | undefined;
   return row ? toMergeRequest(ctx, row) : null;
 }
 
 export function mergeRequestsOf(ctx: TrackerContext, projectId: number): MergeRequestRecord[] {
-  const rows = ctx.prepare('SELECT * FROM merge_requests WHERE project_id = ? ORDER BY iid').all(projectId) as MergeRequestRow[];
+  const rows = ctx
+    .prepare('SELECT * FROM merge_requests WHERE project_id = ? ORDER BY iid')
+    .all(projectId) as MergeRequestRow[];
   return rows.map((row) => toMergeRequest(ctx, row));
 }
 
 /** GitLab refuses a second open merge request from the same source branch. */
-export function openMergeRequestFrom(ctx: TrackerContext, projectId: number, sourceBranch: string): MergeRequestRecord | null {
+export function openMergeRequestFrom(
+  ctx: TrackerContext,
+  projectId: number,
+  sourceBranch: string,
+): MergeRequestRecord | null {
   const row = ctx.db
     .prepare("SELECT * FROM merge_requests WHERE project_id = ? AND source_branch = ? AND state = 'opened'")
     .get(projectId, sourceBranch) as MergeRequestRow | undefined;

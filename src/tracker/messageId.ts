@@ -1,2 +1,3 @@
 /** Message-IDs are compared without angle brackets or surrounding space, as the mail gem gives them. */
-export const normaliseMessageId = (messageId: string): string => messageId.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+export const normaliseMessageId = (messageId: string): string =>
+  messageId.trim().replace(/^<+/, '').replace(/>+$/, '').trim();

@@ -1,7 +1,8 @@
 import type { Noteable, NoteableType } from '../handlers/sink.js';
 import type { TrackerContext } from './types.js';
 
-export const tableOf = (type: NoteableType): 'issues' | 'merge_requests' => (type === 'Issue' ? 'issues' : 'merge_requests');
+export const tableOf = (type: NoteableType): 'issues' | 'merge_requests' =>
+  type === 'Issue' ? 'issues' : 'merge_requests';
 
 /** GitLab's InternalId: per project and per kind, never reused even after a delete. */
 export function nextIid(ctx: TrackerContext, projectId: number, usage: 'issues' | 'merge_requests'): number {
@@ -25,16 +26,26 @@ interface NoteableRow {
 
 export function noteableById(ctx: TrackerContext, type: NoteableType, id: number): Noteable | null {
   const confidential = type === 'Issue' ? 'confidential' : '0 AS confidential';
-  const row = ctx.prepare(`SELECT id, iid, project_id, title, state, ${confidential} FROM ${tableOf(type)} WHERE id = ?`).get(id) as
-    | NoteableRow
-    | undefined;
+  const row = ctx
+    .prepare(`SELECT id, iid, project_id, title, state, ${confidential} FROM ${tableOf(type)} WHERE id = ?`)
+    .get(id) as NoteableRow | undefined;
   return row
-    ? { type, id: row.id, iid: row.iid, projectId: row.project_id, title: row.title, state: row.state, confidential: row.confidential === 1 }
+    ? {
+        type,
+        id: row.id,
+        iid: row.iid,
+        projectId: row.project_id,
+        title: row.title,
+        state: row.state,
+        confidential: row.confidential === 1,
+      }
     : null;
 }
 
 export function labelsOf(ctx: TrackerContext, type: NoteableType, id: number): string[] {
-  const rows = ctx.prepare('SELECT name FROM labels WHERE noteable_type = ? AND noteable_id = ? ORDER BY name').all(type, id) as {
+  const rows = ctx
+    .prepare('SELECT name FROM labels WHERE noteable_type = ? AND noteable_id = ? ORDER BY name')
+    .all(type, id) as {
     name: string;
   }[];
   return rows.map((row) => row.name);
@@ -82,12 +93,18 @@ export function updateNoteable(
 ): void {
   const table = tableOf(noteable.type);
   const now = ctx.now();
-  if (changes.state) ctx.prepare(`UPDATE ${table} SET state = ?, updated_at = ? WHERE id = ?`).run(changes.state, now, noteable.id);
-  if (changes.title) ctx.prepare(`UPDATE ${table} SET title = ?, updated_at = ? WHERE id = ?`).run(changes.title, now, noteable.id);
+  if (changes.state)
+    ctx.prepare(`UPDATE ${table} SET state = ?, updated_at = ? WHERE id = ?`).run(changes.state, now, noteable.id);
+  if (changes.title)
+    ctx.prepare(`UPDATE ${table} SET title = ?, updated_at = ? WHERE id = ?`).run(changes.title, now, noteable.id);
   if (changes.confidential !== undefined && noteable.type === 'Issue') {
-    ctx.prepare('UPDATE issues SET confidential = ?, updated_at = ? WHERE id = ?').run(changes.confidential ? 1 : 0, now, noteable.id);
+    ctx
+      .prepare('UPDATE issues SET confidential = ?, updated_at = ? WHERE id = ?')
+      .run(changes.confidential ? 1 : 0, now, noteable.id);
   }
   if (changes.targetBranch && noteable.type === 'MergeRequest') {
-    ctx.prepare('UPDATE merge_requests SET target_branch = ?, updated_at = ? WHERE id = ?').run(changes.targetBranch, now, noteable.id);
+    ctx
+      .prepare('UPDATE merge_requests SET target_branch = ?, updated_at = ? WHERE id = ?')
+      .run(changes.targetBranch, now, noteable.id);
   }
 }

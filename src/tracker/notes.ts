@@ -63,9 +63,15 @@ export function insertNote(
   return noteById(ctx, Number(lastInsertRowid)) as NoteRecord;
 }
 
-export function discussionOf(ctx: TrackerContext, noteable: Noteable, discussionId: string): { internal: boolean } | null {
+export function discussionOf(
+  ctx: TrackerContext,
+  noteable: Noteable,
+  discussionId: string,
+): { internal: boolean } | null {
   const row = ctx.db
-    .prepare('SELECT internal FROM notes WHERE noteable_type = ? AND noteable_id = ? AND discussion_id = ? ORDER BY id LIMIT 1')
+    .prepare(
+      'SELECT internal FROM notes WHERE noteable_type = ? AND noteable_id = ? AND discussion_id = ? ORDER BY id LIMIT 1',
+    )
     .get(noteable.type, noteable.id, discussionId) as { internal: number } | undefined;
   return row ? { internal: row.internal === 1 } : null;
 }

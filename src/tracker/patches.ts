@@ -25,7 +25,8 @@ export type PatchOutcome = { applied: true } | { applied: false; message: string
  */
 export async function applyPatchSeries(series: PatchSeries): Promise<PatchOutcome> {
   const { repositoryPath, startBranch, branch } = series;
-  if (!(await isValidBranchName(branch))) return failed(`Something went wrong when we tried to create '${branch}' for you: Branch name is invalid`);
+  if (!(await isValidBranchName(branch)))
+    return failed(`Something went wrong when we tried to create '${branch}' for you: Branch name is invalid`);
   if (!series.mayReplaceBranch && (await branchExists(repositoryPath, branch))) {
     return failed(`Something went wrong when we tried to create '${branch}' for you: Branch already exists`);
   }
@@ -33,7 +34,16 @@ export async function applyPatchSeries(series: PatchSeries): Promise<PatchOutcom
 
   return withScratchDir(async (scratch) => {
     const work = path.join(scratch, 'work');
-    await gitOrThrow(['clone', '--quiet', '--no-tags', '--single-branch', '--branch', startBranch, repositoryPath, work]);
+    await gitOrThrow([
+      'clone',
+      '--quiet',
+      '--no-tags',
+      '--single-branch',
+      '--branch',
+      startBranch,
+      repositoryPath,
+      work,
+    ]);
     const files: string[] = [];
     for (const [index, patch] of series.patches.entries()) {
       const file = path.join(scratch, `${String(index).padStart(4, '0')}.patch`);

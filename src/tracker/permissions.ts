@@ -7,7 +7,13 @@ import { ACCESS_LEVEL, type TrackerContext } from './types.js';
  * Bot acts only where Service Desk is enabled, and there it may read, open tickets and comment
  * whatever the visibility (GitLab's support-bot rules).
  */
-export function can(ctx: TrackerContext, user: User, permission: Permission, project: Project, noteable?: Noteable): boolean {
+export function can(
+  ctx: TrackerContext,
+  user: User,
+  permission: Permission,
+  project: Project,
+  noteable?: Noteable,
+): boolean {
   if (user.blocked) return false;
   if (user.isSupportBot) return supportBotCan(permission, project);
   const access = accessLevel(ctx, project.id, user.id);
@@ -38,7 +44,8 @@ function canReadNoteable(ctx: TrackerContext, user: User, access: number, noteab
 
 export function isAuthorOrAssignee(ctx: TrackerContext, user: User, noteable: Noteable): boolean {
   const table = noteable.type === 'Issue' ? 'issues' : 'merge_requests';
-  const author = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
+  const author = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as
+    { author_id: number } | undefined;
   if (author?.author_id === user.id) return true;
   return !!ctx.db
     .prepare('SELECT 1 FROM assignees WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?')
@@ -47,7 +54,8 @@ export function isAuthorOrAssignee(ctx: TrackerContext, user: User, noteable: No
 
 export function isAuthor(ctx: TrackerContext, user: User, noteable: Noteable): boolean {
   const table = noteable.type === 'Issue' ? 'issues' : 'merge_requests';
-  const row = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as { author_id: number } | undefined;
+  const row = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as
+    { author_id: number } | undefined;
   return row?.author_id === user.id;
 }
 

@@ -55,7 +55,9 @@ function validatePath(errors: Errors, fullPath: string): void {
   const segments = fullPath.split('/');
   if (segments.length < 2) errors.add('Path must include a namespace, as in group/project');
   if (segments.some((segment) => !PATH_SEGMENT.test(segment) || /\.(git|atom)$/.test(segment))) {
-    errors.add("Path can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'");
+    errors.add(
+      "Path can contain only letters, digits, '_', '-' and '.'. Cannot start with '-', end in '.git' or end in '.atom'",
+    );
   }
 }
 
@@ -72,7 +74,11 @@ export async function createProject(ctx: TrackerContext, input: NewProject): Pro
   if (input.repository) {
     repositoryPath = path.resolve(ctx.repositoriesDir, `${input.fullPath}.git`);
     if (existsSync(repositoryPath)) return invalid('Repository already exists on disk');
-    await initBareRepository(repositoryPath, defaultBranch, input.repository === true ? undefined : input.repository.files);
+    await initBareRepository(
+      repositoryPath,
+      defaultBranch,
+      input.repository === true ? undefined : input.repository.files,
+    );
   }
   const { lastInsertRowid } = ctx.db
     .prepare(
@@ -100,21 +106,26 @@ export function projectById(ctx: TrackerContext, id: number): Project | null {
 
 /** Case-insensitive, as GitLab's `find_by_full_path`. */
 export function projectByFullPath(ctx: TrackerContext, fullPath: string): Project | null {
-  const row = ctx.prepare('SELECT * FROM projects WHERE full_path_lower = ?').get(fullPath.toLowerCase()) as ProjectRow | undefined;
+  const row = ctx.prepare('SELECT * FROM projects WHERE full_path_lower = ?').get(fullPath.toLowerCase()) as
+    ProjectRow | undefined;
   return row ? toProject(row) : null;
 }
 
 /** Every project with this Service Desk key; the caller keeps the one whose slug matches. */
 export function projectsByServiceDeskKey(ctx: TrackerContext, projectKey: string): Project[] {
-  const rows = ctx.prepare('SELECT * FROM projects WHERE service_desk_project_key = ? ORDER BY id').all(projectKey) as ProjectRow[];
+  const rows = ctx
+    .prepare('SELECT * FROM projects WHERE service_desk_project_key = ? ORDER BY id')
+    .all(projectKey) as ProjectRow[];
   return rows.map(toProject);
 }
 
 export function projectDetails(ctx: TrackerContext, projectId: number): ProjectDetails | null {
-  const row = ctx.prepare('SELECT visibility, default_branch, repository_path FROM projects WHERE id = ?').get(projectId) as
-    | Pick<ProjectRow, 'visibility' | 'default_branch' | 'repository_path'>
-    | undefined;
-  return row ? { visibility: row.visibility, defaultBranch: row.default_branch, repositoryPath: row.repository_path } : null;
+  const row = ctx
+    .prepare('SELECT visibility, default_branch, repository_path FROM projects WHERE id = ?')
+    .get(projectId) as Pick<ProjectRow, 'visibility' | 'default_branch' | 'repository_path'> | undefined;
+  return row
+    ? { visibility: row.visibility, defaultBranch: row.default_branch, repositoryPath: row.repository_path }
+    : null;
 }
 
 export function setVisibility(ctx: TrackerContext, projectId: number, visibility: Visibility): void {
@@ -123,7 +134,9 @@ export function setVisibility(ctx: TrackerContext, projectId: number, visibility
 
 export function addMember(ctx: TrackerContext, projectId: number, userId: number, role: Role): void {
   ctx.db
-    .prepare('INSERT INTO members (project_id, user_id, access) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET access = excluded.access')
+    .prepare(
+      'INSERT INTO members (project_id, user_id, access) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET access = excluded.access',
+    )
     .run(projectId, userId, ACCESS_LEVEL[role]);
 }
 
@@ -134,7 +147,9 @@ export function removeMember(ctx: TrackerContext, projectId: number, userId: num
 /** The member's access level, 0 for a non-member. */
 /** Every member with GitLab's access level, in user order. */
 export function membersOf(ctx: TrackerContext, projectId: number): { userId: number; access: number }[] {
-  return ctx.prepare('SELECT user_id AS userId, access FROM members WHERE project_id = ? ORDER BY user_id').all(projectId) as {
+  return ctx
+    .prepare('SELECT user_id AS userId, access FROM members WHERE project_id = ? ORDER BY user_id')
+    .all(projectId) as {
     userId: number;
     access: number;
   }[];
@@ -142,8 +157,7 @@ export function membersOf(ctx: TrackerContext, projectId: number): { userId: num
 
 export function accessLevel(ctx: TrackerContext, projectId: number, userId: number): number {
   const row = ctx.prepare('SELECT access FROM members WHERE project_id = ? AND user_id = ?').get(projectId, userId) as
-    | { access: number }
-    | undefined;
+    { access: number } | undefined;
   return row?.access ?? 0;
 }
 
@@ -153,33 +167,36 @@ export function configureServiceDesk(
   changes: Partial<ServiceDeskSettings>,
 ): Saved<ServiceDeskSettings> {
   const { db } = ctx;
-  return db.transaction((): Saved<ServiceDeskSettings> => {
-    const project = projectById(ctx, projectId);
-    if (!project) return invalid('Project not found');
-    const next = { ...project.serviceDesk, ...changes };
-    if (next.projectKey === '') next.projectKey = null;
-    const errors = new Errors();
-    if (next.projectKey !== null) {
-      if (!PROJECT_KEY.test(next.projectKey)) errors.add("Project key can contain only lowercase letters, digits, and '_'.");
-      errors.tooLong('Project key', next.projectKey, PROJECT_KEY_MAX);
-      const taken = db
-        .prepare('SELECT 1 FROM projects WHERE service_desk_project_key = ? AND slug = ? AND id != ?')
-        .get(next.projectKey, project.slug, projectId);
-      if (taken) errors.add('Project key already in use for another service desk address.');
-    }
-    if (errors.any) return errors.result();
-    db.prepare(
-      `UPDATE projects SET service_desk_enabled = ?, service_desk_project_key = ?, tickets_confidential_by_default = ?,
+  return db
+    .transaction((): Saved<ServiceDeskSettings> => {
+      const project = projectById(ctx, projectId);
+      if (!project) return invalid('Project not found');
+      const next = { ...project.serviceDesk, ...changes };
+      if (next.projectKey === '') next.projectKey = null;
+      const errors = new Errors();
+      if (next.projectKey !== null) {
+        if (!PROJECT_KEY.test(next.projectKey))
+          errors.add("Project key can contain only lowercase letters, digits, and '_'.");
+        errors.tooLong('Project key', next.projectKey, PROJECT_KEY_MAX);
+        const taken = db
+          .prepare('SELECT 1 FROM projects WHERE service_desk_project_key = ? AND slug = ? AND id != ?')
+          .get(next.projectKey, project.slug, projectId);
+        if (taken) errors.add('Project key already in use for another service desk address.');
+      }
+      if (errors.any) return errors.result();
+      db.prepare(
+        `UPDATE projects SET service_desk_enabled = ?, service_desk_project_key = ?, tickets_confidential_by_default = ?,
          add_external_participants_from_cc = ?, reopen_issue_on_external_participant_note = ?
        WHERE id = ?`,
-    ).run(
-      next.enabled ? 1 : 0,
-      next.projectKey,
-      next.ticketsConfidentialByDefault ? 1 : 0,
-      next.addExternalParticipantsFromCc ? 1 : 0,
-      next.reopenIssueOnExternalParticipantNote ? 1 : 0,
-      projectId,
-    );
-    return saved(next);
-  }).immediate();
+      ).run(
+        next.enabled ? 1 : 0,
+        next.projectKey,
+        next.ticketsConfidentialByDefault ? 1 : 0,
+        next.addExternalParticipantsFromCc ? 1 : 0,
+        next.reopenIssueOnExternalParticipantNote ? 1 : 0,
+        projectId,
+      );
+      return saved(next);
+    })
+    .immediate();
 }

@@ -72,7 +72,11 @@ function applyOne(ctx: TrackerContext, scope: QuickActionScope, action: QuickAct
     case 'assign': {
       const users = resolveUsers(ctx, scope, action.argument);
       if (users.length === 0 || !manage()) return false;
-      addAssignees(ctx, noteable, users.map((user) => user.id));
+      addAssignees(
+        ctx,
+        noteable,
+        users.map((user) => user.id),
+      );
       for (const user of users) setSubscription(ctx, user.id, noteable, true);
       return true;
     }
@@ -113,7 +117,12 @@ function resolveUsers(ctx: TrackerContext, scope: QuickActionScope, argument: st
   const users: User[] = [];
   for (const name of parseUsernames(argument)) {
     const user = name === 'me' ? scope.actor : userByUsername(ctx, name);
-    if (user && !user.isSupportBot && can(ctx, user, 'read_project', scope.project) && !users.some((u) => u.id === user.id)) {
+    if (
+      user &&
+      !user.isSupportBot &&
+      can(ctx, user, 'read_project', scope.project) &&
+      !users.some((u) => u.id === user.id)
+    ) {
       users.push(user);
     }
   }

@@ -57,15 +57,74 @@ const EXECUTED: Readonly<Record<string, QuickActionName>> = {
  * Support Bot text neutralises them too, as GitLab would.
  */
 const KNOWN_ELSEWHERE = [
-  'add_email', 'remove_email', 'cc', 'due', 'remove_due_date', 'milestone', 'remove_milestone', 'estimate',
-  'remove_estimate', 'spend', 'spent', 'remove_time_spent', 'weight', 'clear_weight', 'lock', 'unlock', 'merge',
-  'draft', 'ready', 'wip', 'award', 'react', 'shrug', 'tableflip', 'copy_metadata', 'duplicate', 'move', 'clone',
-  'assign_reviewer', 'reviewer', 'request_review', 'unassign_reviewer', 'remove_reviewer', 'rebase', 'approve',
-  'unapprove', 'submit_review', 'severity', 'relate', 'unrelate', 'promote', 'promote_to_incident',
-  'create_merge_request', 'board_move', 'epic', 'remove_epic', 'iteration', 'remove_iteration', 'health_status',
-  'clear_health_status', 'parent_epic', 'child_epic', 'type', 'zoom', 'remove_zoom', 'timeline', 'invite_email',
-  'blocks', 'blocked_by', 'set_parent', 'remove_parent', 'add_child', 'remove_child', 'convert_to_ticket', 'status',
-  'publish', 'checkin_reminder', 'q',
+  'add_email',
+  'remove_email',
+  'cc',
+  'due',
+  'remove_due_date',
+  'milestone',
+  'remove_milestone',
+  'estimate',
+  'remove_estimate',
+  'spend',
+  'spent',
+  'remove_time_spent',
+  'weight',
+  'clear_weight',
+  'lock',
+  'unlock',
+  'merge',
+  'draft',
+  'ready',
+  'wip',
+  'award',
+  'react',
+  'shrug',
+  'tableflip',
+  'copy_metadata',
+  'duplicate',
+  'move',
+  'clone',
+  'assign_reviewer',
+  'reviewer',
+  'request_review',
+  'unassign_reviewer',
+  'remove_reviewer',
+  'rebase',
+  'approve',
+  'unapprove',
+  'submit_review',
+  'severity',
+  'relate',
+  'unrelate',
+  'promote',
+  'promote_to_incident',
+  'create_merge_request',
+  'board_move',
+  'epic',
+  'remove_epic',
+  'iteration',
+  'remove_iteration',
+  'health_status',
+  'clear_health_status',
+  'parent_epic',
+  'child_epic',
+  'type',
+  'zoom',
+  'remove_zoom',
+  'timeline',
+  'invite_email',
+  'blocks',
+  'blocked_by',
+  'set_parent',
+  'remove_parent',
+  'add_child',
+  'remove_child',
+  'convert_to_ticket',
+  'status',
+  'publish',
+  'checkin_reminder',
+  'q',
 ];
 
 const COMMAND_LINE = /^\/([a-z_]+)(?: (.*))?$/i;
@@ -124,7 +183,11 @@ function transform(
 
 /** Takes out the quick actions the tracker carries out; the text keeps everything else. */
 export function extractQuickActions(text: string): Extraction {
-  const { text: rest, commands } = transform(text, (name) => Object.hasOwn(EXECUTED, name), () => '');
+  const { text: rest, commands } = transform(
+    text,
+    (name) => Object.hasOwn(EXECUTED, name),
+    () => '',
+  );
   return {
     text: rest.trim(),
     actions: commands.map(({ name, argument }) => ({ name: EXECUTED[name], argument })),
@@ -139,7 +202,11 @@ const ALL_KNOWN = new Set([...Object.keys(EXECUTED), ...KNOWN_ELSEWHERE]);
  * is no longer a command line.
  */
 export function neutraliseQuickActions(text: string): string {
-  return transform(text, (name) => ALL_KNOWN.has(name), (line, atEnd) => (atEnd ? `\`${line}\`` : `\`${line}\`\n`)).text;
+  return transform(
+    text,
+    (name) => ALL_KNOWN.has(name),
+    (line, atEnd) => (atEnd ? `\`${line}\`` : `\`${line}\`\n`),
+  ).text;
 }
 
 /** `~bug ~"needs review" plain` → ['bug', 'needs review', 'plain']. */

@@ -5,7 +5,8 @@ import { projectById } from './projects.js';
 import type { TrackerContext } from './types.js';
 import { userById } from './users.js';
 
-const REOPENED_NOTICE = ':wave: This issue has been reopened because it received a new comment from an external participant.';
+const REOPENED_NOTICE =
+  ':wave: This issue has been reopened because it received a new comment from an external participant.';
 
 /**
  * Reopens a closed issue. When the Support Bot does it (an external participant wrote), GitLab

@@ -38,7 +38,10 @@ export async function initBareRepository(
       await writeFile(file, content);
     }
     await gitOrThrow(['add', '--all'], { cwd: work });
-    await gitOrThrow(['commit', '--quiet', '-m', 'Initial commit'], { cwd: work, env: identityEnv('Postroom', 'postroom@localhost') });
+    await gitOrThrow(['commit', '--quiet', '-m', 'Initial commit'], {
+      cwd: work,
+      env: identityEnv('Postroom', 'postroom@localhost'),
+    });
     await gitOrThrow(['push', '--quiet', repositoryPath, `HEAD:refs/heads/${defaultBranch}`], { cwd: work });
   });
 }

@@ -8,7 +8,12 @@ export interface DemoSpec {
   projectPath: string;
 }
 
-export const DEMO: DemoSpec = { username: 'demo', name: 'Demo User', email: 'demo@example.com', projectPath: 'demo/website' };
+export const DEMO: DemoSpec = {
+  username: 'demo',
+  name: 'Demo User',
+  email: 'demo@example.com',
+  projectPath: 'demo/website',
+};
 
 export interface SeededDemo {
   user: User;
@@ -25,9 +30,16 @@ const README = '# Demo website\n\nSeeded by `postroom seed`: send patches to the
  * records (and so the same addresses).
  */
 export async function seedDemo(tracker: Tracker, spec: DemoSpec = DEMO): Promise<SeededDemo> {
-  const user = tracker.userByUsername(spec.username) ?? must('user', tracker.createUser({ username: spec.username, name: spec.name, email: spec.email }));
+  const user =
+    tracker.userByUsername(spec.username) ??
+    must('user', tracker.createUser({ username: spec.username, name: spec.name, email: spec.email }));
   const existing = tracker.projectByFullPath(spec.projectPath);
-  const project = existing ?? must('project', await tracker.createProject({ fullPath: spec.projectPath, repository: { files: { 'README.md': README } } }));
+  const project =
+    existing ??
+    must(
+      'project',
+      await tracker.createProject({ fullPath: spec.projectPath, repository: { files: { 'README.md': README } } }),
+    );
   // Membership is an upsert; Service Desk is only touched when off, so a project key set since stays.
   tracker.addMember(project, user, 'maintainer');
   if (!project.serviceDesk.enabled) must('Service Desk', tracker.configureServiceDesk(project, { enabled: true }));

@@ -69,15 +69,19 @@ export function recordSentNotification(ctx: TrackerContext, input: NotificationT
 
 function activePartition(ctx: TrackerContext): number {
   const now = ctx.now();
-  const latest = ctx.prepare('SELECT partition, started_at FROM sent_notification_partitions ORDER BY partition DESC LIMIT 1').get() as
-    | { partition: number; started_at: number }
-    | undefined;
+  const latest = ctx
+    .prepare('SELECT partition, started_at FROM sent_notification_partitions ORDER BY partition DESC LIMIT 1')
+    .get() as { partition: number; started_at: number } | undefined;
   if (latest && now - latest.started_at < PARTITION_ROTATE_MS) {
-    ctx.prepare('UPDATE sent_notification_partitions SET last_used_at = ? WHERE partition = ?').run(now, latest.partition);
+    ctx
+      .prepare('UPDATE sent_notification_partitions SET last_used_at = ? WHERE partition = ?')
+      .run(now, latest.partition);
     return latest.partition;
   }
   const partition = (latest?.partition ?? 0) + 1;
-  ctx.prepare('INSERT INTO sent_notification_partitions (partition, started_at, last_used_at) VALUES (?, ?, ?)').run(partition, now, now);
+  ctx
+    .prepare('INSERT INTO sent_notification_partitions (partition, started_at, last_used_at) VALUES (?, ?, ?)')
+    .run(partition, now, now);
   return partition;
 }
 
@@ -94,7 +98,9 @@ function liveRow(ctx: TrackerContext, text: string): SentNotificationRow | null 
     FROM sent_notifications s JOIN sent_notification_partitions p ON p.partition = s.partition AND p.last_used_at >= ?`;
   let rows: SentNotificationRow[] = [];
   if (key.form === 'partitioned') {
-    rows = ctx.prepare(`${select} WHERE s.partition = ? AND s.reply_key = ? LIMIT 2`).all(liveSince, key.partition, key.key) as SentNotificationRow[];
+    rows = ctx
+      .prepare(`${select} WHERE s.partition = ? AND s.reply_key = ? LIMIT 2`)
+      .all(liveSince, key.partition, key.key) as SentNotificationRow[];
   }
   if (rows.length === 0) {
     rows = ctx.prepare(`${select} WHERE s.reply_key = ? LIMIT 2`).all(liveSince, key.key) as SentNotificationRow[];

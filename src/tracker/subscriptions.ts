@@ -15,7 +15,9 @@ export function setSubscription(ctx: TrackerContext, userId: number, noteable: N
 /** Authors, commenters and assignees follow a noteable, unless they once unsubscribed from it. */
 export function subscribeParticipant(ctx: TrackerContext, userId: number, noteable: NoteableKey): void {
   ctx.db
-    .prepare('INSERT OR IGNORE INTO subscriptions (user_id, noteable_type, noteable_id, subscribed) VALUES (?, ?, ?, 1)')
+    .prepare(
+      'INSERT OR IGNORE INTO subscriptions (user_id, noteable_type, noteable_id, subscribed) VALUES (?, ?, ?, 1)',
+    )
     .run(userId, noteable.type, noteable.id);
 }
 
@@ -29,7 +31,9 @@ export function subscriptionOf(ctx: TrackerContext, userId: number, noteable: No
 
 export function subscriberIds(ctx: TrackerContext, noteable: NoteableKey): number[] {
   const rows = ctx.db
-    .prepare('SELECT user_id FROM subscriptions WHERE noteable_type = ? AND noteable_id = ? AND subscribed = 1 ORDER BY user_id')
+    .prepare(
+      'SELECT user_id FROM subscriptions WHERE noteable_type = ? AND noteable_id = ? AND subscribed = 1 ORDER BY user_id',
+    )
     .all(noteable.type, noteable.id) as { user_id: number }[];
   return rows.map((row) => row.user_id);
 }

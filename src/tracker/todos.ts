@@ -28,11 +28,19 @@ export function markTodosDone(ctx: TrackerContext, userId: number, noteable: Not
 }
 
 export function pendingTodos(ctx: TrackerContext, userId: number): Todo[] {
-  const rows = ctx.prepare('SELECT id, user_id, noteable_type, noteable_id FROM todos WHERE user_id = ? AND done = 0 ORDER BY id').all(userId) as {
+  const rows = ctx
+    .prepare('SELECT id, user_id, noteable_type, noteable_id FROM todos WHERE user_id = ? AND done = 0 ORDER BY id')
+    .all(userId) as {
     id: number;
     user_id: number;
     noteable_type: Noteable['type'];
     noteable_id: number;
   }[];
-  return rows.map((row) => ({ id: row.id, userId: row.user_id, noteableType: row.noteable_type, noteableId: row.noteable_id, done: false }));
+  return rows.map((row) => ({
+    id: row.id,
+    userId: row.user_id,
+    noteableType: row.noteable_type,
+    noteableId: row.noteable_id,
+    done: false,
+  }));
 }

@@ -41,10 +41,23 @@ import {
   type NewProject,
 } from './projects.js';
 import { reopenIssue } from './reopen.js';
-import { hasSentNotification, recordSentNotification, sentNotificationFor, type NotificationToRecord } from './sentNotifications.js';
+import {
+  hasSentNotification,
+  recordSentNotification,
+  sentNotificationFor,
+  type NotificationToRecord,
+} from './sentNotifications.js';
 import { setSubscription, subscriberIds, subscriptionOf } from './subscriptions.js';
 import { pendingTodos, type Todo } from './todos.js';
-import type { IssueRecord, MergeRequestRecord, NoteRecord, ProjectDetails, Role, TrackerContext, Visibility } from './types.js';
+import type {
+  IssueRecord,
+  MergeRequestRecord,
+  NoteRecord,
+  ProjectDetails,
+  Role,
+  TrackerContext,
+  Visibility,
+} from './types.js';
 import { statementCache } from './statements.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, storeUpload, uploadBySecret, type StoredUpload } from './uploads.js';
 import {
@@ -75,7 +88,9 @@ export interface TrackerOptions {
 }
 
 /** A direct call (HTTP API, seed) has no message behind it, so no idempotency key. */
-type Direct<T extends { idempotencyKey: string | null }> = Omit<T, 'idempotencyKey'> & { idempotencyKey?: string | null };
+type Direct<T extends { idempotencyKey: string | null }> = Omit<T, 'idempotencyKey'> & {
+  idempotencyKey?: string | null;
+};
 
 /**
  * The embedded tracker's domain: what incoming email needs of GitLab, on one SQLite file. Checks
@@ -91,7 +106,13 @@ export class Tracker {
     options: TrackerOptions & { repositoriesDir: string },
   ) {
     this.events = new TrackerEvents(options.onListenerError);
-    this.ctx = { db, prepare: statementCache(db), now: options.now ?? Date.now, events: this.events, repositoriesDir: options.repositoriesDir };
+    this.ctx = {
+      db,
+      prepare: statementCache(db),
+      now: options.now ?? Date.now,
+      events: this.events,
+      repositoriesDir: options.repositoriesDir,
+    };
     this.maxAttachmentBytes = options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
     ensureSupportBot(this.ctx, options.supportBotEmail ?? 'support@localhost');
   }
@@ -164,7 +185,8 @@ export class Tracker {
   }
   /** The Message-ID (without brackets) of the customer's mail that opened a Service Desk ticket. */
   ticketMessageId(issueId: number): string | null {
-    const row = this.db.prepare('SELECT message_id FROM issue_emails WHERE issue_id = ? LIMIT 1').get(issueId) as { message_id: string } | undefined;
+    const row = this.db.prepare('SELECT message_id FROM issue_emails WHERE issue_id = ? LIMIT 1').get(issueId) as
+      { message_id: string } | undefined;
     return row?.message_id ?? null;
   }
   setVisibility(project: Project, visibility: Visibility): void {
@@ -292,7 +314,10 @@ export class Tracker {
 export function openTracker(file: string, options: TrackerOptions = {}): Tracker {
   const db = openDatabase(file);
   try {
-    return new Tracker(db, { ...options, repositoriesDir: options.repositoriesDir ?? path.join(path.dirname(file), 'repositories') });
+    return new Tracker(db, {
+      ...options,
+      repositoriesDir: options.repositoriesDir ?? path.join(path.dirname(file), 'repositories'),
+    });
   } catch (error) {
     db.close();
     throw error;

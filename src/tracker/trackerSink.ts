@@ -61,11 +61,14 @@ export class TrackerSink implements Sink {
   async createIssue(input: Parameters<Sink['createIssue']>[0]): Promise<Saved<CreatedIssue>> {
     return this.tracker.createIssue(input);
   }
-  createMergeRequest(input: Parameters<Sink['createMergeRequest']>[0]): Promise<Saved<CreatedMergeRequest> | { patchFailed: string }> {
+  createMergeRequest(
+    input: Parameters<Sink['createMergeRequest']>[0],
+  ): Promise<Saved<CreatedMergeRequest> | { patchFailed: string }> {
     return this.tracker.createMergeRequest(input);
   }
   async unsubscribe(notification: SentNotification): Promise<void> {
-    if (notification.unsubscribable && notification.noteable) this.tracker.unsubscribe(notification.recipient, notification.noteable);
+    if (notification.unsubscribable && notification.noteable)
+      this.tracker.unsubscribe(notification.recipient, notification.noteable);
   }
   async addEmailParticipants(issue: Noteable, emails: string[]): Promise<void> {
     this.tracker.addEmailParticipants(issue, emails);

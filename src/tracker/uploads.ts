@@ -18,7 +18,13 @@ export interface StoredUpload {
  * Stores an attachment for the project and returns its Markdown. The same file attached to the
  * same project again (a re-delivered mail) gets the first upload's link instead of a copy.
  */
-export function storeUpload(ctx: TrackerContext, project: Project, author: User, attachment: Attachment, maxBytes: number): Upload | null {
+export function storeUpload(
+  ctx: TrackerContext,
+  project: Project,
+  author: User,
+  attachment: Attachment,
+  maxBytes: number,
+): Upload | null {
   if (attachment.content.length > maxBytes) return null;
   const filename = safeFilename(attachment.filename);
   const sha256 = createHash('sha256').update(attachment.content).digest('hex');
@@ -53,7 +59,8 @@ function safeFilename(filename: string): string {
 
 export function uploadBySecret(ctx: TrackerContext, secret: string, filename: string): StoredUpload | null {
   const row = ctx.prepare('SELECT filename, content_type, content FROM uploads WHERE secret = ?').get(secret) as
-    | { filename: string; content_type: string; content: Buffer }
-    | undefined;
-  return row && row.filename === filename ? { filename: row.filename, contentType: row.content_type, content: row.content } : null;
+    { filename: string; content_type: string; content: Buffer } | undefined;
+  return row && row.filename === filename
+    ? { filename: row.filename, contentType: row.content_type, content: row.content }
+    : null;
 }

@@ -48,50 +48,62 @@ export function createUser(ctx: TrackerContext, input: NewUser, isSupportBot = f
   if (input.email && !EMAIL_PATTERN.test(input.email)) errors.add('Email is invalid');
   if (errors.any) return errors.result();
   const { db } = ctx;
-  return db.transaction((): Saved<User> => {
-    if (db.prepare('SELECT 1 FROM users WHERE username_lower = ?').get(input.username.toLowerCase())) {
-      return invalid('Username has already been taken');
-    }
-    if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(input.email.toLowerCase())) {
-      return invalid('Email has already been taken');
-    }
-    const token = input.incomingEmailToken ?? generateIncomingEmailToken();
-    if (db.prepare('SELECT 1 FROM users WHERE incoming_email_token = ?').get(token)) {
-      return invalid('Incoming email token has already been taken');
-    }
-    const { lastInsertRowid } = db
-      .prepare(
-        `INSERT INTO users (username, username_lower, name, email, incoming_email_token, is_support_bot, created_at)
+  return db
+    .transaction((): Saved<User> => {
+      if (db.prepare('SELECT 1 FROM users WHERE username_lower = ?').get(input.username.toLowerCase())) {
+        return invalid('Username has already been taken');
+      }
+      if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(input.email.toLowerCase())) {
+        return invalid('Email has already been taken');
+      }
+      const token = input.incomingEmailToken ?? generateIncomingEmailToken();
+      if (db.prepare('SELECT 1 FROM users WHERE incoming_email_token = ?').get(token)) {
+        return invalid('Incoming email token has already been taken');
+      }
+      const { lastInsertRowid } = db
+        .prepare(
+          `INSERT INTO users (username, username_lower, name, email, incoming_email_token, is_support_bot, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(input.username, input.username.toLowerCase(), input.name ?? input.username, input.email, token, isSupportBot ? 1 : 0, ctx.now());
-    const id = Number(lastInsertRowid);
-    db.prepare('INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 1, 1)').run(
-      input.email.toLowerCase(),
-      input.email,
-      id,
-    );
-    return saved(userById(ctx, id) as User);
-  }).immediate();
+        )
+        .run(
+          input.username,
+          input.username.toLowerCase(),
+          input.name ?? input.username,
+          input.email,
+          token,
+          isSupportBot ? 1 : 0,
+          ctx.now(),
+        );
+      const id = Number(lastInsertRowid);
+      db.prepare(
+        'INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 1, 1)',
+      ).run(input.email.toLowerCase(), input.email, id);
+      return saved(userById(ctx, id) as User);
+    })
+    .immediate();
 }
 
 /** A secondary email; GitLab accepts replies only from verified ones. */
-export function addEmail(ctx: TrackerContext, userId: number, email: string, options: { verified?: boolean } = {}): Saved<{ email: string }> {
+export function addEmail(
+  ctx: TrackerContext,
+  userId: number,
+  email: string,
+  options: { verified?: boolean } = {},
+): Saved<{ email: string }> {
   if (!EMAIL_PATTERN.test(email)) return invalid('Email is invalid');
   const { db } = ctx;
-  return db.transaction((): Saved<{ email: string }> => {
-    if (!userById(ctx, userId)) return invalid('User not found');
-    if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(email.toLowerCase())) {
-      return invalid('Email has already been taken');
-    }
-    db.prepare('INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 0, ?)').run(
-      email.toLowerCase(),
-      email,
-      userId,
-      options.verified === false ? 0 : 1,
-    );
-    return saved({ email });
-  }).immediate();
+  return db
+    .transaction((): Saved<{ email: string }> => {
+      if (!userById(ctx, userId)) return invalid('User not found');
+      if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(email.toLowerCase())) {
+        return invalid('Email has already been taken');
+      }
+      db.prepare(
+        'INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 0, ?)',
+      ).run(email.toLowerCase(), email, userId, options.verified === false ? 0 : 1);
+      return saved({ email });
+    })
+    .immediate();
 }
 
 export function setBlocked(ctx: TrackerContext, userId: number, blocked: boolean): void {
@@ -105,21 +117,21 @@ export function userById(ctx: TrackerContext, id: number): User | null {
 
 export function userByUsername(ctx: TrackerContext, username: string): User | null {
   const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username_lower = ?`).get(username.toLowerCase()) as
-    | UserRow
-    | undefined;
+    UserRow | undefined;
   return row ? toUser(row) : null;
 }
 
 export function userByIncomingEmailToken(ctx: TrackerContext, token: string): User | null {
-  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE incoming_email_token = ?`).get(token) as UserRow | undefined;
+  const row = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE incoming_email_token = ?`).get(token) as
+    UserRow | undefined;
   return row ? toUser(row) : null;
 }
 
 /** The owner of a verified email (primary or secondary), compared case-insensitively. */
 export function userByVerifiedEmail(ctx: TrackerContext, address: string): User | null {
-  const row = ctx.prepare('SELECT user_id FROM user_emails WHERE email_lower = ? AND verified = 1').get(address.trim().toLowerCase()) as
-    | { user_id: number }
-    | undefined;
+  const row = ctx
+    .prepare('SELECT user_id FROM user_emails WHERE email_lower = ? AND verified = 1')
+    .get(address.trim().toLowerCase()) as { user_id: number } | undefined;
   return row ? userById(ctx, row.user_id) : null;
 }
 
@@ -129,8 +141,7 @@ export function isVerifiedEmail(ctx: TrackerContext, userId: number, address: st
 
 export function incomingEmailToken(ctx: TrackerContext, userId: number): string | null {
   const row = ctx.prepare('SELECT incoming_email_token FROM users WHERE id = ?').get(userId) as
-    | { incoming_email_token: string }
-    | undefined;
+    { incoming_email_token: string } | undefined;
   return row?.incoming_email_token ?? null;
 }
 
@@ -142,7 +153,8 @@ export function supportBot(ctx: TrackerContext): User {
 
 /** GitLab creates its Support Bot on first use; the tracker creates it on first open. */
 export function ensureSupportBot(ctx: TrackerContext, email: string): User {
-  const existing = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as UserRow | undefined;
+  const existing = ctx.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE is_support_bot = 1`).get() as
+    UserRow | undefined;
   if (existing) return toUser(existing);
   const created = createUser(ctx, { ...SUPPORT_BOT, email }, true);
   if (!created.saved) throw new Error(`cannot create the Support Bot: ${created.errors.join(', ')}`);

@@ -33,12 +33,20 @@ export async function startRoutingThread(config: PostroomConfig, logger: Logger)
         } else if (reply.kind === 'idle') idleWaiters.get(reply.id)?.();
         else if (reply.kind === 'failed') reject(new Error(`the routing thread could not start: ${reply.reason}`));
       });
-      thread.once('error', (error) => (started ? logger.error({ err: error }, 'the routing thread failed') : reject(error)));
+      thread.once('error', (error) =>
+        started ? logger.error({ err: error }, 'the routing thread failed') : reject(error),
+      );
       thread.once('exit', (code) => {
         if (stopping || !started) return;
         logger.error({ code }, 'the routing thread stopped unexpectedly; starting it again');
         for (const release of idleWaiters.values()) release();
-        setTimeout(() => void launch().catch((error: unknown) => logger.error({ err: error }, 'the routing thread could not restart')), RESTART_DELAY_MS);
+        setTimeout(
+          () =>
+            void launch().catch((error: unknown) =>
+              logger.error({ err: error }, 'the routing thread could not restart'),
+            ),
+          RESTART_DELAY_MS,
+        );
       });
     });
 

@@ -22,7 +22,12 @@ async function main(): Promise<void> {
     process: processor.process,
     logger,
     concurrency: config.worker.concurrency,
-    retry: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs, maxAttempts: config.worker.maxAttempts, maxAgeMs: config.worker.maxAgeMs },
+    retry: {
+      baseMs: config.worker.retryBaseMs,
+      maxMs: config.worker.retryMaxMs,
+      maxAttempts: config.worker.maxAttempts,
+      maxAgeMs: config.worker.maxAgeMs,
+    },
   });
   const reply = (message: RoutingReply) => port.postMessage(message);
   port.on('message', (message: RoutingMessage) => {
@@ -49,5 +54,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  parentPort!.postMessage({ kind: 'failed', reason: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies RoutingReply);
+  parentPort!.postMessage({
+    kind: 'failed',
+    reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  } satisfies RoutingReply);
 });

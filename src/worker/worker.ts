@@ -50,14 +50,18 @@ export function startWorker(options: WorkerOptions): Worker {
         processed.outcome.state === 'transient'
           ? afterTransient(processed.outcome.reason, entry.attempts, entry.receivedAt, now(), options.retry)
           : processed.outcome;
-      if (processed.outcome.state === 'transient' && processed.outcome.loud) log.error({ reason: processed.outcome.reason }, 'delivery refused: check the configuration');
+      if (processed.outcome.state === 'transient' && processed.outcome.loud)
+        log.error({ reason: processed.outcome.reason }, 'delivery refused: check the configuration');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       log.error({ err: error }, 'processing failed');
       outcome = afterTransient(reason, entry.attempts, entry.receivedAt, now(), options.retry);
     }
     queue.finish(id, now(), outcome, routing);
-    log[outcome.state === 'dead' ? 'error' : 'info']({ outcome, ...routing, attempt: entry.attempts }, `message ${outcome.state}`);
+    log[outcome.state === 'dead' ? 'error' : 'info'](
+      { outcome, ...routing, attempt: entry.attempts },
+      `message ${outcome.state}`,
+    );
   }
 
   function pump(): void {
@@ -84,7 +88,8 @@ export function startWorker(options: WorkerOptions): Worker {
         for (const resolve of idleWaiters) resolve();
         idleWaiters = [];
       }
-      const wait = next === undefined ? (options.pollMs ?? 1000) : Math.max(0, Math.min(next - now(), options.pollMs ?? 1000));
+      const wait =
+        next === undefined ? (options.pollMs ?? 1000) : Math.max(0, Math.min(next - now(), options.pollMs ?? 1000));
       timer = setTimeout(pump, wait);
     }
   }

@@ -27,15 +27,26 @@ function keyIn(source: KeySource, key: string): Partial<MessageAddressing> {
     case 'references':
       return { references: [`reply-${key}@localhost`] };
     case 'received':
-      return { rawHeaders: [{ name: 'Received', value: `from a by b with ESMTP id 1 for <${address}>; Thu, 13 Jun 2013` }] };
+      return {
+        rawHeaders: [{ name: 'Received', value: `from a by b with ESMTP id 1 for <${address}>; Thu, 13 Jun 2013` }],
+      };
     default:
       return { rawHeaders: [{ name: source, value: address }] };
   }
 }
 
 const ORDER: KeySource[] = [
-  'envelope', 'to', 'references', 'delivered-to', 'x-delivered-to', 'envelope-to', 'x-envelope-to',
-  'received', 'x-original-to', 'x-forwarded-to', 'cc',
+  'envelope',
+  'to',
+  'references',
+  'delivered-to',
+  'x-delivered-to',
+  'envelope-to',
+  'x-envelope-to',
+  'received',
+  'x-original-to',
+  'x-forwarded-to',
+  'cc',
 ];
 
 describe('extractMailKey: each source', () => {
@@ -108,14 +119,21 @@ describe('extractMailKey: precedence', () => {
 
 describe('extractMailKey: raw header values', () => {
   it('tolerates <addr> but not a display name', () => {
-    const bracketed = message({ rawHeaders: [{ name: 'Envelope-To', value: '<incoming+gitlabhq/gitlabhq+auth_token@appmail.example.com>' }] });
-    expect(extractMailKey(bracketed, options)).toMatchObject({ key: 'gitlabhq/gitlabhq+auth_token', source: 'envelope-to' });
+    const bracketed = message({
+      rawHeaders: [{ name: 'Envelope-To', value: '<incoming+gitlabhq/gitlabhq+auth_token@appmail.example.com>' }],
+    });
+    expect(extractMailKey(bracketed, options)).toMatchObject({
+      key: 'gitlabhq/gitlabhq+auth_token',
+      source: 'envelope-to',
+    });
     const named = message({ rawHeaders: [{ name: 'Envelope-To', value: 'Jake <incoming+abc@appmail.example.com>' }] });
     expect(extractMailKey(named, options)).toBeNull();
   });
 
   it('unfolds and trims header values', () => {
-    const folded = message({ rawHeaders: [{ name: 'X-Original-To', value: ' incoming+ab\r\n cd@appmail.example.com ' }] });
+    const folded = message({
+      rawHeaders: [{ name: 'X-Original-To', value: ' incoming+ab\r\n cd@appmail.example.com ' }],
+    });
     expect(extractMailKey(folded, options)).toMatchObject({ key: 'ab cd', source: 'x-original-to' });
   });
 
@@ -123,7 +141,10 @@ describe('extractMailKey: raw header values', () => {
     const received = message({
       rawHeaders: [
         { name: 'Received', value: 'by a for <other@example.com>; then for <incoming+hidden@appmail.example.com>' },
-        { name: 'Received', value: 'from b by c\r\n        for <incoming+k2@appmail.example.com>\r\n        (Google Transport Security);' },
+        {
+          name: 'Received',
+          value: 'from b by c\r\n        for <incoming+k2@appmail.example.com>\r\n        (Google Transport Security);',
+        },
       ],
     });
     expect(extractMailKey(received, options)).toMatchObject({ key: 'k2', source: 'received' });
@@ -153,7 +174,9 @@ describe('extractMailKey: References', () => {
 
   it('reads a list of ids, with or without brackets', () => {
     expect(extractMailKey(message({ references: ['issue_1@localhost', `reply-${hex}@localhost`] }), options)).toEqual({
-      key: hex, source: 'references', value: `reply-${hex}@localhost`,
+      key: hex,
+      source: 'references',
+      value: `reply-${hex}@localhost`,
     });
     expect(extractMailKey(message({ references: [`<reply-${hex}@localhost>`] }), options)).toMatchObject({ key: hex });
   });
@@ -180,7 +203,9 @@ describe('extractMailKey: References', () => {
   });
 
   it('is off without a host', () => {
-    expect(extractMailKey(message({ references: [`reply-${hex}@localhost`] }), { template, gitlabHost: null })).toBeNull();
+    expect(
+      extractMailKey(message({ references: [`reply-${hex}@localhost`] }), { template, gitlabHost: null }),
+    ).toBeNull();
   });
 
   it('scans a 100,000-character References value in one pass', () => {
@@ -196,24 +221,46 @@ describe('extractMailKey: GitLab fixtures (headers as in corpora/gitlab/fixtures
       to: ['support@example.com'],
       rawHeaders: [
         { name: 'Delivered-To', value: 'incoming+gitlabhq/gitlabhq+auth_token@appmail.example.com' },
-        { name: 'Received', value: 'from mail-ie0-x234.google.com by iceking.example.com with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@appmail.example.com>; Thu, 13 Jun 2013 17:03:50 -0400' },
+        {
+          name: 'Received',
+          value:
+            'from mail-ie0-x234.google.com by iceking.example.com with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@appmail.example.com>; Thu, 13 Jun 2013 17:03:50 -0400',
+        },
         { name: 'Delivered-To', value: 'support@example.com' },
       ],
     });
-    expect(extractMailKey(forwarded, options)).toMatchObject({ key: 'gitlabhq/gitlabhq+auth_token', source: 'delivered-to' });
+    expect(extractMailKey(forwarded, options)).toMatchObject({
+      key: 'gitlabhq/gitlabhq+auth_token',
+      source: 'delivered-to',
+    });
   });
 
   it('missing_delivered_to_header.eml: key only in a folded Received', () => {
     const received = message({
       to: ['support@example.com'],
       rawHeaders: [
-        { name: 'Received', value: 'from myserver.example.com ([unix socket]) by myserver (Cyrus v2.2.13) with LMTPA; Thu, 13 Jun 2013 17:03:50 -0400' },
+        {
+          name: 'Received',
+          value:
+            'from myserver.example.com ([unix socket]) by myserver (Cyrus v2.2.13) with LMTPA; Thu, 13 Jun 2013 17:03:50 -0400',
+        },
         { name: 'Received', value: 'by 10.0.0.1 with HTTP; Thu, 13 Jun 2013 14:03:48 -0700' },
-        { name: 'Received', value: 'from blabla.google.com (blabla.google.com. [1.1.1.1])\n        by bla.google.com with SMTPS id something.1.1.1.1.1.1.1\n        for <incoming+gitlabhq/gitlabhq+auth_token@appmail.example.com>\n        (Google Transport Security);\n        Mon, 21 Feb 2022 14:41:58 -0800 (PST)' },
-        { name: 'Received', value: 'from mail.example.com by myserver.example.com (8.14.3) with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@example.com>; Thu, 13 Jun 2013 17:03:50 -0400' },
+        {
+          name: 'Received',
+          value:
+            'from blabla.google.com (blabla.google.com. [1.1.1.1])\n        by bla.google.com with SMTPS id something.1.1.1.1.1.1.1\n        for <incoming+gitlabhq/gitlabhq+auth_token@appmail.example.com>\n        (Google Transport Security);\n        Mon, 21 Feb 2022 14:41:58 -0800 (PST)',
+        },
+        {
+          name: 'Received',
+          value:
+            'from mail.example.com by myserver.example.com (8.14.3) with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@example.com>; Thu, 13 Jun 2013 17:03:50 -0400',
+        },
       ],
     });
-    expect(extractMailKey(received, options)).toMatchObject({ key: 'gitlabhq/gitlabhq+auth_token', source: 'received' });
+    expect(extractMailKey(received, options)).toMatchObject({
+      key: 'gitlabhq/gitlabhq+auth_token',
+      source: 'received',
+    });
   });
 
   it('key_in_headers_reply.eml: the References id is not ours, but Received carries the key', () => {
@@ -223,12 +270,21 @@ describe('extractMailKey: GitLab fixtures (headers as in corpora/gitlab/fixtures
       to: ['reply@appmail.adventuretime.ooo'],
       references: `<issue_1@localhost> <reply+${'59d8df8370b7e95c5a49fbf86aeb2c93'}@appmail.adventuretime.ooo>`,
       rawHeaders: [
-        { name: 'Received', value: 'from mail-ie0-x234.google.com by iceking.adventuretime.ooo with ESMTP id r5DL3nFJ016967 for <reply+59d8df8370b7e95c5a49fbf86aeb2c93@appmail.adventuretime.ooo>; Thu, 13 Jun 2013 17:03:50 -0400' },
-        { name: 'Received', value: 'by mail-ie0-f180.google.com with SMTP id f4so21977375iea.25 for <reply@appmail.adventuretime.ooo>; Thu, 13 Jun 2013 14:03:48 -0700' },
+        {
+          name: 'Received',
+          value:
+            'from mail-ie0-x234.google.com by iceking.adventuretime.ooo with ESMTP id r5DL3nFJ016967 for <reply+59d8df8370b7e95c5a49fbf86aeb2c93@appmail.adventuretime.ooo>; Thu, 13 Jun 2013 17:03:50 -0400',
+        },
+        {
+          name: 'Received',
+          value:
+            'by mail-ie0-f180.google.com with SMTP id f4so21977375iea.25 for <reply@appmail.adventuretime.ooo>; Thu, 13 Jun 2013 14:03:48 -0700',
+        },
       ],
     });
     expect(extractMailKey(mail, { template: reply, gitlabHost: 'localhost' })).toMatchObject({
-      key: '59d8df8370b7e95c5a49fbf86aeb2c93', source: 'received',
+      key: '59d8df8370b7e95c5a49fbf86aeb2c93',
+      source: 'received',
     });
   });
 
@@ -240,14 +296,18 @@ describe('extractMailKey: GitLab fixtures (headers as in corpora/gitlab/fixtures
       rawHeaders: [{ name: 'Received', value: 'by x for <reply@appmail.adventuretime.ooo>; Thu, 13 Jun 2013' }],
     });
     expect(extractMailKey(mail, { template: dedicated, gitlabHost: 'localhost' })).toEqual({
-      key: '59d8df8370b7e95c5a49fbf86aeb2c93', source: 'references', value: 'reply-59d8df8370b7e95c5a49fbf86aeb2c93@localhost',
+      key: '59d8df8370b7e95c5a49fbf86aeb2c93',
+      source: 'references',
+      value: 'reply-59d8df8370b7e95c5a49fbf86aeb2c93@localhost',
     });
   });
 
   it('valid_incoming.eml and service_desk_reference_headers.eml: no key anywhere', () => {
     const plain = message({
       to: ['<to@example.com>'],
-      rawHeaders: [{ name: 'Received', value: 'by x with ESMTP id r5DL3nFJ016967 for <to@example.com>; Thu, 13 Jun 2013' }],
+      rawHeaders: [
+        { name: 'Received', value: 'by x with ESMTP id r5DL3nFJ016967 for <to@example.com>; Thu, 13 Jun 2013' },
+      ],
     });
     expect(extractMailKey(plain, options)).toBeNull();
     const desk = compileTemplate('contact+%{key}@example.com');
@@ -255,8 +315,15 @@ describe('extractMailKey: GitLab fixtures (headers as in corpora/gitlab/fixtures
       to: ['some_unrelated_email@example.com'],
       references: '<topic/35@some.other.server.example.com>\r\n  <abc123@discourse-app.mail>',
       rawHeaders: [
-        { name: 'Received', value: 'by bla.google.com with SMTPS id something for <abc@appmail.example.com> (Google Transport Security);' },
-        { name: 'Received', value: 'by myserver.example.com with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@example.com>; Thu' },
+        {
+          name: 'Received',
+          value: 'by bla.google.com with SMTPS id something for <abc@appmail.example.com> (Google Transport Security);',
+        },
+        {
+          name: 'Received',
+          value:
+            'by myserver.example.com with ESMTP id r5DL3nFJ016967 for <incoming+gitlabhq/gitlabhq@example.com>; Thu',
+        },
       ],
     });
     expect(extractMailKey(references, { template: desk, gitlabHost: 'localhost' })).toBeNull();
@@ -266,7 +333,8 @@ describe('extractMailKey: GitLab fixtures (headers as in corpora/gitlab/fixtures
     const desk = compileTemplate('support+%{key}@example.com');
     const mail = message({ to: ['support+project_slug-project_key@example.com'] });
     expect(extractMailKey(mail, { template: desk, gitlabHost: 'localhost' })).toMatchObject({
-      key: 'project_slug-project_key', source: 'to',
+      key: 'project_slug-project_key',
+      source: 'to',
     });
     const alias = compileTemplate('other_support+%{key}@example.com');
     expect(extractMailKey(mail, { template: alias, gitlabHost: 'localhost' })).toBeNull();

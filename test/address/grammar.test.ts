@@ -9,29 +9,64 @@ const matcher = (kind: MailTarget['kind']) => MAIL_KEY_MATCHERS.find((m) => m.ki
 
 describe('parseMailKey: the handler routing table (EXPECTED.md, handler_spec)', () => {
   const rows: Array<[string, MailTarget]> = [
-    ['1234567890abcdef1234567890abcdef', {
-      kind: 'reply',
-      replyKey: { form: 'legacy', text: '1234567890abcdef1234567890abcdef', key: '1234567890abcdef1234567890abcdef' },
-    }],
-    [`${HEX}-unsubscribe`, { kind: 'unsubscribe', legacySuffix: false, replyKey: { form: 'legacy', text: HEX, key: HEX } }],
-    [`${HEX}+unsubscribe`, { kind: 'unsubscribe', legacySuffix: true, replyKey: { form: 'legacy', text: HEX, key: HEX } }],
+    [
+      '1234567890abcdef1234567890abcdef',
+      {
+        kind: 'reply',
+        replyKey: { form: 'legacy', text: '1234567890abcdef1234567890abcdef', key: '1234567890abcdef1234567890abcdef' },
+      },
+    ],
+    [
+      `${HEX}-unsubscribe`,
+      { kind: 'unsubscribe', legacySuffix: false, replyKey: { form: 'legacy', text: HEX, key: HEX } },
+    ],
+    [
+      `${HEX}+unsubscribe`,
+      { kind: 'unsubscribe', legacySuffix: true, replyKey: { form: 'legacy', text: HEX, key: HEX } },
+    ],
     ['project+key', { kind: 'newIssue', project: { by: 'path', path: 'project' }, token: 'key' }],
-    ['path/to/project+user_email_token', {
-      kind: 'newIssue', project: { by: 'path', path: 'path/to/project' }, token: 'user_email_token',
-    }],
-    ['path-to-project-123-user_email_token-issue', {
-      kind: 'newIssue', project: { by: 'id', id: 123, slug: 'path-to-project' }, token: 'user_email_token',
-    }],
+    [
+      'path/to/project+user_email_token',
+      {
+        kind: 'newIssue',
+        project: { by: 'path', path: 'path/to/project' },
+        token: 'user_email_token',
+      },
+    ],
+    [
+      'path-to-project-123-user_email_token-issue',
+      {
+        kind: 'newIssue',
+        project: { by: 'id', id: 123, slug: 'path-to-project' },
+        token: 'user_email_token',
+      },
+    ],
     ['project+merge-request+key', { kind: 'newMergeRequest', project: { by: 'path', path: 'project' }, token: 'key' }],
-    ['path/to/project+merge-request+user_email_token', {
-      kind: 'newMergeRequest', project: { by: 'path', path: 'path/to/project' }, token: 'user_email_token',
-    }],
-    ['path-to-project-123-user_email_token-merge-request', {
-      kind: 'newMergeRequest', project: { by: 'id', id: 123, slug: 'path-to-project' }, token: 'user_email_token',
-    }],
-    ['gitlabhq-gitlabhq-17-auth_token-issue-4', {
-      kind: 'noteOnIssue', project: { by: 'id', id: 17, slug: 'gitlabhq-gitlabhq' }, token: 'auth_token', issueIid: 4,
-    }],
+    [
+      'path/to/project+merge-request+user_email_token',
+      {
+        kind: 'newMergeRequest',
+        project: { by: 'path', path: 'path/to/project' },
+        token: 'user_email_token',
+      },
+    ],
+    [
+      'path-to-project-123-user_email_token-merge-request',
+      {
+        kind: 'newMergeRequest',
+        project: { by: 'id', id: 123, slug: 'path-to-project' },
+        token: 'user_email_token',
+      },
+    ],
+    [
+      'gitlabhq-gitlabhq-17-auth_token-issue-4',
+      {
+        kind: 'noteOnIssue',
+        project: { by: 'id', id: 17, slug: 'gitlabhq-gitlabhq' },
+        token: 'auth_token',
+        issueIid: 4,
+      },
+    ],
     ['email-test-42-issue-', { kind: 'serviceDesk', project: { by: 'id', id: 42, slug: 'email-test' } }],
     ['h5bp/html5-boilerplate', { kind: 'serviceDesk', project: { by: 'path', path: 'h5bp/html5-boilerplate' } }],
   ];
@@ -61,7 +96,9 @@ describe('parseMailKey: the handler routing table (EXPECTED.md, handler_spec)', 
   it('lets the legacy new-issue form take `<path>+merge-request`, as the whole GitLab chain does', () => {
     // GitLab's spec only asserts that the MR handler refuses it; CreateIssue, tried earlier, accepts it.
     expect(incoming('h5bp-html5-boilerplate+merge-request')).toEqual({
-      kind: 'newIssue', project: { by: 'path', path: 'h5bp-html5-boilerplate' }, token: 'merge-request',
+      kind: 'newIssue',
+      project: { by: 'path', path: 'h5bp-html5-boilerplate' },
+      token: 'merge-request',
     });
   });
 });
@@ -83,7 +120,11 @@ describe('parseMailKey: reply keys', () => {
       kind: 'unsubscribe',
       legacySuffix: false,
       replyKey: {
-        form: 'partitioned', text: `zzzz-${B25}-${'z'.repeat(13)}`, partition: 36 ** 4 - 1, key: B25, namespace: 'z'.repeat(13),
+        form: 'partitioned',
+        text: `zzzz-${B25}-${'z'.repeat(13)}`,
+        partition: 36 ** 4 - 1,
+        key: B25,
+        namespace: 'z'.repeat(13),
       },
     });
     expect(incoming(`3-${B25}-9+unsubscribe`)).toMatchObject({ kind: 'unsubscribe', legacySuffix: true });
@@ -131,16 +172,24 @@ describe('parseMailKey: ordering and exclusion gotchas', () => {
 
   it('does not anchor the legacy MR form at the end', () => {
     expect(incoming('group/project+merge-request+tok+extra')).toEqual({
-      kind: 'newMergeRequest', project: { by: 'path', path: 'group/project' }, token: 'tok+extra',
+      kind: 'newMergeRequest',
+      project: { by: 'path', path: 'group/project' },
+      token: 'tok+extra',
     });
     expect(incoming('group/project+merge-request+')).toEqual({
-      kind: 'newMergeRequest', project: { by: 'path', path: 'group/project' }, token: '',
+      kind: 'newMergeRequest',
+      project: { by: 'path', path: 'group/project' },
+      token: '',
     });
   });
 
   it('splits legacy keys at the first + and allows empty parts', () => {
     expect(incoming('+tok')).toEqual({ kind: 'newIssue', project: { by: 'path', path: '' }, token: 'tok' });
-    expect(incoming('group/project+')).toEqual({ kind: 'newIssue', project: { by: 'path', path: 'group/project' }, token: '' });
+    expect(incoming('group/project+')).toEqual({
+      kind: 'newIssue',
+      project: { by: 'path', path: 'group/project' },
+      token: '',
+    });
   });
 
   it('tries the `<slug>-<id>` forms for new issues, MRs and Service Desk only without a /', () => {
@@ -155,7 +204,10 @@ describe('parseMailKey: ordering and exclusion gotchas', () => {
 
   it('has no / rule for the note-on-issue form', () => {
     expect(incoming('group/x-1-tok-issue-2')).toEqual({
-      kind: 'noteOnIssue', project: { by: 'id', id: 1, slug: 'group/x' }, token: 'tok', issueIid: 2,
+      kind: 'noteOnIssue',
+      project: { by: 'id', id: 1, slug: 'group/x' },
+      token: 'tok',
+      issueIid: 2,
     });
   });
 
@@ -168,19 +220,30 @@ describe('parseMailKey: ordering and exclusion gotchas', () => {
 
   it('gives the slug as much as it can take, as a greedy regex does', () => {
     expect(incoming('my-project-42-7-abc-issue')).toEqual({
-      kind: 'newIssue', project: { by: 'id', id: 7, slug: 'my-project-42' }, token: 'abc',
+      kind: 'newIssue',
+      project: { by: 'id', id: 7, slug: 'my-project-42' },
+      token: 'abc',
     });
     expect(incoming('my-project-42-glimt-abc-7-issue')).toEqual({
-      kind: 'newIssue', project: { by: 'id', id: 42, slug: 'my-project' }, token: 'glimt-abc-7',
+      kind: 'newIssue',
+      project: { by: 'id', id: 42, slug: 'my-project' },
+      token: 'glimt-abc-7',
     });
     expect(incoming('a-1-2-3-issue-')).toEqual({ kind: 'serviceDesk', project: { by: 'id', id: 3, slug: 'a-1-2' } });
     expect(incoming('a-1-b-2-c-issue-33')).toEqual({
-      kind: 'noteOnIssue', project: { by: 'id', id: 2, slug: 'a-1-b' }, token: 'c', issueIid: 33,
+      kind: 'noteOnIssue',
+      project: { by: 'id', id: 2, slug: 'a-1-b' },
+      token: 'c',
+      issueIid: 33,
     });
   });
 
   it('prefers the current form over the legacy one when both fit', () => {
-    expect(incoming('a+b-1-tok-issue')).toEqual({ kind: 'newIssue', project: { by: 'id', id: 1, slug: 'a+b' }, token: 'tok' });
+    expect(incoming('a+b-1-tok-issue')).toEqual({
+      kind: 'newIssue',
+      project: { by: 'id', id: 1, slug: 'a+b' },
+      token: 'tok',
+    });
   });
 
   it('reads ids as numbers, leading zeros included', () => {
@@ -206,7 +269,9 @@ describe('parseMailKey: ordering and exclusion gotchas', () => {
     const slug = 'g'.repeat(63);
     const token = `glimt-${'t'.repeat(25)}`;
     expect(incoming(`${slug}-123-${token}-merge-request`)).toEqual({
-      kind: 'newMergeRequest', project: { by: 'id', id: 123, slug }, token,
+      kind: 'newMergeRequest',
+      project: { by: 'id', id: 123, slug },
+      token,
     });
   });
 });
@@ -214,13 +279,16 @@ describe('parseMailKey: ordering and exclusion gotchas', () => {
 describe('parseMailKey: the Service Desk mailbox', () => {
   it('reads the project-key form `<slug>-<project_key>`', () => {
     expect(serviceDesk('email-test-mykey')).toEqual({
-      kind: 'serviceDesk', project: { by: 'serviceDeskKey', slug: 'email-test', projectKey: 'mykey' },
+      kind: 'serviceDesk',
+      project: { by: 'serviceDeskKey', slug: 'email-test', projectKey: 'mykey' },
     });
     expect(serviceDesk('project_slug-project_key')).toEqual({
-      kind: 'serviceDesk', project: { by: 'serviceDeskKey', slug: 'project_slug', projectKey: 'project_key' },
+      kind: 'serviceDesk',
+      project: { by: 'serviceDeskKey', slug: 'project_slug', projectKey: 'project_key' },
     });
     expect(serviceDesk('h5bp-html5-boilerplate-invalid')).toEqual({
-      kind: 'serviceDesk', project: { by: 'serviceDeskKey', slug: 'h5bp-html5-boilerplate', projectKey: 'invalid' },
+      kind: 'serviceDesk',
+      project: { by: 'serviceDeskKey', slug: 'h5bp-html5-boilerplate', projectKey: 'invalid' },
     });
   });
 
@@ -229,7 +297,10 @@ describe('parseMailKey: the Service Desk mailbox', () => {
   });
 
   it('still reads the id and legacy path forms', () => {
-    expect(serviceDesk('email-test-42-issue-')).toEqual({ kind: 'serviceDesk', project: { by: 'id', id: 42, slug: 'email-test' } });
+    expect(serviceDesk('email-test-42-issue-')).toEqual({
+      kind: 'serviceDesk',
+      project: { by: 'id', id: 42, slug: 'email-test' },
+    });
     expect(serviceDesk('email/test')).toEqual({ kind: 'serviceDesk', project: { by: 'path', path: 'email/test' } });
   });
 
@@ -237,7 +308,8 @@ describe('parseMailKey: the Service Desk mailbox', () => {
     expect(serviceDesk(HEX)).toBeNull();
     expect(serviceDesk('project+key')).toBeNull();
     expect(serviceDesk('path-to-project-123-tok-merge-request')).toEqual({
-      kind: 'serviceDesk', project: { by: 'serviceDeskKey', slug: 'path-to-project-123-tok-merge', projectKey: 'request' },
+      kind: 'serviceDesk',
+      project: { by: 'serviceDeskKey', slug: 'path-to-project-123-tok-merge', projectKey: 'request' },
     });
   });
 

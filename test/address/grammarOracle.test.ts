@@ -20,7 +20,13 @@ const RE = {
 
 function replyKeyOf(m: RegExpExecArray, at: number, text: string): ReplyKey {
   if (m[at] !== undefined) return { form: 'legacy', text, key: m[at]! };
-  return { form: 'partitioned', text, partition: parseInt(m[at + 1]!, 36), key: m[at + 2]!, namespace: m[at + 3] ?? null };
+  return {
+    form: 'partitioned',
+    text,
+    partition: parseInt(m[at + 1]!, 36),
+    key: m[at + 2]!,
+    namespace: m[at + 3] ?? null,
+  };
 }
 
 function oracleServiceDesk(key: string, withProjectKey: boolean): MailTarget | null {
@@ -42,9 +48,17 @@ function oracle(key: string): MailTarget | null {
   }
   m = RE.note.exec(key);
   if (m) {
-    return { kind: 'noteOnIssue', project: { by: 'id', slug: m[1]!, id: Number(m[2]) }, token: m[3]!, issueIid: Number(m[4]) };
+    return {
+      kind: 'noteOnIssue',
+      project: { by: 'id', slug: m[1]!, id: Number(m[2]) },
+      token: m[3]!,
+      issueIid: Number(m[4]),
+    };
   }
-  for (const [re, legacySuffix] of [[RE.unsubscribe, false], [RE.unsubscribeLegacy, true]] as const) {
+  for (const [re, legacySuffix] of [
+    [RE.unsubscribe, false],
+    [RE.unsubscribeLegacy, true],
+  ] as const) {
     m = re.exec(key);
     if (m) return { kind: 'unsubscribe', replyKey: replyKeyOf(m, 2, m[1]!), legacySuffix };
   }
@@ -56,9 +70,30 @@ function oracle(key: string): MailTarget | null {
 }
 
 const PIECES = [
-  'a', 'b', 'z', '0', '1', '7', '-', '-', '+', '/', '_', '-issue', '-issue-', 'issue', '-merge-request',
-  '+merge-request+', 'merge-request', '-unsubscribe', '+unsubscribe', 'unsubscribe',
-  '59d8df8370b7e95c5a49fbf86aeb2c93', '1-0123456789abcdefghijklmno', '-k2', 'A',
+  'a',
+  'b',
+  'z',
+  '0',
+  '1',
+  '7',
+  '-',
+  '-',
+  '+',
+  '/',
+  '_',
+  '-issue',
+  '-issue-',
+  'issue',
+  '-merge-request',
+  '+merge-request+',
+  'merge-request',
+  '-unsubscribe',
+  '+unsubscribe',
+  'unsubscribe',
+  '59d8df8370b7e95c5a49fbf86aeb2c93',
+  '1-0123456789abcdefghijklmno',
+  '-k2',
+  'A',
 ];
 
 /** A small deterministic generator (mulberry32), so a failure names a reproducible key. */
@@ -81,13 +116,21 @@ describe('parseMailKey agrees with a regex reading of the grammar', () => {
 
   it('covers every kind of target', () => {
     const kinds = new Set(keys.map((key) => oracle(key)?.kind ?? 'none'));
-    expect([...kinds].sort()).toEqual(
-      ['newIssue', 'newMergeRequest', 'none', 'noteOnIssue', 'reply', 'serviceDesk', 'unsubscribe'],
-    );
+    expect([...kinds].sort()).toEqual([
+      'newIssue',
+      'newMergeRequest',
+      'none',
+      'noteOnIssue',
+      'reply',
+      'serviceDesk',
+      'unsubscribe',
+    ]);
   });
 
   it('on the incoming mailbox', () => {
-    const disagreements = keys.filter((key) => !isDeepStrictEqual(parseMailKey(key, { mailbox: 'incoming' }), oracle(key)));
+    const disagreements = keys.filter(
+      (key) => !isDeepStrictEqual(parseMailKey(key, { mailbox: 'incoming' }), oracle(key)),
+    );
     expect(disagreements).toEqual([]);
   });
 

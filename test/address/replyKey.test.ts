@@ -22,7 +22,11 @@ describe('generateReplyKey', () => {
   it('parses back into its parts', () => {
     const text = generateReplyKey({ partition: 7, namespaceId: 42 });
     expect(parseReplyKey(text)).toEqual({
-      form: 'partitioned', text, partition: 7, key: text.split('-')[1], namespace: (42).toString(36),
+      form: 'partitioned',
+      text,
+      partition: 7,
+      key: text.split('-')[1],
+      namespace: (42).toString(36),
     });
   });
 
@@ -30,7 +34,11 @@ describe('generateReplyKey', () => {
     const text = generateReplyKey({ partition: 3, namespaceId: 1 });
     const replyKey = parseReplyKey(text);
     expect(parseMailKey(text, { mailbox: 'incoming' })).toEqual({ kind: 'reply', replyKey });
-    expect(parseMailKey(`${text}-unsubscribe`, { mailbox: 'incoming' })).toEqual({ kind: 'unsubscribe', replyKey, legacySuffix: false });
+    expect(parseMailKey(`${text}-unsubscribe`, { mailbox: 'incoming' })).toEqual({
+      kind: 'unsubscribe',
+      replyKey,
+      legacySuffix: false,
+    });
   });
 
   it('draws 128 random bits per key: all distinct, all below 2^128', () => {
@@ -67,14 +75,23 @@ describe('parseReplyKey and isLegacyReplyKey', () => {
 
   it('reads a partitioned key without a namespace', () => {
     expect(parseReplyKey('z-0000000000000000000000001')).toEqual({
-      form: 'partitioned', text: 'z-0000000000000000000000001', partition: 35, key: '0000000000000000000000001', namespace: null,
+      form: 'partitioned',
+      text: 'z-0000000000000000000000001',
+      partition: 35,
+      key: '0000000000000000000000001',
+      namespace: null,
     });
   });
 
-  it.each(['', 'x', `${hex}-`, '1-abc', '12345-0000000000000000000000001', '1-0000000000000000000000001-', '1-000000000000000000000000A'])(
-    'refuses %j',
-    (text) => {
-      expect(parseReplyKey(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'x',
+    `${hex}-`,
+    '1-abc',
+    '12345-0000000000000000000000001',
+    '1-0000000000000000000000001-',
+    '1-000000000000000000000000A',
+  ])('refuses %j', (text) => {
+    expect(parseReplyKey(text)).toBeNull();
+  });
 });

@@ -23,9 +23,14 @@ function config(text = testConfigText(dir)): PostroomConfig {
 
 describe('postroom check', () => {
   it('warns when the address leaves fewer than 33 characters for keys, or shares the instance domain', () => {
-    const long = config(testConfigText(dir).replace('incoming+%{key}@postroom.test', `${'x'.repeat(40)}+%{key}@postroom.test`));
+    const long = config(
+      testConfigText(dir).replace('incoming+%{key}@postroom.test', `${'x'.repeat(40)}+%{key}@postroom.test`),
+    );
     const results = checkAddresses(long);
-    expect(results.find((r) => r.name === 'incoming_email address')).toMatchObject({ status: 'warn', detail: expect.stringContaining('leaves 23 characters') });
+    expect(results.find((r) => r.name === 'incoming_email address')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('leaves 23 characters'),
+    });
     expect(results.find((r) => r.name === 'incoming_email domain')).toMatchObject({ status: 'warn' });
     const dedicated = config(testConfigText(dir).replace('host: postroom.test', 'host: gitlab.example.com'));
     expect(checkAddresses(dedicated).filter((r) => r.status !== 'ok')).toEqual([]);
@@ -45,15 +50,42 @@ describe('postroom check', () => {
   it('checks that the certificate names smtp.hostname', () => {
     const certFor = (cn: string) => {
       const cert = path.join(dir, `${cn}.pem`);
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30', '-subj', `/CN=${cn}`,
-        '-addext', `subjectAltName=DNS:${cn}`, '-keyout', path.join(dir, `${cn}.key`), '-out', cert], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '30',
+          '-subj',
+          `/CN=${cn}`,
+          '-addext',
+          `subjectAltName=DNS:${cn}`,
+          '-keyout',
+          path.join(dir, `${cn}.key`),
+          '-out',
+          cert,
+        ],
+        { stdio: 'ignore' },
+      );
       return cert;
     };
     const c = config();
     c.smtp.tls = { cert: certFor('postroom.test'), key: path.join(dir, 'postroom.test.key') };
-    expect(checkCertificate(c)).toMatchObject({ status: 'ok', detail: expect.stringContaining('names postroom.test, valid for 29 more days') });
+    expect(checkCertificate(c)).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('names postroom.test, valid for 29 more days'),
+    });
     c.smtp.tls = { cert: certFor('other.test'), key: path.join(dir, 'other.test.key') };
-    expect(checkCertificate(c)).toMatchObject({ status: 'fail', detail: expect.stringContaining('does not name postroom.test') });
+    expect(checkCertificate(c)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('does not name postroom.test'),
+    });
   });
 
   describe('GitLab sink', () => {
@@ -71,11 +103,17 @@ describe('postroom check', () => {
       c.sink = 'gitlab';
       c.incomingEmail.gitlabUrl = gitlab.url;
       c.incomingEmail.secretFile = secretFile;
-      expect(await checkGitlabSink(c, 'incoming_email', c.incomingEmail)).toMatchObject({ status: 'ok', detail: expect.stringContaining('accepted the secret (200)') });
+      expect(await checkGitlabSink(c, 'incoming_email', c.incomingEmail)).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining('accepted the secret (200)'),
+      });
       const wrong = path.join(dir, 'wrong-secret');
       writeMailroomSecret(wrong);
       c.incomingEmail.secretFile = wrong;
-      expect(await checkGitlabSink(c, 'incoming_email', c.incomingEmail)).toMatchObject({ status: 'fail', detail: expect.stringContaining('wrong secret') });
+      expect(await checkGitlabSink(c, 'incoming_email', c.incomingEmail)).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('wrong secret'),
+      });
     });
   });
 
@@ -91,8 +129,18 @@ describe('postroom check', () => {
 
     it('logs in with the right password and reports a wrong one', async () => {
       const c = config();
-      const mailbox = { ...c.incomingEmail, host: dovecot.host, port: dovecot.port, user: dovecot.user.user, password: dovecot.user.password, mailbox: 'INBOX' };
-      expect(await checkMailbox('incoming_email', mailbox)).toMatchObject({ status: 'ok', detail: expect.stringContaining(`as ${dovecot.user.user}`) });
+      const mailbox = {
+        ...c.incomingEmail,
+        host: dovecot.host,
+        port: dovecot.port,
+        user: dovecot.user.user,
+        password: dovecot.user.password,
+        mailbox: 'INBOX',
+      };
+      expect(await checkMailbox('incoming_email', mailbox)).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining(`as ${dovecot.user.user}`),
+      });
       expect(await checkMailbox('incoming_email', { ...mailbox, password: 'nope' })).toMatchObject({
         status: 'fail',
         detail: expect.stringContaining('login refused: wrong user or password'),
@@ -108,7 +156,12 @@ describe('postroom check', () => {
     expect(stdout).toMatch(/^ok   smtp listener: /m);
     const bad = path.join(dir, 'bad.yml');
     writeFileSync(bad, 'smtp:\n  listen: nowhere\n');
-    const failed = await promisify(execFile)(process.execPath, ['dist/src/cli/main.js', 'check', '--config', bad]).catch((e: { code: number; stdout: string }) => e);
+    const failed = await promisify(execFile)(process.execPath, [
+      'dist/src/cli/main.js',
+      'check',
+      '--config',
+      bad,
+    ]).catch((e: { code: number; stdout: string }) => e);
     expect(failed).toMatchObject({ code: 1, stdout: expect.stringContaining('FAIL config:') });
   });
 });

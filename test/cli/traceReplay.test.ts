@@ -25,12 +25,24 @@ beforeAll(async () => {
   writeFileSync(configFile, testConfigText(dir));
   const spool = Spool.open(path.join(dir, 'spool.db'));
   const stored = await spool.store({
-    source: 'smtp', sessionId: 's1', tls: false, mailFrom: 'jake@example.com', recipients: ['incoming+abc@postroom.test'],
-    receivedAt: 1_700_000_000_000, messageId: '<trace-me@example.com>', chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')], size: 21,
+    source: 'smtp',
+    sessionId: 's1',
+    tls: false,
+    mailFrom: 'jake@example.com',
+    recipients: ['incoming+abc@postroom.test'],
+    receivedAt: 1_700_000_000_000,
+    messageId: '<trace-me@example.com>',
+    chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')],
+    size: 21,
   });
   deadId = (stored as { id: number }).id;
   spool.queue.claim(1_700_000_000_100, 1);
-  spool.queue.finish(deadId, 1_700_000_000_200, { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' }, { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' });
+  spool.queue.finish(
+    deadId,
+    1_700_000_000_200,
+    { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
+    { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
+  );
   await spool.close();
 });
 afterAll(() => cleanup());
@@ -59,7 +71,10 @@ describe('postroom trace and replay', () => {
     expect(again.stderr).toContain('is queued; only dead or rejected messages are replayed');
     const spool = Spool.open(path.join(dir, 'spool.db'));
     expect(spool.get(deadId)!.state).toBe('queued');
-    expect(spool.queue.events(deadId).at(-1)).toMatchObject({ kind: 'replay', detail: { reason: 'replayed by an operator' } });
+    expect(spool.queue.events(deadId).at(-1)).toMatchObject({
+      kind: 'replay',
+      detail: { reason: 'replayed by an operator' },
+    });
     await spool.close();
   });
 

@@ -49,7 +49,13 @@ describe('config', () => {
       'gitlab.yml',
       {},
     );
-    expect(config.incomingEmail).toMatchObject({ user: 'gitlab-incoming@gmail.com', host: 'imap.gmail.com', port: 993, ssl: true, idleTimeoutSeconds: 60 });
+    expect(config.incomingEmail).toMatchObject({
+      user: 'gitlab-incoming@gmail.com',
+      host: 'imap.gmail.com',
+      port: 993,
+      ssl: true,
+      idleTimeoutSeconds: 60,
+    });
     expect(config.smtp.acceptedDomains).toEqual(['gmail.com']);
   });
 
@@ -90,7 +96,9 @@ log:
   });
 
   it('refuses a template with %{key} in the domain', () => {
-    const problems = problemsOf('incoming_email:\n  enabled: true\n  address: "incoming@%{key}.example.com"\nsmtp:\n  accepted_domains: [example.com]\n');
+    const problems = problemsOf(
+      'incoming_email:\n  enabled: true\n  address: "incoming@%{key}.example.com"\nsmtp:\n  accepted_domains: [example.com]\n',
+    );
     expect(problems.some((p) => p.startsWith('incoming_email.address: ') && /domain/.test(p))).toBe(true);
   });
 
@@ -115,12 +123,19 @@ log:
   });
 
   it('lets POSTROOM__SECTION__KEY override a value', () => {
-    const config = parseConfigText(MINIMAL, 'test.yml', { POSTROOM__SMTP__LISTEN: '0.0.0.0:25', POSTROOM__SMTP__MAX_RECIPIENTS: '7' });
+    const config = parseConfigText(MINIMAL, 'test.yml', {
+      POSTROOM__SMTP__LISTEN: '0.0.0.0:25',
+      POSTROOM__SMTP__MAX_RECIPIENTS: '7',
+    });
     expect(config.smtp).toMatchObject({ host: '0.0.0.0', port: 25, maxRecipients: 7 });
   });
 
   it('reads sizes with units and IPv6 listen addresses', () => {
-    const config = parseConfigText(`${MINIMAL}smtp:\n  listen: "[::1]:2526"\n  max_message_size: 512KB\n`, 'test.yml', {});
+    const config = parseConfigText(
+      `${MINIMAL}smtp:\n  listen: "[::1]:2526"\n  max_message_size: 512KB\n`,
+      'test.yml',
+      {},
+    );
     expect(config.smtp).toMatchObject({ host: '::1', port: 2526, maxMessageSize: 512 * 1024 });
   });
 

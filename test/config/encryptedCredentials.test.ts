@@ -37,7 +37,9 @@ describe('encrypted mailbox credentials in the config', () => {
   it('places the encrypted files and the key beside the spool by default', () => {
     const config = loadConfig(configFile(), {});
     expect(config.incomingEmail.encryptedSecretFile).toBe(defaultEncryptedFile());
-    expect(config.serviceDeskEmail.encryptedSecretFile).toBe(path.join(dir, 'data', 'secrets', 'service_desk_email.yaml.enc'));
+    expect(config.serviceDeskEmail.encryptedSecretFile).toBe(
+      path.join(dir, 'data', 'secrets', 'service_desk_email.yaml.enc'),
+    );
     expect(config.secrets.keyFile).toBe(path.join(dir, 'data', 'secrets', 'key'));
     expect(config.incomingEmail.user).toBeUndefined();
   });
@@ -49,14 +51,20 @@ describe('encrypted mailbox credentials in the config', () => {
 
   it('keeps values written in the YAML and fills only what is missing', () => {
     writeEncryptedFile(defaultEncryptedFile(), 'user: from-file\npassword: from-file\n', KEY);
-    expect(loadConfig(configFile('  user: from-yaml'), ENV).incomingEmail).toMatchObject({ user: 'from-yaml', password: 'from-file' });
+    expect(loadConfig(configFile('  user: from-yaml'), ENV).incomingEmail).toMatchObject({
+      user: 'from-yaml',
+      password: 'from-file',
+    });
   });
 
   it("follows the section's encrypted_secret_file and the key in secrets.key_file", () => {
     const keyFile = path.join(dir, 'postroom.key');
     writeFileSync(keyFile, `${KEY.toString('base64')}\n`);
     writeEncryptedFile(path.join(dir, 'elsewhere.enc'), 'user: u\npassword: p\n', KEY);
-    const config = loadConfig(configFile(`  encrypted_secret_file: ${path.join(dir, 'elsewhere.enc')}`, `secrets:\n  key_file: ${keyFile}\n`), {});
+    const config = loadConfig(
+      configFile(`  encrypted_secret_file: ${path.join(dir, 'elsewhere.enc')}`, `secrets:\n  key_file: ${keyFile}\n`),
+      {},
+    );
     expect(config.incomingEmail).toMatchObject({ user: 'u', password: 'p' });
   });
 

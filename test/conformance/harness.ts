@@ -36,7 +36,10 @@ export function must<T>(result: Saved<T>): T {
  * `support+%{key}@example.com` becomes `contact+%{key}@postroom.test`, our Message-ID host replaces
  * `localhost` in `<reply-KEY@localhost>`, and the placeholders get the world's numbers.
  */
-export function rewrite(raw: string, values: { projectId?: number; issueIid?: number; projectSlug?: string; projectKey?: string } = {}): string {
+export function rewrite(
+  raw: string,
+  values: { projectId?: number; issueIid?: number; projectSlug?: string; projectKey?: string } = {},
+): string {
   let out = raw
     .replace(/\b(?:reply|incoming)\+([^@\s<>"]*)@appmail\.(?:adventuretime\.ooo|example\.com)/g, `incoming+$1@${HOST}`)
     .replace(/\bsupport\+([^@\s<>"]*)@example\.com/g, `contact+$1@${HOST}`)
@@ -121,7 +124,12 @@ log:
 `,
   );
   const tracker = openTracker(postroom.config.tracker.path);
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: postroom.port, secure: false, ignoreTLS: true });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: postroom.port,
+    secure: false,
+    ignoreTLS: true,
+  });
 
   return {
     postroom,
@@ -134,7 +142,10 @@ log:
         message = message.replace(/^(Message-I[Dd]:[ \t]*<)([^@>]*)/im, `$1$2.${tag}`);
       }
       const messageId = headerOf(message, 'Message-I[Dd]');
-      const from = sendOptions.mailFrom ?? /<?([^\s<>"]+@[^\s<>"]+)>?\s*$/.exec(headerOf(message, 'From') ?? '')?.[1] ?? 'nobody@example.net';
+      const from =
+        sendOptions.mailFrom ??
+        /<?([^\s<>"]+@[^\s<>"]+)>?\s*$/.exec(headerOf(message, 'From') ?? '')?.[1] ??
+        'nobody@example.net';
       const info = await transport.sendMail({ envelope: { from, to: [to] }, raw: message.replace(/\n/g, '\r\n') });
       const id = Number(/queued as (\d+)/.exec(info.response)?.[1]);
       const final = () => {
@@ -185,10 +196,14 @@ export function conformanceTable(name: string) {
   tallies.push(tally);
   return (title: string, body: () => Promise<void>, timeout?: number) => {
     tally.total += 1;
-    it(title, async () => {
-      await body();
-      tally.passed += 1;
-    }, timeout);
+    it(
+      title,
+      async () => {
+        await body();
+        tally.passed += 1;
+      },
+      timeout,
+    );
   };
 }
 
@@ -197,12 +212,25 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Dmitriy Zaporozhets', GIT_AUTHOR_EMAIL: 'dmitriy.zaporozhets@gmail.com', GIT_COMMITTER_NAME: 'Dmitriy Zaporozhets', GIT_COMMITTER_EMAIL: 'dmitriy.zaporozhets@gmail.com' },
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_AUTHOR_NAME: 'Dmitriy Zaporozhets',
+      GIT_AUTHOR_EMAIL: 'dmitriy.zaporozhets@gmail.com',
+      GIT_COMMITTER_NAME: 'Dmitriy Zaporozhets',
+      GIT_COMMITTER_EMAIL: 'dmitriy.zaporozhets@gmail.com',
+    },
   });
 }
 
 /** Adds a branch to a bare repository: one commit on top of `from`, writing `files`. */
-export function addBranch(repository: string, branch: string, from: string, message: string, files: Record<string, string>): void {
+export function addBranch(
+  repository: string,
+  branch: string,
+  from: string,
+  message: string,
+  files: Record<string, string>,
+): void {
   const work = mkdtempSync(path.join(os.tmpdir(), 'postroom-conformance-git-'));
   try {
     git(work, 'clone', '--quiet', '--branch', from, repository, '.');

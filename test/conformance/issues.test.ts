@@ -32,9 +32,22 @@ let repository: string;
 
 beforeAll(async () => {
   c = await startConformance();
-  jake = must(c.tracker.createUser({ username: 'jake', name: 'Jake the Dog', email: 'jake@adventuretime.ooo', incomingEmailToken: 'auth_token' }));
+  jake = must(
+    c.tracker.createUser({
+      username: 'jake',
+      name: 'Jake the Dog',
+      email: 'jake@adventuretime.ooo',
+      incomingEmailToken: 'auth_token',
+    }),
+  );
   must(c.tracker.createUser({ username: 'finn', email: 'finn@adventuretime.ooo' }));
-  project = must(await c.tracker.createProject({ fullPath: 'gitlabhq/gitlabhq', visibility: 'public', repository: { files: { README: SAMPLE_README } } }));
+  project = must(
+    await c.tracker.createProject({
+      fullPath: 'gitlabhq/gitlabhq',
+      visibility: 'public',
+      repository: { files: { README: SAMPLE_README } },
+    }),
+  );
   repository = c.tracker.projectDetails(project)!.repositoryPath!;
   // gitlab-test's `feature` branch: one commit "Feature added", signed off; and `with-codeowners`.
   addBranch(repository, 'feature', 'main', `Feature added\n\n${SIGNED_OFF}`, { 'feature.txt': 'A feature\n' });
@@ -56,7 +69,11 @@ describe('New issue by email (CreateIssueHandler)', () => {
   const address = (id = project.id, token = 'auth_token') => `incoming+gitlabhq-gitlabhq-${id}-${token}-issue@${HOST}`;
   const mail = (name: string, id = project.id) => rewrite(fixture(name), { projectId: id });
   const count = () => c.tracker.issues(project).length;
-  const latest = () => c.tracker.issues(project).sort((a, b) => a.iid - b.iid).at(-1)!;
+  const latest = () =>
+    c.tracker
+      .issues(project)
+      .sort((a, b) => a.iid - b.iid)
+      .at(-1)!;
 
   row('valid_new_issue.eml: +1 issue by jake, title and description from the mail', async () => {
     const before = count();
@@ -111,7 +128,10 @@ describe('New issue by email (CreateIssueHandler)', () => {
   });
 
   row('wrong_authentication_token.eml (legacy +bad_token): UserNotFoundError', async () => {
-    const delivered = await c.send(mail('wrong_authentication_token.eml'), `incoming+gitlabhq/gitlabhq+bad_token@${HOST}`);
+    const delivered = await c.send(
+      mail('wrong_authentication_token.eml'),
+      `incoming+gitlabhq/gitlabhq+bad_token@${HOST}`,
+    );
     expectRejected(delivered, 'UserNotFoundError', false);
   });
 
@@ -132,13 +152,18 @@ describe('New issue by email (CreateIssueHandler)', () => {
     expectRejected(delivered, 'ProjectNotFound', false);
   });
 
-  row('valid_new_issue.eml, issue not persisted (synthesised: blank subject): InvalidIssueError, can retry', async () => {
-    const before = count();
-    const delivered = await c.send(setHeader(mail('valid_new_issue.eml'), 'Subject', ''), address());
-    expectRejected(delivered, 'InvalidIssueError', true, address());
-    expect(delivered.entry.outcome).toMatchObject({ message: "The issue could not be created for the following reasons:\n\n- Title can't be blank" });
-    expect(count()).toBe(before);
-  });
+  row(
+    'valid_new_issue.eml, issue not persisted (synthesised: blank subject): InvalidIssueError, can retry',
+    async () => {
+      const before = count();
+      const delivered = await c.send(setHeader(mail('valid_new_issue.eml'), 'Subject', ''), address());
+      expectRejected(delivered, 'InvalidIssueError', true, address());
+      expect(delivered.entry.outcome).toMatchObject({
+        message: "The issue could not be created for the following reasons:\n\n- Title can't be blank",
+      });
+      expect(count()).toBe(before);
+    },
+  );
 });
 
 describe('New merge request by email (CreateMergeRequestHandler)', () => {
@@ -147,7 +172,11 @@ describe('New merge request by email (CreateMergeRequestHandler)', () => {
   const legacyAddress = `incoming+gitlabhq/gitlabhq+merge-request+auth_token@${HOST}`;
   const mail = (name: string) => rewrite(fixture(name), { projectId: project.id });
   const count = () => c.tracker.mergeRequests(project).length;
-  const latest = () => c.tracker.mergeRequests(project).sort((a, b) => a.iid - b.iid).at(-1)!;
+  const latest = () =>
+    c.tracker
+      .mergeRequests(project)
+      .sort((a, b) => a.iid - b.iid)
+      .at(-1)!;
   /** valid_new_merge_request.eml as the current spec has it: the legacy file's body, the new-format address. */
   const validNew = () => setHeader(mail('valid_new_merge_request_legacy.eml'), 'To', address());
 
@@ -156,25 +185,31 @@ describe('New merge request by email (CreateMergeRequestHandler)', () => {
     for (const mr of c.tracker.mergeRequests(project)) {
       if (mr.state === 'opened') c.tracker.setState(mergeRequestAsNoteable(mr), 'closed');
     }
-    const branches = git(repository, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/').split('\n').filter(Boolean);
-    for (const branch of branches) if (!['main', 'feature', 'with-codeowners'].includes(branch)) git(repository, 'branch', '-D', branch);
+    const branches = git(repository, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/')
+      .split('\n')
+      .filter(Boolean);
+    for (const branch of branches)
+      if (!['main', 'feature', 'with-codeowners'].includes(branch)) git(repository, 'branch', '-D', branch);
     c.tracker.addMember(project, jake, 'developer');
   });
 
-  row('valid_new_merge_request.eml (reconstructed), developer: +1 MR from `feature`, titled by its commit', async () => {
-    const before = count();
-    const delivered = await c.send(validNew(), address());
-    expect(delivered.entry.outcome?.state).toBe('done');
-    expect(delivered.entry.handler).toBe('CreateMergeRequestHandler');
-    expect(count()).toBe(before + 1);
-    expect(latest()).toMatchObject({
-      authorId: jake.id,
-      sourceBranch: 'feature',
-      title: 'Feature added',
-      description: 'Merge request description',
-      targetBranch: 'main',
-    });
-  });
+  row(
+    'valid_new_merge_request.eml (reconstructed), developer: +1 MR from `feature`, titled by its commit',
+    async () => {
+      const before = count();
+      const delivered = await c.send(validNew(), address());
+      expect(delivered.entry.outcome?.state).toBe('done');
+      expect(delivered.entry.handler).toBe('CreateMergeRequestHandler');
+      expect(count()).toBe(before + 1);
+      expect(latest()).toMatchObject({
+        authorId: jake.id,
+        sourceBranch: 'feature',
+        title: 'Feature added',
+        description: 'Merge request description',
+        targetBranch: 'main',
+      });
+    },
+  );
 
   row('valid_new_merge_request.eml (reconstructed), guest: UserNotAuthorizedError', async () => {
     c.tracker.addMember(project, jake, 'guest');
@@ -189,7 +224,13 @@ describe('New merge request by email (CreateMergeRequestHandler)', () => {
     const delivered = await c.send(mail('valid_new_merge_request_legacy.eml'), legacyAddress);
     expect(delivered.entry.outcome?.state).toBe('done');
     expect(count()).toBe(before + 1);
-    expect(latest()).toMatchObject({ authorId: jake.id, sourceBranch: 'feature', title: 'Feature added', description: 'Merge request description', targetBranch: 'main' });
+    expect(latest()).toMatchObject({
+      authorId: jake.id,
+      sourceBranch: 'feature',
+      title: 'Feature added',
+      description: 'Merge request description',
+      targetBranch: 'main',
+    });
   });
 
   row('wrong_merge_request_incoming_email_token.eml: UserNotFoundError', async () => {
@@ -223,7 +264,9 @@ describe('New merge request by email (CreateMergeRequestHandler)', () => {
     const before = count();
     const delivered = await c.send(mail('merge_request_with_conflicting_patch.eml'), address());
     expectRejected(delivered, 'InvalidAttachment', false);
-    expect(delivered.entry.outcome).toMatchObject({ message: expect.stringMatching(/^Could not apply patches to feature:\n/) });
+    expect(delivered.entry.outcome).toMatchObject({
+      message: expect.stringMatching(/^Could not apply patches to feature:\n/),
+    });
     expect(count()).toBe(before);
   });
 
@@ -241,8 +284,9 @@ describe('New merge request by email (CreateMergeRequestHandler)', () => {
     const delivered = await c.send(mail('merge_request_multiple_patches.eml'), address());
     expect(delivered.entry.outcome?.state).toBe('done');
     expect(delivered.entry.outcome).toMatchObject({ detail: { patches: 2 } });
-    const subjects = git(repository, 'log', '--reverse', '--format=%s', 'main..new-branch-with-a-patch').trim().split('\n');
+    const subjects = git(repository, 'log', '--reverse', '--format=%s', 'main..new-branch-with-a-patch')
+      .trim()
+      .split('\n');
     expect(subjects).toEqual(['A commit from a patch', 'This does not apply to the `feature` branch']);
   });
 });
-

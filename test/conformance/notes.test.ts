@@ -29,7 +29,14 @@ interface World {
 }
 
 async function buildWorld(tracker: Tracker): Promise<World> {
-  const jake = must(tracker.createUser({ username: 'jake', name: 'Jake the Dog', email: 'jake@adventuretime.ooo', incomingEmailToken: 'auth_token' }));
+  const jake = must(
+    tracker.createUser({
+      username: 'jake',
+      name: 'Jake the Dog',
+      email: 'jake@adventuretime.ooo',
+      incomingEmailToken: 'auth_token',
+    }),
+  );
   const author = must(tracker.createUser({ username: 'author', email: 'author@example.com' }));
   const project = must(await tracker.createProject({ fullPath: 'gitlabhq/gitlabhq', visibility: 'public' }));
   tracker.addMember(project, author, 'maintainer');
@@ -50,23 +57,49 @@ async function scene(
   const { project } = world;
   let noteable: Noteable;
   if (options.mergeRequest) {
-    const created = must(await tracker.createMergeRequest({ project, author: world.author, sourceBranch: `feature-${Date.now()}-${Math.random()}`, description: '', patches: [] }));
+    const created = must(
+      await tracker.createMergeRequest({
+        project,
+        author: world.author,
+        sourceBranch: `feature-${Date.now()}-${Math.random()}`,
+        description: '',
+        patches: [],
+      }),
+    );
     noteable = mergeRequestAsNoteable(tracker.mergeRequestById(created.id)!);
   } else {
     const by = options.byBot ? tracker.supportBot() : world.author;
-    const created = must(tracker.createIssue({ project, author: by, title: 'service desk issue', description: 'An issue', confidential: options.confidential ?? false }));
+    const created = must(
+      tracker.createIssue({
+        project,
+        author: by,
+        title: 'service desk issue',
+        description: 'An issue',
+        confidential: options.confidential ?? false,
+      }),
+    );
     noteable = issueAsNoteable(tracker.issueById(created.id)!);
   }
-  const original = must(await tracker.createNote({ project, noteable, author: world.author, body: 'The original note' }));
+  const original = must(
+    await tracker.createNote({ project, noteable, author: world.author, body: 'The original note' }),
+  );
   const originalDiscussion = tracker.noteById(original.id)!.discussionId;
   const key = options.key ?? MAIL_KEY;
   tracker.db.prepare('DELETE FROM sent_notifications WHERE reply_key = ?').run(key);
-  tracker.recordSentNotification({ recipient: options.recipient ?? world.jake, project, noteable, discussionId: originalDiscussion, legacyReplyKey: key });
+  tracker.recordSentNotification({
+    recipient: options.recipient ?? world.jake,
+    project,
+    noteable,
+    discussionId: originalDiscussion,
+    legacyReplyKey: key,
+  });
   return { noteable, originalDiscussion };
 }
 
 const fresh = (tracker: Tracker, noteable: Noteable) =>
-  noteable.type === 'Issue' ? issueAsNoteable(tracker.issueById(noteable.id)!) : mergeRequestAsNoteable(tracker.mergeRequestById(noteable.id)!);
+  noteable.type === 'Issue'
+    ? issueAsNoteable(tracker.issueById(noteable.id)!)
+    : mergeRequestAsNoteable(tracker.mergeRequestById(noteable.id)!);
 
 function expectRejected(delivered: Delivered, error: string, canRetry: boolean, replyTo?: string): void {
   expect(delivered.entry.outcome).toMatchObject({ state: 'rejected', error });
@@ -134,7 +167,10 @@ describe('Reply by email (CreateNoteHandler)', () => {
     const { noteable } = await scene(c.tracker, world);
     c.tracker.db.prepare('DELETE FROM user_emails WHERE email_lower = ?').run('jake.secondary@adventuretime.ooo');
     must(c.tracker.addEmail(world.jake, 'jake.secondary@adventuretime.ooo', { verified: true }));
-    const delivered = await c.send(setHeader(validReply(), 'From', 'Jake <jake.secondary@adventuretime.ooo>'), REPLY_ADDRESS);
+    const delivered = await c.send(
+      setHeader(validReply(), 'From', 'Jake <jake.secondary@adventuretime.ooo>'),
+      REPLY_ADDRESS,
+    );
     expect(delivered.entry.outcome?.state).toBe('done');
     expect(c.tracker.notes(noteable)).toHaveLength(2);
   });
@@ -170,15 +206,23 @@ describe('Reply by email (CreateNoteHandler)', () => {
     expectRejected(delivered, 'NoteableNotFoundError', false);
   });
 
-  row('valid_reply.eml, note not persisted (too long): InvalidNoteError, notice can retry', async () => {
-    const { noteable } = await scene(c.tracker, world);
-    const long = `${'x'.repeat(99)}\n`.repeat(10_100);
-    const raw = validReply().replace('I could not disagree more.', `I could not disagree more.\n${long}`);
-    const delivered = await c.send(raw, REPLY_ADDRESS);
-    expectRejected(delivered, 'InvalidNoteError', true, REPLY_ADDRESS);
-    expect(delivered.entry.outcome).toMatchObject({ message: expect.stringMatching(/^The comment could not be created for the following reasons:\n\n- Note is too long/) });
-    expect(c.tracker.notes(noteable)).toHaveLength(1);
-  }, 30_000);
+  row(
+    'valid_reply.eml, note not persisted (too long): InvalidNoteError, notice can retry',
+    async () => {
+      const { noteable } = await scene(c.tracker, world);
+      const long = `${'x'.repeat(99)}\n`.repeat(10_100);
+      const raw = validReply().replace('I could not disagree more.', `I could not disagree more.\n${long}`);
+      const delivered = await c.send(raw, REPLY_ADDRESS);
+      expectRejected(delivered, 'InvalidNoteError', true, REPLY_ADDRESS);
+      expect(delivered.entry.outcome).toMatchObject({
+        message: expect.stringMatching(
+          /^The comment could not be created for the following reasons:\n\n- Note is too long/,
+        ),
+      });
+      expect(c.tracker.notes(noteable)).toHaveLength(1);
+    },
+    30_000,
+  );
 
   row('valid_reply.eml on a confidential issue, recipient a reporter: +1 note', async () => {
     const { noteable } = await scene(c.tracker, world, { confidential: true });
@@ -218,23 +262,26 @@ describe('Reply by email (CreateNoteHandler)', () => {
     expect(fresh(c.tracker, noteable).state).toBe('opened');
   });
 
-  row('commands_in_reply.eml, developer, on an issue: +1 note with the quote in <details>, closed, +1 todo', async () => {
-    const { noteable } = await scene(c.tracker, world);
-    c.tracker.addMember(world.project, world.jake, 'developer');
-    const todos = c.tracker.todos(world.jake).length;
-    try {
-      const delivered = await c.send(rewrite(fixture('commands_in_reply.eml')), REPLY_ADDRESS);
-      expect(delivered.entry.outcome?.state).toBe('done');
-      const notes = c.tracker.notes(noteable);
-      expect(notes).toHaveLength(2);
-      expect(notes[1].body).toContain('Cool!');
-      expect(notes[1].body).toContain('<details><summary>...</summary>');
-      expect(fresh(c.tracker, noteable).state).toBe('closed');
-      expect(c.tracker.todos(world.jake).length).toBe(todos + 1);
-    } finally {
-      c.tracker.removeMember(world.project, world.jake);
-    }
-  });
+  row(
+    'commands_in_reply.eml, developer, on an issue: +1 note with the quote in <details>, closed, +1 todo',
+    async () => {
+      const { noteable } = await scene(c.tracker, world);
+      c.tracker.addMember(world.project, world.jake, 'developer');
+      const todos = c.tracker.todos(world.jake).length;
+      try {
+        const delivered = await c.send(rewrite(fixture('commands_in_reply.eml')), REPLY_ADDRESS);
+        expect(delivered.entry.outcome?.state).toBe('done');
+        const notes = c.tracker.notes(noteable);
+        expect(notes).toHaveLength(2);
+        expect(notes[1].body).toContain('Cool!');
+        expect(notes[1].body).toContain('<details><summary>...</summary>');
+        expect(fresh(c.tracker, noteable).state).toBe('closed');
+        expect(c.tracker.todos(world.jake).length).toBe(todos + 1);
+      } finally {
+        c.tracker.removeMember(world.project, world.jake);
+      }
+    },
+  );
 
   row('commands_in_reply.eml, non-member, on an issue: +1 note, +1 todo, stays open', async () => {
     const { noteable } = await scene(c.tracker, world);
@@ -282,7 +329,10 @@ describe('Reply by email (CreateNoteHandler)', () => {
     expect(c.tracker.notes(noteable)).toHaveLength(1);
   });
 
-  for (const name of ['reply_without_subaddressing_and_key_inside_references.eml', 'reply_without_subaddressing_and_key_inside_references_with_a_comma.eml']) {
+  for (const name of [
+    'reply_without_subaddressing_and_key_inside_references.eml',
+    'reply_without_subaddressing_and_key_inside_references_with_a_comma.eml',
+  ]) {
     row(`${name} (dedicated address, key in References): +1 note`, async () => {
       const { noteable } = await scene(dedicated.tracker, dedicatedWorld);
       const raw = rewrite(fixture(name)).replace(/reply@appmail\.adventuretime\.ooo/g, DEDICATED_ADDRESS);
@@ -327,17 +377,24 @@ describe('Reply by email (CreateNoteHandler)', () => {
     }
   });
 
-  row('valid_reply_with_quick_actions.eml on a Service Desk issue, Service Desk disabled: ProjectNotFound', async () => {
-    const { noteable } = await scene(c.tracker, world, { recipient: c.tracker.supportBot(), byBot: true });
-    const delivered = await c.send(rewrite(fixture('valid_reply_with_quick_actions.eml')), REPLY_ADDRESS);
-    expect(delivered.entry.outcome).toMatchObject({ state: 'rejected', error: 'ProjectNotFound' });
-    expect(c.tracker.notes(noteable)).toHaveLength(1);
-  });
+  row(
+    'valid_reply_with_quick_actions.eml on a Service Desk issue, Service Desk disabled: ProjectNotFound',
+    async () => {
+      const { noteable } = await scene(c.tracker, world, { recipient: c.tracker.supportBot(), byBot: true });
+      const delivered = await c.send(rewrite(fixture('valid_reply_with_quick_actions.eml')), REPLY_ADDRESS);
+      expect(delivered.entry.outcome).toMatchObject({ state: 'rejected', error: 'ProjectNotFound' });
+      expect(c.tracker.notes(noteable)).toHaveLength(1);
+    },
+  );
 
   row('reply to a closed confidential ticket by the Support Bot, reopen setting on: +2 notes, reopened', async () => {
     c.tracker.configureServiceDesk(world.project, { enabled: true, reopenIssueOnExternalParticipantNote: true });
     try {
-      const { noteable } = await scene(c.tracker, world, { recipient: c.tracker.supportBot(), byBot: true, confidential: true });
+      const { noteable } = await scene(c.tracker, world, {
+        recipient: c.tracker.supportBot(),
+        byBot: true,
+        confidential: true,
+      });
       c.tracker.setState(noteable, 'closed');
       const delivered = await c.send(validReply(), REPLY_ADDRESS);
       expect(delivered.entry.outcome?.state).toBe('done');
@@ -346,31 +403,41 @@ describe('Reply by email (CreateNoteHandler)', () => {
       const reopenNote = notes[2];
       expect(reopenNote.internal).toBe(true);
       expect(reopenNote.authorId).toBe(c.tracker.supportBot().id);
-      expect(reopenNote.body).toContain('This issue has been reopened because it received a new comment from an external participant.');
+      expect(reopenNote.body).toContain(
+        'This issue has been reopened because it received a new comment from an external participant.',
+      );
       expect(c.tracker.issueById(noteable.id)!.state).toBe('opened');
     } finally {
       c.tracker.configureServiceDesk(world.project, { enabled: false, reopenIssueOnExternalParticipantNote: false });
     }
   });
 
-  row('reply to a closed confidential ticket by the Support Bot, reopen setting off: +1 note, stays closed', async () => {
-    c.tracker.configureServiceDesk(world.project, { enabled: true });
-    try {
-      const { noteable } = await scene(c.tracker, world, { recipient: c.tracker.supportBot(), byBot: true, confidential: true });
-      c.tracker.setState(noteable, 'closed');
-      const delivered = await c.send(validReply(), REPLY_ADDRESS);
-      expect(delivered.entry.outcome?.state).toBe('done');
-      expect(c.tracker.notes(noteable)).toHaveLength(2);
-      expect(c.tracker.issueById(noteable.id)!.state).toBe('closed');
-    } finally {
-      c.tracker.configureServiceDesk(world.project, { enabled: false });
-    }
-  });
+  row(
+    'reply to a closed confidential ticket by the Support Bot, reopen setting off: +1 note, stays closed',
+    async () => {
+      c.tracker.configureServiceDesk(world.project, { enabled: true });
+      try {
+        const { noteable } = await scene(c.tracker, world, {
+          recipient: c.tracker.supportBot(),
+          byBot: true,
+          confidential: true,
+        });
+        c.tracker.setState(noteable, 'closed');
+        const delivered = await c.send(validReply(), REPLY_ADDRESS);
+        expect(delivered.entry.outcome?.state).toBe('done');
+        expect(c.tracker.notes(noteable)).toHaveLength(2);
+        expect(c.tracker.issueById(noteable.id)!.state).toBe('closed');
+      } finally {
+        c.tracker.configureServiceDesk(world.project, { enabled: false });
+      }
+    },
+  );
 });
 
 describe('Unsubscribe (UnsubscribeHandler)', () => {
   const row = conformanceTable('unsubscribe');
-  const unsubscribeMail = (suffix: string) => rewrite(fixture('valid_reply.eml').replaceAll(MAIL_KEY, `${MAIL_KEY}${suffix}`));
+  const unsubscribeMail = (suffix: string) =>
+    rewrite(fixture('valid_reply.eml').replaceAll(MAIL_KEY, `${MAIL_KEY}${suffix}`));
 
   row('valid_reply.eml to <key>-unsubscribe: a subscribed recipient is unsubscribed', async () => {
     const { noteable } = await scene(c.tracker, world);
@@ -418,11 +485,21 @@ describe('Comment on issuable by email (CreateNoteOnIssuableHandler)', () => {
   const row = conformanceTable('note-on-issuable');
 
   async function issue(confidential = false): Promise<Noteable> {
-    const created = must(c.tracker.createIssue({ project: world.project, author: world.author, title: 'An issue', description: '', confidential }));
+    const created = must(
+      c.tracker.createIssue({
+        project: world.project,
+        author: world.author,
+        title: 'An issue',
+        description: '',
+        confidential,
+      }),
+    );
     return issueAsNoteable(c.tracker.issueById(created.id)!);
   }
-  const addressOf = (iid: number, token = 'auth_token') => `incoming+gitlabhq-gitlabhq-${world.project.id}-${token}-issue-${iid}@${HOST}`;
-  const mail = (noteable: Noteable) => rewrite(fixture('valid_note_on_issuable.eml'), { projectId: world.project.id, issueIid: noteable.iid });
+  const addressOf = (iid: number, token = 'auth_token') =>
+    `incoming+gitlabhq-gitlabhq-${world.project.id}-${token}-issue-${iid}@${HOST}`;
+  const mail = (noteable: Noteable) =>
+    rewrite(fixture('valid_note_on_issuable.eml'), { projectId: world.project.id, issueIid: noteable.iid });
 
   row('valid_note_on_issuable.eml: a comment by jake, quote kept', async () => {
     const noteable = await issue();
@@ -438,7 +515,9 @@ describe('Comment on issuable by email (CreateNoteOnIssuableHandler)', () => {
   });
 
   row('valid_note_on_issuable.eml, key removed (dedicated address): UnknownIncomingEmail', async () => {
-    const raw = rewrite(fixture('valid_note_on_issuable.eml').replace('gitlabhq-gitlabhq-project_id-auth_token-issue-issue_iid', ''));
+    const raw = rewrite(
+      fixture('valid_note_on_issuable.eml').replace('gitlabhq-gitlabhq-project_id-auth_token-issue-issue_iid', ''),
+    );
     const delivered = await dedicated.send(raw, DEDICATED_ADDRESS);
     expectRejected(delivered, 'UnknownIncomingEmail', false);
   });
@@ -462,15 +541,18 @@ describe('Comment on issuable by email (CreateNoteOnIssuableHandler)', () => {
     expect(c.tracker.notes(noteable)).toHaveLength(0);
   });
 
-  row('a quote-only reply (no_content_with_quote.eml, standing in for the absent no_content_reply.eml) is accepted', async () => {
-    const noteable = await issue();
-    const raw = setHeader(rewrite(fixture('no_content_with_quote.eml')), 'To', addressOf(noteable.iid));
-    const delivered = await c.send(raw, addressOf(noteable.iid));
-    expect(delivered.entry.outcome?.state).toBe('done');
-    const notes = c.tracker.notes(noteable);
-    expect(notes).toHaveLength(1);
-    expect(notes[0].body).toContain('> quote line 1');
-  });
+  row(
+    'a quote-only reply (no_content_with_quote.eml, standing in for the absent no_content_reply.eml) is accepted',
+    async () => {
+      const noteable = await issue();
+      const raw = setHeader(rewrite(fixture('no_content_with_quote.eml')), 'To', addressOf(noteable.iid));
+      const delivered = await c.send(raw, addressOf(noteable.iid));
+      expect(delivered.entry.outcome?.state).toBe('done');
+      const notes = c.tracker.notes(noteable);
+      expect(notes).toHaveLength(1);
+      expect(notes[0].body).toContain('> quote line 1');
+    },
+  );
 
   row('commands_in_reply.eml to the issue address, jake a developer: quick actions run, not kept as text', async () => {
     const noteable = await issue();
@@ -497,7 +579,10 @@ describe('Comment on issuable by email (CreateNoteOnIssuableHandler)', () => {
 
   row('valid_note_on_issuable.eml with an unknown token: UserNotFoundError', async () => {
     const noteable = await issue();
-    const raw = rewrite(fixture('valid_note_on_issuable.eml').replace('auth_token', 'bad_token'), { projectId: world.project.id, issueIid: noteable.iid });
+    const raw = rewrite(fixture('valid_note_on_issuable.eml').replace('auth_token', 'bad_token'), {
+      projectId: world.project.id,
+      issueIid: noteable.iid,
+    });
     const delivered = await c.send(raw, addressOf(noteable.iid, 'bad_token'));
     expectRejected(delivered, 'UserNotFoundError', false);
   });

@@ -3,17 +3,30 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Project } from '../../src/handlers/sink.js';
 import type { IssueRecord } from '../../src/tracker/index.js';
-import { conformanceTable, fixture, HOST, must, reportConformance, rewrite, startConformance, type Conformance } from './harness.js';
+import {
+  conformanceTable,
+  fixture,
+  HOST,
+  must,
+  reportConformance,
+  rewrite,
+  startConformance,
+  type Conformance,
+} from './harness.js';
 
 const ORIGINAL_MESSAGE_ID = 'CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com';
-const SERVICE_DESK_DESCRIPTION = 'Service desk stuff!\n\n```\na = b\n```\n\n`/label ~label1`\n`/assign @user1`\n`/close`';
+const SERVICE_DESK_DESCRIPTION =
+  'Service desk stuff!\n\n```\na = b\n```\n\n`/label ~label1`\n`/assign @user1`\n`/close`';
 
 reportConformance();
 
 let c: Conformance;
 let project: Project;
 
-async function serviceDeskProject(fullPath: string, settings: Parameters<Conformance['tracker']['configureServiceDesk']>[1] = {}): Promise<Project> {
+async function serviceDeskProject(
+  fullPath: string,
+  settings: Parameters<Conformance['tracker']['configureServiceDesk']>[1] = {},
+): Promise<Project> {
   const created = must(await c.tracker.createProject({ fullPath, visibility: 'public' }));
   must(c.tracker.configureServiceDesk(created, { enabled: true, ...settings }));
   return c.tracker.projectById(created.id)!;
@@ -30,48 +43,61 @@ afterAll(async () => {
 
 const addressOf = (p: Project) => `incoming+${p.slug}-${p.id}-issue-@${HOST}`;
 /** The fixture aimed at `p`: its `email-test-project_id` key becomes p's slug and id. */
-const mailFor = (name: string, p: Project) => rewrite(fixture(name).replace(/email-test-project_id/g, `${p.slug}-${p.id}`), { projectId: p.id, projectSlug: p.slug });
+const mailFor = (name: string, p: Project) =>
+  rewrite(fixture(name).replace(/email-test-project_id/g, `${p.slug}-${p.id}`), {
+    projectId: p.id,
+    projectSlug: p.slug,
+  });
 const issuesOf = (p: Project) => c.tracker.issues(p).sort((a, b) => a.iid - b.iid);
 const latest = (p: Project) => issuesOf(p).at(-1)!;
 const thankYouClaimed = (issue: IssueRecord) =>
-  (c.tracker.db.prepare('SELECT thank_you_sent FROM issues WHERE id = ?').get(issue.id) as { thank_you_sent: number }).thank_you_sent === 1;
+  (c.tracker.db.prepare('SELECT thank_you_sent FROM issues WHERE id = ?').get(issue.id) as { thank_you_sent: number })
+    .thank_you_sent === 1;
 /** GitLab's specs stub the upload that appends this; the fixtures carry no attachment. */
 const withoutUploadStub = (text: string) => text.replace(/\n*!\[image\]\(uploads\/image\.png\)$/, '');
 
 describe('Service Desk (ServiceDeskHandler)', () => {
   const row = conformanceTable('service-desk');
 
-  row('service_desk.eml: a confidential ticket by the Support Bot, text kept, commands inert, one participant, thank-you', async () => {
-    const before = issuesOf(project).length;
-    const delivered = await c.send(mailFor('service_desk.eml', project), addressOf(project), { keepMessageId: true });
-    expect(delivered.entry.outcome?.state).toBe('done');
-    expect(delivered.entry.handler).toBe('ServiceDeskHandler');
-    expect(issuesOf(project)).toHaveLength(before + 1);
-    const issue = latest(project);
-    expect(issue.authorId).toBe(c.tracker.supportBot().id);
-    expect(issue.confidential).toBe(true);
-    expect(issue.title).toBe('The message subject! @all');
-    expect(withoutUploadStub(issue.description)).toBe(SERVICE_DESK_DESCRIPTION);
-    expect(issue.state).toBe('opened');
-    expect(issue.labels).toEqual([]);
-    expect(c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)?.id).toBe(issue.id);
-    expect(c.tracker.emailParticipants(issue)).toEqual(['jake@adventuretime.ooo']);
-    expect(issue.externalAuthor).toBe('jake@adventuretime.ooo');
-    expect(thankYouClaimed(issue)).toBe(true);
-  });
+  row(
+    'service_desk.eml: a confidential ticket by the Support Bot, text kept, commands inert, one participant, thank-you',
+    async () => {
+      const before = issuesOf(project).length;
+      const delivered = await c.send(mailFor('service_desk.eml', project), addressOf(project), { keepMessageId: true });
+      expect(delivered.entry.outcome?.state).toBe('done');
+      expect(delivered.entry.handler).toBe('ServiceDeskHandler');
+      expect(issuesOf(project)).toHaveLength(before + 1);
+      const issue = latest(project);
+      expect(issue.authorId).toBe(c.tracker.supportBot().id);
+      expect(issue.confidential).toBe(true);
+      expect(issue.title).toBe('The message subject! @all');
+      expect(withoutUploadStub(issue.description)).toBe(SERVICE_DESK_DESCRIPTION);
+      expect(issue.state).toBe('opened');
+      expect(issue.labels).toEqual([]);
+      expect(c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)?.id).toBe(issue.id);
+      expect(c.tracker.emailParticipants(issue)).toEqual(['jake@adventuretime.ooo']);
+      expect(issue.externalAuthor).toBe('jake@adventuretime.ooo');
+      expect(thankYouClaimed(issue)).toBe(true);
+    },
+  );
 
-  row('service_desk_reply.eml after service_desk.eml: no new ticket, a Support Bot note, no thank-you, alan joins', async () => {
-    const ticket = c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)!;
-    const before = issuesOf(project).length;
-    const delivered = await c.send(mailFor('service_desk_reply.eml', project), addressOf(project), { keepMessageId: true });
-    expect(delivered.entry.outcome?.state).toBe('done');
-    expect(issuesOf(project)).toHaveLength(before);
-    const notes = c.tracker.notes({ type: 'Issue', id: ticket.id });
-    expect(notes).toHaveLength(1);
-    expect(notes[0].authorId).toBe(c.tracker.supportBot().id);
-    expect(withoutUploadStub(notes[0].body)).toBe('Service desk reply!\n\n`/label ~label2`');
-    expect(c.tracker.emailParticipants(ticket).sort()).toEqual(['alan@adventuretime.ooo', 'jake@adventuretime.ooo']);
-  });
+  row(
+    'service_desk_reply.eml after service_desk.eml: no new ticket, a Support Bot note, no thank-you, alan joins',
+    async () => {
+      const ticket = c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)!;
+      const before = issuesOf(project).length;
+      const delivered = await c.send(mailFor('service_desk_reply.eml', project), addressOf(project), {
+        keepMessageId: true,
+      });
+      expect(delivered.entry.outcome?.state).toBe('done');
+      expect(issuesOf(project)).toHaveLength(before);
+      const notes = c.tracker.notes({ type: 'Issue', id: ticket.id });
+      expect(notes).toHaveLength(1);
+      expect(notes[0].authorId).toBe(c.tracker.supportBot().id);
+      expect(withoutUploadStub(notes[0].body)).toBe('Service desk reply!\n\n`/label ~label2`');
+      expect(c.tracker.emailParticipants(ticket).sort()).toEqual(['alan@adventuretime.ooo', 'jake@adventuretime.ooo']);
+    },
+  );
 
   row('service_desk_reply.eml without the original ticket: a new ticket, alan its participant', async () => {
     const other = await serviceDeskProject('email/reply-first');
@@ -87,7 +113,11 @@ describe('Service Desk (ServiceDeskHandler)', () => {
     const other = await serviceDeskProject('email/with-cc', { addExternalParticipantsFromCc: true });
     const delivered = await c.send(mailFor('service_desk.eml', other), addressOf(other));
     expect(delivered.entry.outcome?.state).toBe('done');
-    expect(c.tracker.emailParticipants(latest(other)).sort()).toEqual(['cc@example.com', 'jake@adventuretime.ooo', 'kk@example.org']);
+    expect(c.tracker.emailParticipants(latest(other)).sort()).toEqual([
+      'cc@example.com',
+      'jake@adventuretime.ooo',
+      'kk@example.org',
+    ]);
   });
 
   row('service_desk_encoding.eml: iso-8859-2 subject and body decoded', async () => {
@@ -103,7 +133,11 @@ describe('Service Desk (ServiceDeskHandler)', () => {
     const delivered = await c.send(mailFor('service_desk_legacy.eml', project), legacy);
     expect(delivered.entry.outcome?.state).toBe('done');
     const issue = latest(project);
-    expect(issue).toMatchObject({ authorId: c.tracker.supportBot().id, confidential: true, title: 'The message subject! @all' });
+    expect(issue).toMatchObject({
+      authorId: c.tracker.supportBot().id,
+      confidential: true,
+      title: 'The message subject! @all',
+    });
     expect(withoutUploadStub(issue.description)).toBe(SERVICE_DESK_DESCRIPTION);
   });
 
@@ -113,13 +147,19 @@ describe('Service Desk (ServiceDeskHandler)', () => {
     expect(latest(project).description).toContain('> This is an empty quote');
   });
 
-  row('service_desk_custom_address.eml (contact+email-test-mykey@): a ticket in the project with key mykey', async () => {
-    const before = issuesOf(project).length;
-    const delivered = await c.send(mailFor('service_desk_custom_address.eml', project), `contact+email-test-mykey@${HOST}`);
-    expect(delivered.entry.outcome?.state).toBe('done');
-    expect(issuesOf(project)).toHaveLength(before + 1);
-    expect(latest(project).title).toBe('The message subject! @all');
-  });
+  row(
+    'service_desk_custom_address.eml (contact+email-test-mykey@): a ticket in the project with key mykey',
+    async () => {
+      const before = issuesOf(project).length;
+      const delivered = await c.send(
+        mailFor('service_desk_custom_address.eml', project),
+        `contact+email-test-mykey@${HOST}`,
+      );
+      expect(delivered.entry.outcome?.state).toBe('done');
+      expect(issuesOf(project)).toHaveLength(before + 1);
+      expect(latest(project).title).toBe('The message subject! @all');
+    },
+  );
 
   row('service_desk_custom_address.eml with an unknown key: ProjectNotFound', async () => {
     const raw = mailFor('service_desk_custom_address.eml', project).replace('email-test-mykey', 'email-test-nokey');
@@ -136,7 +176,10 @@ describe('Service Desk (ServiceDeskHandler)', () => {
   row('service_desk_custom_address.eml, two projects with key mykey: the one whose slug matches', async () => {
     const twin = await serviceDeskProject('email/twin', { projectKey: 'mykey' });
     const before = issuesOf(project).length;
-    const delivered = await c.send(mailFor('service_desk_custom_address.eml', twin).replace('email-test-mykey', 'email-twin-mykey'), `contact+email-twin-mykey@${HOST}`);
+    const delivered = await c.send(
+      mailFor('service_desk_custom_address.eml', twin).replace('email-test-mykey', 'email-twin-mykey'),
+      `contact+email-twin-mykey@${HOST}`,
+    );
     expect(delivered.entry.outcome?.state).toBe('done');
     expect(issuesOf(twin)).toHaveLength(1);
     expect(issuesOf(project)).toHaveLength(before);
@@ -144,12 +187,19 @@ describe('Service Desk (ServiceDeskHandler)', () => {
 
   row('service_desk_custom_address_no_key.eml (contact+email-test-<id>-issue-@): a ticket', async () => {
     const before = issuesOf(project).length;
-    const delivered = await c.send(mailFor('service_desk_custom_address_no_key.eml', project), `contact+${project.slug}-${project.id}-issue-@${HOST}`);
+    const delivered = await c.send(
+      mailFor('service_desk_custom_address_no_key.eml', project),
+      `contact+${project.slug}-${project.id}-issue-@${HOST}`,
+    );
     expect(delivered.entry.outcome?.state).toBe('done');
     expect(issuesOf(project)).toHaveLength(before + 1);
   });
 
-  for (const name of ['service_desk_custom_address_reply.eml', 'service_desk_custom_address_envelope_to.eml', 'service_desk_custom_address_x_envelope_to.eml']) {
+  for (const name of [
+    'service_desk_custom_address_reply.eml',
+    'service_desk_custom_address_envelope_to.eml',
+    'service_desk_custom_address_x_envelope_to.eml',
+  ]) {
     row(`${name} (to the custom address): handled by Service Desk in email/test`, async () => {
       const ticket = c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)!;
       const notes = c.tracker.notes({ type: 'Issue', id: ticket.id }).length;
@@ -162,11 +212,15 @@ describe('Service Desk (ServiceDeskHandler)', () => {
   }
 
   row('service_desk_forwarded.eml: a ticket, participant jake.g, its own Message-ID kept', async () => {
-    const delivered = await c.send(mailFor('service_desk_forwarded.eml', project), addressOf(project), { keepMessageId: true });
+    const delivered = await c.send(mailFor('service_desk_forwarded.eml', project), addressOf(project), {
+      keepMessageId: true,
+    });
     expect(delivered.entry.outcome?.state).toBe('done');
     const issue = latest(project);
     expect(c.tracker.emailParticipants(issue)).toEqual(['jake.g@adventuretime.ooo']);
-    expect(c.tracker.ticketByMessageId(project, '<CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=fdskbsf@mail.gmail.com>')?.id).toBe(issue.id);
+    expect(
+      c.tracker.ticketByMessageId(project, '<CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=fdskbsf@mail.gmail.com>')?.id,
+    ).toBe(issue.id);
   });
 
   row('service_desk_forwarded_new_issue.eml: the forwarded message is the description', async () => {

@@ -58,7 +58,11 @@ function unwrap<T>(saved: { saved: true; record: T } | { saved: false; errors: s
 }
 
 function smtp() {
-  return nodemailer.createTransport({ host: '127.0.0.1', port: running!.smtp.port, tls: { rejectUnauthorized: false } });
+  return nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: running!.smtp.port,
+    tls: { rejectUnauthorized: false },
+  });
 }
 
 describe('the whole loop over real SMTP, with the embedded tracker', () => {
@@ -95,7 +99,11 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
       references,
       text: 'On it. Bringing the sword.\n\nOn Tue, Jake wrote:\n> We need to get her back before sunset.\n',
     });
-    await waitFor(() => running!.spool.get(2)?.state !== 'queued' && running!.spool.get(2)?.state !== 'processing', 10_000, 'the reply was routed');
+    await waitFor(
+      () => running!.spool.get(2)?.state !== 'queued' && running!.spool.get(2)?.state !== 'processing',
+      10_000,
+      'the reply was routed',
+    );
     expect(running!.spool.get(2)).toMatchObject({ state: 'done', handler: 'CreateNoteHandler', keySource: 'envelope' });
     await waitFor(() => tracker!.notes(issue).length === 1, 10_000, 'the reply became a note');
     const [note] = tracker!.notes(issue);
@@ -116,7 +124,11 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
     };
     await smtp().sendMail(mail);
     await smtp().sendMail(mail);
-    await waitFor(() => ['done', 'rejected', 'dead'].includes(running!.spool.get(2)?.state ?? ''), 10_000, 'both routed');
+    await waitFor(
+      () => ['done', 'rejected', 'dead'].includes(running!.spool.get(2)?.state ?? ''),
+      10_000,
+      'both routed',
+    );
     expect(tracker!.issues(project).filter((i) => i.title === 'Only once, please')).toHaveLength(1);
     expect(running!.spool.get(1)).toMatchObject({ state: 'done', handler: 'CreateIssueHandler' });
     // Seen as a twin of a finished message, or (if both were in flight at once) answered by the
@@ -129,15 +141,20 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
 
   it('the dedicated address: the key travels only in References', async () => {
     const { jake, finn, project } = await start('reply@postroom.test');
-    const issue = unwrap(await tracker!.createIssue({ project, author: jake, title: 'Lumpy space', description: 'oh my glob' }));
+    const issue = unwrap(
+      await tracker!.createIssue({ project, author: jake, title: 'Lumpy space', description: 'oh my glob' }),
+    );
     const stored = issueAsNoteable(tracker!.issues(project).find((i) => i.id === issue.id)!);
     // Jake comments through the API: the API's tracker mails Finn, a participant by subscription.
     tracker!.subscribe(finn, stored);
-    const response = await fetch(`http://127.0.0.1:${running!.http!.port}/api/projects/${project.id}/issues/${stored.iid}/notes`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ author: 'jake', body: 'What do you think, Finn?' }),
-    });
+    const response = await fetch(
+      `http://127.0.0.1:${running!.http!.port}/api/projects/${project.id}/issues/${stored.iid}/notes`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ author: 'jake', body: 'What do you think, Finn?' }),
+      },
+    );
     expect(response.status).toBe(201);
     const [notification] = await relay!.waitForMessages(1, 10_000);
     expect(notification.envelope.to).toEqual(['finn@example.com']);
@@ -145,11 +162,21 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
     const references = notification.header('references')!;
     expect(references).toMatch(/^<reply-[0-9a-z-]+@postroom\.test>/);
 
-    await smtp().sendMail({ from: 'finn@example.com', to: 'reply@postroom.test', subject: 'Re: Lumpy space', references, text: 'Totally mathematical.\n' });
+    await smtp().sendMail({
+      from: 'finn@example.com',
+      to: 'reply@postroom.test',
+      subject: 'Re: Lumpy space',
+      references,
+      text: 'Totally mathematical.\n',
+    });
     await waitFor(() => tracker!.notes(stored).length === 2, 10_000, 'the reply became a note');
     const reply = tracker!.notes(stored)[1];
     expect(reply).toMatchObject({ authorId: finn.id });
     expect(reply.body).toContain('Totally mathematical.');
-    expect(running!.spool.get(1)).toMatchObject({ keySource: 'references', handler: 'CreateNoteHandler', state: 'done' });
+    expect(running!.spool.get(1)).toMatchObject({
+      keySource: 'references',
+      handler: 'CreateNoteHandler',
+      state: 'done',
+    });
   });
 });

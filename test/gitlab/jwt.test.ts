@@ -19,7 +19,11 @@ describe('mail_room JWT', () => {
   it("has mail_room's header and claims", () => {
     const [header, payload] = mailroomJwt(SECRET, NOW).split('.');
     expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
-    expect(decode(payload)).toEqual({ iss: 'gitlab-mailroom', iat: NOW / 1000, nonce: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect(decode(payload)).toEqual({
+      iss: 'gitlab-mailroom',
+      iat: NOW / 1000,
+      nonce: expect.stringMatching(/^[0-9a-f]{24}$/),
+    });
   });
 
   it('is accepted for five minutes and no longer', () => {
@@ -30,17 +34,29 @@ describe('mail_room JWT', () => {
   });
 
   it('is refused when issued in the future', () => {
-    expect(verifyMailroomJwt(mailroomJwt(SECRET, NOW + 10_000), SECRET, NOW)).toEqual({ ok: false, reason: 'iat in the future' });
+    expect(verifyMailroomJwt(mailroomJwt(SECRET, NOW + 10_000), SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'iat in the future',
+    });
   });
 
   it('is refused with another secret', () => {
-    expect(verifyMailroomJwt(mailroomJwt(randomBytes(32), NOW), SECRET, NOW)).toEqual({ ok: false, reason: 'bad signature' });
+    expect(verifyMailroomJwt(mailroomJwt(randomBytes(32), NOW), SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'bad signature',
+    });
   });
 
   it('is refused without iat, with another issuer, or when it asks for another algorithm', () => {
     const iat = NOW / 1000;
-    expect(verifyMailroomJwt(signed({ alg: 'HS256' }, { iss: 'gitlab-mailroom' }), SECRET, NOW)).toEqual({ ok: false, reason: 'no iat' });
-    expect(verifyMailroomJwt(signed({ alg: 'HS256' }, { iss: 'mailroom', iat }), SECRET, NOW)).toEqual({ ok: false, reason: 'wrong issuer' });
+    expect(verifyMailroomJwt(signed({ alg: 'HS256' }, { iss: 'gitlab-mailroom' }), SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'no iat',
+    });
+    expect(verifyMailroomJwt(signed({ alg: 'HS256' }, { iss: 'mailroom', iat }), SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'wrong issuer',
+    });
     expect(verifyMailroomJwt(signed({ alg: 'none' }, { iss: 'gitlab-mailroom', iat }), SECRET, NOW).ok).toBe(false);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'gitlab-mailroom', iat })).toString('base64url')}.`;
     expect(verifyMailroomJwt(unsigned, SECRET, NOW).ok).toBe(false);

@@ -3,7 +3,12 @@ import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigErrors, parseConfigText } from '../../src/config/index.js';
-import { gitlabPostbackFor, MailroomSecretError, readMailroomSecret, writeMailroomSecret } from '../../src/gitlab/index.js';
+import {
+  gitlabPostbackFor,
+  MailroomSecretError,
+  readMailroomSecret,
+  writeMailroomSecret,
+} from '../../src/gitlab/index.js';
 import { tempDir } from '../helpers/postroom.js';
 
 let dir: string;
@@ -37,13 +42,23 @@ describe('mail_room secret file', () => {
   it('refuses a secret of the wrong length, naming the file', () => {
     const file = secretFileWith(`${randomBytes(16).toString('base64')}\n`);
     expect(() => readMailroomSecret(file)).toThrow(MailroomSecretError);
-    expect(() => readMailroomSecret(file)).toThrow(`${file}: the mail_room secret must hold base64 of exactly 32 bytes, but decodes to 16`);
+    expect(() => readMailroomSecret(file)).toThrow(
+      `${file}: the mail_room secret must hold base64 of exactly 32 bytes, but decodes to 16`,
+    );
   });
 
   it('refuses text that is not strict base64 instead of decoding what it can', () => {
     const valid = randomBytes(32).toString('base64');
-    for (const text of ['not base64 at all!', `${valid.slice(0, 20)} ${valid.slice(20)}`, `${valid}\n\n`, valid.replace(/=+$/, ''), '']) {
-      expect(() => readMailroomSecret(secretFileWith(text)), JSON.stringify(text)).toThrow(/\.gitlab_mailroom_secret: the mail_room secret (is not valid base64|is empty)/);
+    for (const text of [
+      'not base64 at all!',
+      `${valid.slice(0, 20)} ${valid.slice(20)}`,
+      `${valid}\n\n`,
+      valid.replace(/=+$/, ''),
+      '',
+    ]) {
+      expect(() => readMailroomSecret(secretFileWith(text)), JSON.stringify(text)).toThrow(
+        /\.gitlab_mailroom_secret: the mail_room secret (is not valid base64|is empty)/,
+      );
     }
   });
 
@@ -61,7 +76,11 @@ describe('mail_room secret file', () => {
       'test.yml',
       {},
     );
-    expect(gitlabPostbackFor('incoming_email', config.incomingEmail).url).toBe('https://gitlab.example.com/api/v4/internal/mail_room/incoming_email');
-    expect(() => gitlabPostbackFor('service_desk_email', config.serviceDeskEmail)).toThrow(/service_desk_email\.gitlab_url is required/);
+    expect(gitlabPostbackFor('incoming_email', config.incomingEmail).url).toBe(
+      'https://gitlab.example.com/api/v4/internal/mail_room/incoming_email',
+    );
+    expect(() => gitlabPostbackFor('service_desk_email', config.serviceDeskEmail)).toThrow(
+      /service_desk_email\.gitlab_url is required/,
+    );
   });
 });

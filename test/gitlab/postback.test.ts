@@ -8,7 +8,10 @@ import { verifyMailroomJwt } from '../helpers/mailroomJwt.js';
 
 const SECRET = randomBytes(32);
 // CRLF line ends and a byte that is not UTF-8: the body must arrive exactly as stored.
-const RAW = Buffer.concat([Buffer.from('From: a@example.com\r\nTo: incoming+key@example.com\r\nSubject: hi\r\n\r\nbody \r\n'), Buffer.from([0xff, 0x0d, 0x0a])]);
+const RAW = Buffer.concat([
+  Buffer.from('From: a@example.com\r\nTo: incoming+key@example.com\r\nSubject: hi\r\n\r\nbody \r\n'),
+  Buffer.from([0xff, 0x0d, 0x0a]),
+]);
 
 let gitlab: FakeGitlab | undefined;
 afterEach(async () => {
@@ -16,7 +19,10 @@ afterEach(async () => {
   gitlab = undefined;
 });
 
-async function postTo(answer: Answer, options: { mailboxType?: MailroomMailboxType; timeoutMs?: number; secret?: Buffer; root?: string } = {}) {
+async function postTo(
+  answer: Answer,
+  options: { mailboxType?: MailroomMailboxType; timeoutMs?: number; secret?: Buffer; root?: string } = {},
+) {
   gitlab = await startFakeGitlab(answer);
   const postback = createGitlabPostback({
     gitlabUrl: `${gitlab.url}${options.root ?? ''}`,
@@ -39,7 +45,9 @@ describe('GitLab postback', () => {
     expect(first.path).toBe('/api/v4/internal/mail_room/incoming_email');
     expect(first.headers['content-type']).toBe('text/plain');
     expect(first.body.equals(RAW)).toBe(true);
-    const verdicts = requests.map((request) => verifyMailroomJwt(request.headers['gitlab-mailroom-api-request'] as string, SECRET));
+    const verdicts = requests.map((request) =>
+      verifyMailroomJwt(request.headers['gitlab-mailroom-api-request'] as string, SECRET),
+    );
     expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, true]);
     const nonces = verdicts.map((verdict) => (verdict.ok ? verdict.payload.nonce : undefined));
     expect(nonces[0]).toMatch(/^[0-9a-f]{24}$/);
@@ -48,7 +56,10 @@ describe('GitLab postback', () => {
   });
 
   it('keeps a relative URL root and posts Service Desk mail to its own endpoint', async () => {
-    const { result, requests } = await postTo(answerLikeGitlab(SECRET), { mailboxType: 'service_desk_email', root: '/gitlab/' });
+    const { result, requests } = await postTo(answerLikeGitlab(SECRET), {
+      mailboxType: 'service_desk_email',
+      root: '/gitlab/',
+    });
     expect(result.kind).toBe('delivered');
     expect(requests[0].path).toBe('/gitlab/api/v4/internal/mail_room/service_desk_email');
   });
@@ -60,8 +71,14 @@ describe('GitLab postback', () => {
   });
 
   it('retries quietly on a server error', async () => {
-    const { result } = await postTo((_request, response) => json(response, 500, { message: '500 Internal Server Error' }));
-    expect(result).toEqual({ kind: 'retry', status: 500, reason: 'GitLab answered 500 Internal Server Error: 500 Internal Server Error' });
+    const { result } = await postTo((_request, response) =>
+      json(response, 500, { message: '500 Internal Server Error' }),
+    );
+    expect(result).toEqual({
+      kind: 'retry',
+      status: 500,
+      reason: 'GitLab answered 500 Internal Server Error: 500 Internal Server Error',
+    });
   });
 
   it('retries on 429, which is about timing, not the message', async () => {
@@ -110,24 +127,44 @@ describe('GitLab postback', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise((resolve) => server.close(resolve));
-    const postback = createGitlabPostback({ gitlabUrl: `http://127.0.0.1:${port}`, mailboxType: 'incoming_email', secret: SECRET });
+    const postback = createGitlabPostback({
+      gitlabUrl: `http://127.0.0.1:${port}`,
+      mailboxType: 'incoming_email',
+      secret: SECRET,
+    });
     expect(await postback.deliver(RAW)).toEqual({ kind: 'retry', reason: expect.stringMatching(/ECONNREFUSED/) });
   });
 
   it('retries when the host name does not resolve', async () => {
-    const postback = createGitlabPostback({ gitlabUrl: 'http://gitlab.postroom.invalid', mailboxType: 'incoming_email', secret: SECRET, timeoutMs: 10_000 });
-    expect(await postback.deliver(RAW)).toEqual({ kind: 'retry', reason: expect.stringMatching(/could not reach GitLab at http:\/\/gitlab\.postroom\.invalid/) });
+    const postback = createGitlabPostback({
+      gitlabUrl: 'http://gitlab.postroom.invalid',
+      mailboxType: 'incoming_email',
+      secret: SECRET,
+      timeoutMs: 10_000,
+    });
+    expect(await postback.deliver(RAW)).toEqual({
+      kind: 'retry',
+      reason: expect.stringMatching(/could not reach GitLab at http:\/\/gitlab\.postroom\.invalid/),
+    });
   });
 });
 
 describe('mailroomEndpoint', () => {
   it('appends the API path once, whatever the trailing slashes', () => {
-    expect(mailroomEndpoint('https://gitlab.example.com', 'incoming_email')).toBe('https://gitlab.example.com/api/v4/internal/mail_room/incoming_email');
-    expect(mailroomEndpoint('https://gitlab.example.com//', 'incoming_email')).toBe('https://gitlab.example.com/api/v4/internal/mail_room/incoming_email');
+    expect(mailroomEndpoint('https://gitlab.example.com', 'incoming_email')).toBe(
+      'https://gitlab.example.com/api/v4/internal/mail_room/incoming_email',
+    );
+    expect(mailroomEndpoint('https://gitlab.example.com//', 'incoming_email')).toBe(
+      'https://gitlab.example.com/api/v4/internal/mail_room/incoming_email',
+    );
   });
 
   it('refuses what is not an http(s) URL', () => {
-    expect(() => mailroomEndpoint('gitlab.example.com', 'incoming_email')).toThrow(/gitlab_url must be an http or https URL/);
-    expect(() => mailroomEndpoint('ftp://gitlab.example.com', 'incoming_email')).toThrow(/gitlab_url must be an http or https URL/);
+    expect(() => mailroomEndpoint('gitlab.example.com', 'incoming_email')).toThrow(
+      /gitlab_url must be an http or https URL/,
+    );
+    expect(() => mailroomEndpoint('ftp://gitlab.example.com', 'incoming_email')).toThrow(
+      /gitlab_url must be an http or https URL/,
+    );
   });
 });

@@ -47,7 +47,10 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
     authOptional: !options.auth,
     onAuth(auth, _session, callback) {
       const ok = auth.username === options.auth?.user && auth.password === options.auth?.pass;
-      callback(ok ? null : Object.assign(new Error('Authentication failed'), { responseCode: 535 }), ok ? { user: auth.username } : undefined);
+      callback(
+        ok ? null : Object.assign(new Error('Authentication failed'), { responseCode: 535 }),
+        ok ? { user: auth.username } : undefined,
+      );
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -76,7 +79,11 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
     port,
     messages,
     async waitForMessages(count, timeoutMs = 5000) {
-      await waitFor(() => messages.length >= count, timeoutMs, `${count} message(s) at the capture relay, got ${messages.length}`);
+      await waitFor(
+        () => messages.length >= count,
+        timeoutMs,
+        `${count} message(s) at the capture relay, got ${messages.length}`,
+      );
       return messages.slice(0, count);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -104,9 +111,13 @@ async function capture(envelope: CapturedMail['envelope'], raw: string): Promise
     .filter((line) => line.includes(':'))
     .map((line) => ({
       name: line.slice(0, line.indexOf(':')),
-      value: line.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim(),
+      value: line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n(?=[ \t])/g, '')
+        .trim(),
     }));
-  const valuesOf = (name: string) => fields.filter((field) => field.name.toLowerCase() === name.toLowerCase()).map((field) => field.value);
+  const valuesOf = (name: string) =>
+    fields.filter((field) => field.name.toLowerCase() === name.toLowerCase()).map((field) => field.value);
   const parsed = await simpleParser(raw);
   return {
     envelope,

@@ -12,7 +12,11 @@ export interface ChildPostroom {
 }
 
 /** Runs the built CLI (`postroom serve`) as a real process and waits until it listens. */
-export async function startChildPostroom(configText: string, dir: string, env: Record<string, string> = {}): Promise<ChildPostroom> {
+export async function startChildPostroom(
+  configText: string,
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<ChildPostroom> {
   const configFile = path.join(dir, 'postroom.yml');
   writeFileSync(configFile, configText);
   const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--config', configFile], {

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +58,10 @@ export async function freePort(): Promise<number> {
  * loopback port with cleartext PLAIN login, so tests touch nothing in /etc. The settings are
  * Dovecot 2.3's (Debian 12); 2.4 renamed several (e.g. disable_plaintext_auth, mail_location).
  */
-export async function createDovecot(dir: string, user: DovecotUser = { user: 'mailroom', password: 'secret' }): Promise<PrivateDovecot> {
+export async function createDovecot(
+  dir: string,
+  user: DovecotUser = { user: 'mailroom', password: 'secret' },
+): Promise<PrivateDovecot> {
   if (!dovecotBinary) throw new Error('dovecot is not installed');
   const binary = dovecotBinary;
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
@@ -60,7 +73,9 @@ export async function createDovecot(dir: string, user: DovecotUser = { user: 'ma
   // Dovecot refuses mail access as uid 0, and drops login processes to unprivileged users, so as
   // root the mail belongs to nobody; as anyone else every process simply runs as that user.
   const asRoot = process.getuid?.() === 0;
-  const account = asRoot ? { uid: 65534, gid: 65534, name: 'nobody' } : { uid: process.getuid!(), gid: process.getgid!(), name: os.userInfo().username };
+  const account = asRoot
+    ? { uid: 65534, gid: 65534, name: 'nobody' }
+    : { uid: process.getuid!(), gid: process.getgid!(), name: os.userInfo().username };
   if (asRoot) {
     chmodSync(dir, 0o755);
     chownSync(mailDir, account.uid, account.gid);
@@ -110,7 +125,8 @@ service imap-login {
   );
 
   const pidFile = path.join(baseDir, 'master.pid');
-  const masterPid = (): number | undefined => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined);
+  const masterPid = (): number | undefined =>
+    existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
 
   // The master alone is not enough: a session's imap process outlives it for seconds.
   async function signalAll(signal: NodeJS.Signals): Promise<void> {
@@ -124,7 +140,11 @@ service imap-login {
         // already gone
       }
     }
-    await waitFor(async () => pids.every((each) => !isAlive(each)) && !(await canConnect(port)), 5000, 'dovecot did not stop');
+    await waitFor(
+      async () => pids.every((each) => !isAlive(each)) && !(await canConnect(port)),
+      5000,
+      'dovecot did not stop',
+    );
   }
 
   return {
@@ -138,11 +158,17 @@ service imap-login {
       try {
         execFileSync(binary, ['-c', configFile], { stdio: ['ignore', output, output] });
       } catch (error) {
-        throw new Error(`dovecot -c ${configFile} failed: ${readFileSync(path.join(dir, 'dovecot.stderr'), 'utf8')}`, { cause: error });
+        throw new Error(`dovecot -c ${configFile} failed: ${readFileSync(path.join(dir, 'dovecot.stderr'), 'utf8')}`, {
+          cause: error,
+        });
       } finally {
         closeSync(output);
       }
-      await waitFor(() => canConnect(port), 5000, `dovecot did not listen on ${port}; see ${path.join(dir, 'dovecot.log')}`);
+      await waitFor(
+        () => canConnect(port),
+        5000,
+        `dovecot did not listen on ${port}; see ${path.join(dir, 'dovecot.log')}`,
+      );
     },
     stop: () => signalAll('SIGTERM'),
     kill: () => signalAll('SIGKILL'),

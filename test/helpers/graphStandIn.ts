@@ -82,14 +82,21 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       standIn.requests.push({ method, path: url.pathname, query: url.search, token, status, at: Date.now() });
       const text = payload === undefined ? '' : Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-      response.writeHead(status, { ...(Buffer.isBuffer(payload) ? { 'content-type': 'text/plain' } : { 'content-type': 'application/json' }), ...headers });
+      response.writeHead(status, {
+        ...(Buffer.isBuffer(payload) ? { 'content-type': 'text/plain' } : { 'content-type': 'application/json' }),
+        ...headers,
+      });
       response.end(text);
     };
 
     const failure = failures.find((f) => f.times > 0 && f.match(method, url.pathname));
     if (failure) {
       failure.times--;
-      return send(failure.status, { error: { code: failure.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable' } }, failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) });
+      return send(
+        failure.status,
+        { error: { code: failure.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable' } },
+        failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) },
+      );
     }
 
     if (method === 'POST' && url.pathname === `/${standIn.tenant}/oauth2/v2.0/token`) {
@@ -103,11 +110,18 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       const value = `token-${++issued}`;
       validTokens.set(value, Date.now() + standIn.tokenLifetimeSeconds * 1000);
       standIn.tokensIssued.push(value);
-      return send(200, { token_type: 'Bearer', expires_in: standIn.tokenLifetimeSeconds, ext_expires_in: standIn.tokenLifetimeSeconds, access_token: value });
+      return send(200, {
+        token_type: 'Bearer',
+        expires_in: standIn.tokenLifetimeSeconds,
+        ext_expires_in: standIn.tokenLifetimeSeconds,
+        access_token: value,
+      });
     }
 
     if (!token || !((validTokens.get(token) ?? 0) > Date.now())) {
-      return send(401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+      return send(401, {
+        error: { code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' },
+      });
     }
     const userBase = `/v1.0/users/${standIn.user}`;
     const live = () => standIn.messages.filter((m) => !m.deleted);

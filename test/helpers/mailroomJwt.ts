@@ -3,7 +3,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 const ISSUER = 'gitlab-mailroom';
 const MAX_AGE_SECONDS = 5 * 60;
 
-export type JwtVerdict = { ok: true; payload: { iss: string; iat: number; nonce?: unknown } } | { ok: false; reason: string };
+export type JwtVerdict =
+  { ok: true; payload: { iss: string; iat: number; nonce?: unknown } } | { ok: false; reason: string };
 
 /**
  * Checks a token the way GitLab's mail_room authenticator does: HS256 with the shared secret
@@ -19,7 +20,8 @@ export function verifyMailroomJwt(token: string, secret: Buffer, nowMs: number =
   if (!header || header.alg !== 'HS256') return { ok: false, reason: 'algorithm is not HS256' };
   const expected = createHmac('sha256', secret).update(`${encodedHeader}.${encodedPayload}`).digest();
   const given = Buffer.from(encodedSignature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad signature' };
   const payload = decodeJson(encodedPayload);
   if (!payload) return { ok: false, reason: 'payload is not JSON' };
   if (payload.iss !== ISSUER) return { ok: false, reason: 'wrong issuer' };

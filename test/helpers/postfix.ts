@@ -16,7 +16,11 @@ export function run(file: string, args: string[], timeoutMs = 15_000): Promise<C
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {
-        reject(new Error(`${file} ${args.join(' ')}: ${error.killed ? `killed after ${timeoutMs} ms` : error.message}\n${stderr}`));
+        reject(
+          new Error(
+            `${file} ${args.join(' ')}: ${error.killed ? `killed after ${timeoutMs} ms` : error.message}\n${stderr}`,
+          ),
+        );
         return;
       }
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
@@ -26,7 +30,8 @@ export function run(file: string, args: string[], timeoutMs = 15_000): Promise<C
 
 async function mustRun(file: string, args: string[], timeoutMs?: number): Promise<string> {
   const result = await run(file, args, timeoutMs);
-  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.code}: ${result.stderr || result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`${file} ${args.join(' ')} exited ${result.code}: ${result.stderr || result.stdout}`);
   return result.stdout;
 }
 
@@ -93,7 +98,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The main.cf of a relay that asks Postroom about every recipient before it accepts one. */
-function mainCf(dir: string, options: Required<Omit<PrivatePostfixOptions, 'mainCf'>> & { mainCf: Record<string, string> }): string {
+function mainCf(
+  dir: string,
+  options: Required<Omit<PrivatePostfixOptions, 'mainCf'>> & { mainCf: Record<string, string> },
+): string {
   const settings: Record<string, string> = {
     compatibility_level: '3.6',
     queue_directory: path.join(dir, 'queue'),
@@ -174,7 +182,10 @@ export async function startPrivatePostfix(options: PrivatePostfixOptions): Promi
   };
 
   try {
-    writeFileSync(path.join(configDir, 'main.cf'), mainCf(dir, { relayPort: options.relayPort, domain, mainCf: options.mainCf ?? {} }));
+    writeFileSync(
+      path.join(configDir, 'main.cf'),
+      mainCf(dir, { relayPort: options.relayPort, domain, mainCf: options.mainCf ?? {} }),
+    );
     writeFileSync(path.join(configDir, 'master.cf'), readFileSync(SYSTEM_MASTER_CF));
     writeFileSync(path.join(configDir, 'transport'), `${domain}\tsmtp:[127.0.0.1]:${options.relayPort}\n`);
     await mustRun('postmap', [...c, path.join(configDir, 'transport')]);
@@ -308,17 +319,25 @@ export async function swaks(message: SwaksMessage): Promise<SwaksResult> {
   const result = await run(
     'swaks',
     [
-      '--server', '127.0.0.1',
-      '--port', String(message.port),
-      '--helo', 'client.example.net',
-      '--from', message.from,
-      '--to', message.to,
-      '--header', `Message-Id: ${message.messageId}`,
-      '--header', `Subject: ${message.subject ?? 'Through Postfix'}`,
+      '--server',
+      '127.0.0.1',
+      '--port',
+      String(message.port),
+      '--helo',
+      'client.example.net',
+      '--from',
+      message.from,
+      '--to',
+      message.to,
+      '--header',
+      `Message-Id: ${message.messageId}`,
+      '--header',
+      `Subject: ${message.subject ?? 'Through Postfix'}`,
       ...(message.bodyFile
         ? ['--body', `@${message.bodyFile}`, '--suppress-data']
         : ['--body', message.body ?? 'Relayed by a private Postfix.']),
-      '--timeout', '20s',
+      '--timeout',
+      '20s',
     ],
     30_000,
   );

@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
  */
 export function breakSpoolStores(file: string, reason = 'disk full (test)'): () => void {
   const db = new Database(file);
-  db.exec(`CREATE TRIGGER test_refuse_store BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, '${reason.replace(/'/g, "''")}'); END;`);
+  db.exec(
+    `CREATE TRIGGER test_refuse_store BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, '${reason.replace(/'/g, "''")}'); END;`,
+  );
   return () => {
     db.exec('DROP TRIGGER test_refuse_store');
     db.close();

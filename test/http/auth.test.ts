@@ -16,14 +16,20 @@ describe('the API token', () => {
   });
 
   it('must be the configured one: 401 with a wrong token, or the right one cut short', async () => {
-    expect((await world.call('GET', '/api/users/support-bot', { token: 'wrong-token-0123456789abcdef' })).status).toBe(401);
+    expect((await world.call('GET', '/api/users/support-bot', { token: 'wrong-token-0123456789abcdef' })).status).toBe(
+      401,
+    );
     expect((await world.call('GET', '/api/users/support-bot', { token: TOKEN.slice(0, -1) })).status).toBe(401);
-    expect((await world.call('GET', '/api/users/support-bot', { token: null, headers: { 'private-token': 'nope' } })).status).toBe(401);
+    expect(
+      (await world.call('GET', '/api/users/support-bot', { token: null, headers: { 'private-token': 'nope' } })).status,
+    ).toBe(401);
   });
 
-  it('is accepted as Authorization: Bearer or as GitLab\'s PRIVATE-TOKEN', async () => {
+  it("is accepted as Authorization: Bearer or as GitLab's PRIVATE-TOKEN", async () => {
     expect((await world.call('GET', '/api/users/support-bot')).status).toBe(200);
-    expect((await world.call('GET', '/api/users/support-bot', { token: null, headers: { 'private-token': TOKEN } })).status).toBe(200);
+    expect(
+      (await world.call('GET', '/api/users/support-bot', { token: null, headers: { 'private-token': TOKEN } })).status,
+    ).toBe(200);
   });
 
   it('is checked before routing, so a stranger cannot probe which API paths exist', async () => {

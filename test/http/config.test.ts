@@ -20,7 +20,13 @@ function problems(text: string, env: Record<string, string> = {}): string[] {
 describe('the http section', () => {
   it('is off by default, on 127.0.0.1:8025, so a config without it opens no port', () => {
     const { http } = parseConfigText(BASE, 'test.yml', {});
-    expect(http).toEqual({ enabled: false, host: '127.0.0.1', port: 8025, token: undefined, unhealthyAfterMs: 5 * 60_000 });
+    expect(http).toEqual({
+      enabled: false,
+      host: '127.0.0.1',
+      port: 8025,
+      token: undefined,
+      unhealthyAfterMs: 5 * 60_000,
+    });
   });
 
   it('takes the token from the environment', () => {
@@ -30,8 +36,12 @@ describe('the http section', () => {
   });
 
   it('requires a token of 16 characters or more when enabled', () => {
-    expect(problems(`${BASE}http:\n  enabled: true\n`)).toEqual([expect.stringMatching(/^http\.token: is required when enabled is true/)]);
-    expect(problems(`${BASE}http:\n  enabled: true\n  token: short\n`)).toEqual(['http.token: must be at least 16 characters long']);
+    expect(problems(`${BASE}http:\n  enabled: true\n`)).toEqual([
+      expect.stringMatching(/^http\.token: is required when enabled is true/),
+    ]);
+    expect(problems(`${BASE}http:\n  enabled: true\n  token: short\n`)).toEqual([
+      'http.token: must be at least 16 characters long',
+    ]);
   });
 
   it('refuses a bad listen address and unknown keys, with their key paths', () => {
@@ -47,6 +57,8 @@ describe('the http section', () => {
     expect(problems(`${idle}http:\n  unhealthy_after: 10m\n`)).toEqual([
       'http.unhealthy_after: must be longer than the longest idle_timeout (600s), or a healthy IDLE looks stuck',
     ]);
-    expect(parseConfigText(`${idle}http:\n  unhealthy_after: 11m\n`, 'test.yml', {}).http.unhealthyAfterMs).toBe(11 * 60_000);
+    expect(parseConfigText(`${idle}http:\n  unhealthy_after: 11m\n`, 'test.yml', {}).http.unhealthyAfterMs).toBe(
+      11 * 60_000,
+    );
   });
 });

@@ -11,13 +11,25 @@ afterEach(async () => {
 const NOW = 1_800_000_000_000;
 const MINUTE = 60_000;
 const poller = (extra: Partial<PollerHealth>): PollerHealth => ({
-  mailbox: 'incoming', method: 'imap', connected: true, lastSuccessAt: NOW - MINUTE, failedStores: 0, reconnects: 0, ...extra,
+  mailbox: 'incoming',
+  method: 'imap',
+  connected: true,
+  lastSuccessAt: NOW - MINUTE,
+  failedStores: 0,
+  reconnects: 0,
+  ...extra,
 });
 
 async function storeOne(target: HttpWorld): Promise<void> {
   await target.spool.store({
-    source: 'smtp', sessionId: 's1', tls: false, mailFrom: 'a@example.com', recipients: ['incoming+k@postroom.test'],
-    receivedAt: NOW, chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')], size: 21,
+    source: 'smtp',
+    sessionId: 's1',
+    tls: false,
+    mailFrom: 'a@example.com',
+    recipients: ['incoming+k@postroom.test'],
+    receivedAt: NOW,
+    chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')],
+    size: 21,
   });
 }
 
@@ -28,23 +40,38 @@ describe('/health and /liveness', () => {
     world.pollers = [poller({})];
     const answer = await world.call('GET', '/health', { token: null });
     expect(answer.status).toBe(200);
-    expect(answer.json).toEqual({ status: 'ok', problems: [], spool: { queued: 1 }, ingest: [{ ...poller({}), stuck: false }] });
+    expect(answer.json).toEqual({
+      status: 'ok',
+      problems: [],
+      spool: { queued: 1 },
+      ingest: [{ ...poller({}), stuck: false }],
+    });
     const liveness = await world.call('GET', '/liveness', { token: null });
     expect([liveness.status, liveness.text]).toEqual([200, 'OK\n']);
   });
 
   it('answer 503 when a poller has been disconnected longer than unhealthy_after', async () => {
     world = await startHttpWorld({ now: () => NOW, unhealthyAfter: '5m' });
-    world.pollers = [poller({ mailbox: 'serviceDesk', connected: false, lastSuccessAt: NOW - 6 * MINUTE, lastError: 'ECONNREFUSED', reconnects: 7 })];
+    world.pollers = [
+      poller({
+        mailbox: 'serviceDesk',
+        connected: false,
+        lastSuccessAt: NOW - 6 * MINUTE,
+        lastError: 'ECONNREFUSED',
+        reconnects: 7,
+      }),
+    ];
     const answer = await world.call('GET', '/health', { token: null });
     expect(answer.status).toBe(503);
     expect(answer.json.status).toBe('failing');
-    expect(answer.json.problems).toEqual(['serviceDesk imap poller disconnected, no successful pass for 360s (last error: ECONNREFUSED)']);
+    expect(answer.json.problems).toEqual([
+      'serviceDesk imap poller disconnected, no successful pass for 360s (last error: ECONNREFUSED)',
+    ]);
     expect(answer.json.ingest[0].stuck).toBe(true);
     expect((await world.call('GET', '/liveness', { token: null })).status).toBe(503);
   });
 
-  it('judge a poller that never succeeded from the server\'s start', async () => {
+  it("judge a poller that never succeeded from the server's start", async () => {
     let now = NOW;
     world = await startHttpWorld({ now: () => now, unhealthyAfter: '5m' });
     world.pollers = [poller({ connected: false, lastSuccessAt: undefined })];
@@ -64,7 +91,7 @@ describe('/health and /liveness', () => {
 });
 
 describe('/metrics', () => {
-  it('gives messages by state, the spool counters and the pollers\' counters in Prometheus text', async () => {
+  it("gives messages by state, the spool counters and the pollers' counters in Prometheus text", async () => {
     world = await startHttpWorld({ now: () => NOW });
     await storeOne(world);
     world.pollers = [poller({ reconnects: 3, failedStores: 2 })];
@@ -82,7 +109,9 @@ describe('/metrics', () => {
     expect(lines).toContain('postroom_ingest_reconnects_total{mailbox="incoming",method="imap"} 3');
     expect(lines).toContain('postroom_ingest_failed_stores_total{mailbox="incoming",method="imap"} 2');
     expect(lines).toContain('postroom_ingest_connected{mailbox="incoming",method="imap"} 1');
-    expect(lines).toContain(`postroom_ingest_last_success_timestamp_seconds{mailbox="incoming",method="imap"} ${(NOW - MINUTE) / 1000}`);
+    expect(lines).toContain(
+      `postroom_ingest_last_success_timestamp_seconds{mailbox="incoming",method="imap"} ${(NOW - MINUTE) / 1000}`,
+    );
   });
 
   it('still answers when the spool cannot be read, and says so', async () => {

@@ -15,7 +15,11 @@ export interface HttpWorld {
   http: RunningHttp;
   /** What the server's health function answers; tests replace it. */
   pollers: PollerHealth[];
-  call(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Answer>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<Answer>;
   cleanup(): Promise<void>;
 }
 
@@ -28,7 +32,9 @@ export interface Answer {
 }
 
 /** A real tracker and spool in a temp dir behind a real HTTP server on an ephemeral loopback port. */
-export async function startHttpWorld(options: { now?: () => number; unhealthyAfter?: string } = {}): Promise<HttpWorld> {
+export async function startHttpWorld(
+  options: { now?: () => number; unhealthyAfter?: string } = {},
+): Promise<HttpWorld> {
   const { dir, cleanup } = tempDir('postroom-http-');
   const config = parseConfigText(
     `${testConfigText(dir)}

@@ -6,13 +6,25 @@ let id: number;
 beforeAll(async () => {
   world = await startHttpWorld();
   const stored = await world.spool.store({
-    source: 'smtp', sessionId: 's1', tls: false, mailFrom: 'finn@example.com', recipients: ['incoming+abc@postroom.test'],
-    receivedAt: 1_700_000_000_000, messageId: '<m1@example.com>', chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')], size: 21,
+    source: 'smtp',
+    sessionId: 's1',
+    tls: false,
+    mailFrom: 'finn@example.com',
+    recipients: ['incoming+abc@postroom.test'],
+    receivedAt: 1_700_000_000_000,
+    messageId: '<m1@example.com>',
+    chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')],
+    size: 21,
   });
   if (!stored.stored) throw new Error(stored.reason);
   id = stored.id;
   world.spool.queue.claim(1_700_000_000_100, 1);
-  world.spool.queue.finish(id, 1_700_000_000_200, { state: 'dead', reason: 'no handler' }, { key: 'abc', keySource: 'envelope', handler: 'none' });
+  world.spool.queue.finish(
+    id,
+    1_700_000_000_200,
+    { state: 'dead', reason: 'no handler' },
+    { key: 'abc', keySource: 'envelope', handler: 'none' },
+  );
 });
 afterAll(() => world.cleanup());
 
@@ -20,7 +32,14 @@ describe('GET /api/messages/:id', () => {
   it('answers with the spool entry and every step taken', async () => {
     const answer = await world.call('GET', `/api/messages/${id}`);
     expect(answer.status).toBe(200);
-    expect(answer.json).toMatchObject({ id, messageId: '<m1@example.com>', state: 'dead', key: 'abc', keySource: 'envelope', mailFrom: 'finn@example.com' });
+    expect(answer.json).toMatchObject({
+      id,
+      messageId: '<m1@example.com>',
+      state: 'dead',
+      key: 'abc',
+      keySource: 'envelope',
+      mailFrom: 'finn@example.com',
+    });
     expect(answer.json.events.map((event: { kind: string }) => event.kind)).toEqual(['claimed', 'dead']);
   });
 

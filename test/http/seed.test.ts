@@ -51,10 +51,18 @@ describe('postroom seed', () => {
       const printed = (label: string) => new RegExp(`^${label} +(\\S+)$`, 'm').exec(first.stdout)?.[1];
       const incoming = compileTemplate('incoming+%{key}@postroom.test');
       const keyOf = (address: string | undefined) => incoming.match(address ?? '')?.key ?? '';
-      expect(parseMailKey(keyOf(printed('new issue')), { mailbox: 'incoming' })).toMatchObject({ kind: 'newIssue', token });
-      expect(parseMailKey(keyOf(printed('new merge request')), { mailbox: 'incoming' })).toMatchObject({ kind: 'newMergeRequest', token });
+      expect(parseMailKey(keyOf(printed('new issue')), { mailbox: 'incoming' })).toMatchObject({
+        kind: 'newIssue',
+        token,
+      });
+      expect(parseMailKey(keyOf(printed('new merge request')), { mailbox: 'incoming' })).toMatchObject({
+        kind: 'newMergeRequest',
+        token,
+      });
       expect(printed('service desk')).toBe(`contact+demo-website-${project.id}-issue-@postroom.test`);
-      expect(first.stdout).toContain(`swaks --server 127.0.0.1:0 --from demo@example.com --to '${printed('new issue')}'`);
+      expect(first.stdout).toContain(
+        `swaks --server 127.0.0.1:0 --from demo@example.com --to '${printed('new issue')}'`,
+      );
       expect(first.stdout).toContain(`--to '${printed('service desk')}'`);
     } finally {
       tracker.close();

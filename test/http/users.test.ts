@@ -17,7 +17,12 @@ describe('users', () => {
     expect(answer.status).toBe(201);
     const token = answer.json.incomingEmailToken;
     expect(token).toMatch(/^glimt-[0-9a-z]+$/);
-    expect(answer.json).toMatchObject({ username: 'finn', name: 'Finn the Human', email: 'finn@example.com', blocked: false });
+    expect(answer.json).toMatchObject({
+      username: 'finn',
+      name: 'Finn the Human',
+      email: 'finn@example.com',
+      blocked: false,
+    });
     expect(answer.json.addresses).toEqual([
       {
         project: 'demo/website',
@@ -43,7 +48,10 @@ describe('users', () => {
     expect(missing.json.message).toBe('email is missing');
     const taken = await world.call('POST', '/api/users', { body: { username: 'finn', email: 'other@example.com' } });
     expect(taken.status).toBe(400);
-    expect(taken.json).toEqual({ message: 'Username has already been taken', errors: ['Username has already been taken'] });
+    expect(taken.json).toEqual({
+      message: 'Username has already been taken',
+      errors: ['Username has already been taken'],
+    });
     const notJson = await world.call('POST', '/api/users', { body: '{"username": ' });
     expect(notJson.status).toBe(400);
     expect(notJson.json.message).toMatch(/^the body is not valid JSON/);
@@ -51,7 +59,9 @@ describe('users', () => {
 
   it('answers 404 for an unknown user, and creates nobody when an asked-for project is unknown', async () => {
     expect((await world.call('GET', '/api/users/nobody')).json).toEqual({ message: '404 User Not Found' });
-    const answer = await world.call('POST', '/api/users?project=no%2Fsuch', { body: { username: 'marceline', email: 'm@example.com' } });
+    const answer = await world.call('POST', '/api/users?project=no%2Fsuch', {
+      body: { username: 'marceline', email: 'm@example.com' },
+    });
     expect(answer.status).toBe(404);
     expect(world.tracker.userByUsername('marceline')).toBeNull();
   });
@@ -66,9 +76,17 @@ describe('emails', () => {
   });
 
   it('answers 400 for an invalid or taken email and 404 for an unknown user', async () => {
-    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 'not an email' } })).json.message).toBe('Email is invalid');
-    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 'finn@example.com' } })).status).toBe(400);
-    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 42 } })).json.message).toBe('email must be a string');
-    expect((await world.call('POST', '/api/users/nobody/emails', { body: { email: 'n@example.com' } })).status).toBe(404);
+    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 'not an email' } })).json.message).toBe(
+      'Email is invalid',
+    );
+    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 'finn@example.com' } })).status).toBe(
+      400,
+    );
+    expect((await world.call('POST', '/api/users/finn/emails', { body: { email: 42 } })).json.message).toBe(
+      'email must be a string',
+    );
+    expect((await world.call('POST', '/api/users/nobody/emails', { body: { email: 'n@example.com' } })).status).toBe(
+      404,
+    );
   });
 });

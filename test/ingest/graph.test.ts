@@ -66,7 +66,8 @@ describe("Microsoft Graph poller, against a local stand-in for Microsoft's servi
     return ingest;
   }
 
-  const requestsTo = (method: string, suffix: string) => standIn.requests.filter((r) => r.method === method && r.path.endsWith(suffix));
+  const requestsTo = (method: string, suffix: string) =>
+    standIn.requests.filter((r) => r.method === method && r.path.endsWith(suffix));
   const listings = () => requestsTo('GET', `/mailFolders/${standIn.folder}/messages`);
   const firstPages = () => listings().filter((r) => !new URLSearchParams(r.query).has('$skiptoken'));
 
@@ -91,16 +92,31 @@ describe("Microsoft Graph poller, against a local stand-in for Microsoft's servi
 
     expect(readBeforeStored).toEqual([]);
     expect(standIn.tokensIssued).toEqual(['token-1']);
-    expect(standIn.requests.filter((r) => r.path.startsWith('/v1.0/')).every((r) => r.token === 'token-1' && r.status < 400)).toBe(true);
+    expect(
+      standIn.requests.filter((r) => r.path.startsWith('/v1.0/')).every((r) => r.token === 'token-1' && r.status < 400),
+    ).toBe(true);
     expect(requestsTo('GET', `${alreadyRead.id}/$value`)).toEqual([]);
     expect(requestsTo('DELETE', '')).toEqual([]);
     expect(unread.every((m) => !m.deleted)).toBe(true);
 
     const entries = unread.map((m) => spool.findByMessageId(messageIdOf(m.raw)));
     expect(entries.every((found) => found.length === 1)).toBe(true);
-    expect(entries[0][0]).toMatchObject({ source: 'graph', mailbox: 'incoming', sourceRef: `graph:${standIn.user}/${unread[0].id}`, mailFrom: 'jake@example.com', recipients: [] });
+    expect(entries[0][0]).toMatchObject({
+      source: 'graph',
+      mailbox: 'incoming',
+      sourceRef: `graph:${standIn.user}/${unread[0].id}`,
+      mailFrom: 'jake@example.com',
+      recipients: [],
+    });
     expect(spool.raw(entries[0][0].id)).toEqual(unread[0].raw);
-    expect(running.health()).toEqual([expect.objectContaining({ method: 'microsoft_graph', connected: true, lastSuccessAt: expect.any(Number), failedStores: 0 })]);
+    expect(running.health()).toEqual([
+      expect.objectContaining({
+        method: 'microsoft_graph',
+        connected: true,
+        lastSuccessAt: expect.any(Number),
+        failedStores: 0,
+      }),
+    ]);
   });
 
   it('deletes each message after delivery when delete_after_delivery is set', async () => {
@@ -173,7 +189,10 @@ describe("Microsoft Graph poller, against a local stand-in for Microsoft's servi
 });
 
 describe('Microsoft Graph options', () => {
-  const base = { inboxMethod: 'microsoft_graph', inboxOptions: { tenant_id: 't', client_id: 'c', client_secret: 's' } } as unknown as MailboxConfig;
+  const base = {
+    inboxMethod: 'microsoft_graph',
+    inboxOptions: { tenant_id: 't', client_id: 'c', client_secret: 's' },
+  } as unknown as MailboxConfig;
 
   it("uses mail_room's defaults, and 60 s for a poll_interval that is not positive", () => {
     expect(graphOptions(base)).toEqual({
@@ -184,13 +203,24 @@ describe('Microsoft Graph options', () => {
       azureAdEndpoint: 'https://login.microsoftonline.com',
       graphEndpoint: 'https://graph.microsoft.com',
     });
-    expect(graphOptions({ ...base, inboxOptions: { ...base.inboxOptions, poll_interval: -5 } }).pollIntervalMs).toBe(60_000);
-    expect(graphOptions({ ...base, inboxOptions: { ...base.inboxOptions, poll_interval: 30 } }).pollIntervalMs).toBe(30_000);
+    expect(graphOptions({ ...base, inboxOptions: { ...base.inboxOptions, poll_interval: -5 } }).pollIntervalMs).toBe(
+      60_000,
+    );
+    expect(graphOptions({ ...base, inboxOptions: { ...base.inboxOptions, poll_interval: 30 } }).pollIntervalMs).toBe(
+      30_000,
+    );
   });
 
   it('refuses to start without the client credentials', () => {
-    const config = { ...base, enabled: true, user: 'incoming@example.com', inboxOptions: { tenant_id: 't' } } as MailboxConfig;
-    expect(() => startIngest({ incoming: config, spool: {} as never, logger })).toThrow(/inbox_options.client_id is required/);
+    const config = {
+      ...base,
+      enabled: true,
+      user: 'incoming@example.com',
+      inboxOptions: { tenant_id: 't' },
+    } as MailboxConfig;
+    expect(() => startIngest({ incoming: config, spool: {} as never, logger })).toThrow(
+      /inbox_options.client_id is required/,
+    );
   });
 });
 

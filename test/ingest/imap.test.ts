@@ -11,7 +11,8 @@ import { tempDir } from '../helpers/postroom.js';
 import { breakSpoolStores } from '../helpers/spoolFailure.js';
 import { waitFor } from '../helpers/waitFor.js';
 
-if (!dovecotBinary) console.warn('IMAP ingest tests skipped: dovecot is not installed (.ci/install-peers.sh installs dovecot-imapd)');
+if (!dovecotBinary)
+  console.warn('IMAP ingest tests skipped: dovecot is not installed (.ci/install-peers.sh installs dovecot-imapd)');
 
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const fastTiming = { responseTimeoutMs: 2_000, reconnect: { baseMs: 50, maxMs: 400 }, batchSize: 20 };
@@ -51,7 +52,14 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
 
   /** The test's own connection, as a user's mail client would be. */
   async function admin<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user.user, pass: dovecot.user.password }, logger: false });
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: dovecot.user.user, pass: dovecot.user.password },
+      logger: false,
+    });
     await client.connect();
     try {
       return await work(client);
@@ -126,8 +134,18 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
     expect(spool.raw(entry.id)).toEqual(plain);
     expect(spool.findByMessageId('<m2@postroom.test>')[0].mailFrom).toBe('');
     expect(spool.findByMessageId('<m3@postroom.test>')[0].mailFrom).toBe('');
-    expect(await serverView()).toEqual([1, 2, 3, 4].map((n) => ({ messageId: `<m${n}@postroom.test>`, flags: ['\\Seen'] })));
-    expect(running.health()).toEqual([expect.objectContaining({ mailbox: 'incoming', method: 'imap', connected: true, failedStores: 0, lastSuccessAt: expect.any(Number) })]);
+    expect(await serverView()).toEqual(
+      [1, 2, 3, 4].map((n) => ({ messageId: `<m${n}@postroom.test>`, flags: ['\\Seen'] })),
+    );
+    expect(running.health()).toEqual([
+      expect.objectContaining({
+        mailbox: 'incoming',
+        method: 'imap',
+        connected: true,
+        failedStores: 0,
+        lastSuccessAt: expect.any(Number),
+      }),
+    ]);
   });
 
   it('deletes after delivery, and expunges too when expunge_deleted is set', async () => {
@@ -135,12 +153,22 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
     await admin((client) => client.mailboxCreate(expunged));
     await append([mail(1), mail(2)]);
     await append([mail(3)], [], expunged);
-    start(mailbox({ deleteAfterDelivery: true }), spool, mailbox({ mailbox: expunged, deleteAfterDelivery: true, expungeDeleted: true }));
+    start(
+      mailbox({ deleteAfterDelivery: true }),
+      spool,
+      mailbox({ mailbox: expunged, deleteAfterDelivery: true, expungeDeleted: true }),
+    );
 
     await waitFor(() => storedMessageIds().length === 3, 5_000, 'three messages stored');
     await waitFor(async () => (await serverView(expunged)).length === 0, 5_000, 'expunged folder empty');
-    await waitFor(async () => (await serverView()).every((m) => m.flags.includes('\\Deleted')), 5_000, 'flagged deleted');
-    expect(await serverView()).toEqual([1, 2].map((n) => ({ messageId: `<m${n}@postroom.test>`, flags: ['\\Deleted', '\\Seen'] })));
+    await waitFor(
+      async () => (await serverView()).every((m) => m.flags.includes('\\Deleted')),
+      5_000,
+      'flagged deleted',
+    );
+    expect(await serverView()).toEqual(
+      [1, 2].map((n) => ({ messageId: `<m${n}@postroom.test>`, flags: ['\\Deleted', '\\Seen'] })),
+    );
     expect(spool.findByMessageId('<m3@postroom.test>')[0]).toMatchObject({ mailbox: 'serviceDesk' });
   });
 
@@ -249,12 +277,15 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
     await waitFor(() => storedMessageIds().length >= 3, 8_000, 'the new message stored');
     await waitFor(async () => (await serverView()).every((m) => m.flags.includes('\\Seen')), 5_000, 'all flagged seen');
     expect(storedMessageIds()).toEqual(['<m1@postroom.test>', '<m2@postroom.test>', '<m3@postroom.test>']);
-    expect(spool.findByMessageId('<m3@postroom.test>')[0].sourceRef).toBe(`imap:mailroom@127.0.0.1:${dovecot.port}/${folder}/${after}/1`);
+    expect(spool.findByMessageId('<m3@postroom.test>')[0].sourceRef).toBe(
+      `imap:mailroom@127.0.0.1:${dovecot.port}/${folder}/${after}/1`,
+    );
     expect(running.health()[0].failedStores).toBe(0);
   });
 
   it('stops cleanly, leaving no timers or sockets behind', async () => {
-    const timersAndSockets = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout' || kind === 'TCPSocketWrap').length;
+    const timersAndSockets = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout' || kind === 'TCPSocketWrap').length;
     const baseline = timersAndSockets();
     const running = start(mailbox());
     await waitFor(() => running.health()[0].connected, 5_000, 'connected');

@@ -7,8 +7,16 @@ const from = { source: 'imap', sourceRef: 'r', mailbox: 'incoming', sessionId: '
 
 describe('a fetched message in the spool’s shape', () => {
   it('takes the sender from Return-Path and the Message-ID from a folded header, and keeps the bytes', () => {
-    const raw = Buffer.from('Return-Path: <Jake@Example.com>\r\nMessage-ID:\r\n <abc@host>\r\nSubject: x\r\n\r\nReturn-Path: <body@example.com>\r\n');
-    expect(toIncomingMessage(raw, from)).toMatchObject({ mailFrom: 'Jake@Example.com', messageId: '<abc@host>', recipients: [], size: raw.length, chunks: [raw] });
+    const raw = Buffer.from(
+      'Return-Path: <Jake@Example.com>\r\nMessage-ID:\r\n <abc@host>\r\nSubject: x\r\n\r\nReturn-Path: <body@example.com>\r\n',
+    );
+    expect(toIncomingMessage(raw, from)).toMatchObject({
+      mailFrom: 'Jake@Example.com',
+      messageId: '<abc@host>',
+      recipients: [],
+      size: raw.length,
+      chunks: [raw],
+    });
   });
 
   it("gives '' for the null sender and for a message without Return-Path", () => {

@@ -13,7 +13,11 @@ const SENDER = 'jake@client.example.net';
 const unavailable = postfixUnavailable();
 
 /** Polls until `probe` returns something other than undefined. */
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -54,7 +58,11 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
 
   const mx = () => postfix!;
   const spool = () => postroom!.spool;
-  const logLines = (queueId: string) => mx().log().split('\n').filter((line) => line.includes(` ${queueId}: `));
+  const logLines = (queueId: string) =>
+    mx()
+      .log()
+      .split('\n')
+      .filter((line) => line.includes(` ${queueId}: `));
   const storedRows = (messageId: string) =>
     eventually(`a spool row for ${messageId}`, () => {
       const rows = spool().findByMessageId(messageId);
@@ -80,9 +88,13 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
 
     const raw = spool().raw(entry.id)!.toString('latin1');
     // Postroom's own trace on top, then the one Postfix wrote when the client handed it over.
-    expect(raw).toMatch(/^Received: from relay\.postfix\.test \(\[127\.0\.0\.1\]\)\r\n\tby postroom\.test \(Postroom\) with ESMTPS id /);
     expect(raw).toMatch(
-      new RegExp(`\r\nReceived: from client\\.example\\.net \\([^)]*\\[127\\.0\\.0\\.1\\]\\)\r\n\tby relay\\.postfix\\.test \\(Postfix\\) with ESMTP id ${queueId};\r\n\t`),
+      /^Received: from relay\.postfix\.test \(\[127\.0\.0\.1\]\)\r\n\tby postroom\.test \(Postroom\) with ESMTPS id /,
+    );
+    expect(raw).toMatch(
+      new RegExp(
+        `\r\nReceived: from client\\.example\\.net \\([^)]*\\[127\\.0\\.0\\.1\\]\\)\r\n\tby relay\\.postfix\\.test \\(Postfix\\) with ESMTP id ${queueId};\r\n\t`,
+      ),
     );
     expect(raw).toContain(`Message-Id: ${messageId}`);
     expect(raw).toContain('Relayed by a private Postfix.');
@@ -90,9 +102,15 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
     // Each recipient was first verified by a probe, then delivered once, into spool row entry.id.
     const log = mx().log();
     for (const address of [REPLY_KEY_ADDRESS, ISSUE_ADDRESS]) {
-      expect(log).toMatch(new RegExp(`to=<${escape(address)}>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${postroom!.port},.* status=deliverable \\(250 `));
+      expect(log).toMatch(
+        new RegExp(
+          `to=<${escape(address)}>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${postroom!.port},.* status=deliverable \\(250 `,
+        ),
+      );
     }
-    await eventually('the queue file to be removed', () => (logLines(queueId).some((l) => l.endsWith(`${queueId}: removed`)) ? true : undefined));
+    await eventually('the queue file to be removed', () =>
+      logLines(queueId).some((l) => l.endsWith(`${queueId}: removed`)) ? true : undefined,
+    );
     const sentLines = logLines(queueId).filter((l) => l.includes('status=sent'));
     expect(sentLines).toHaveLength(2);
     for (const line of sentLines) expect(line).toContain(`status=sent (250 2.0.0 Ok: queued as ${entry.id})`);
@@ -115,8 +133,14 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
 
       // The answer came from a probe, and a probe never turns into a bounce.
       const log = mx().log();
-      expect(log).toMatch(new RegExp(`to=<${escape(address)}>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${postroom!.port},.* status=undeliverable \\(host `));
-      expect(log).toMatch(new RegExp(`NOQUEUE: reject: RCPT from \\S+\\[127\\.0\\.0\\.1\\]: 550 5\\.1\\.1 <${escape(address)}>`));
+      expect(log).toMatch(
+        new RegExp(
+          `to=<${escape(address)}>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${postroom!.port},.* status=undeliverable \\(host `,
+        ),
+      );
+      expect(log).toMatch(
+        new RegExp(`NOQUEUE: reject: RCPT from \\S+\\[127\\.0\\.0\\.1\\]: 550 5\\.1\\.1 <${escape(address)}>`),
+      );
       await eventually('an empty Postfix queue (the probe leaves too)', queueEmpty);
       expect(mx().log()).not.toContain('sender non-delivery notification');
       expect(spool().findByMessageId(messageId)).toEqual([]);
@@ -191,7 +215,9 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
       expect(deferred.sender).toBe(SENDER);
       expect(deferred.recipients.map((r) => r.address)).toEqual([REPLY_KEY_ADDRESS]);
       expect(deferred.recipients[0].delay_reason).toMatch(/said: 451 4\.3\.0 Local error while storing the message/);
-      expect(logLines(queueId).join('\n')).toMatch(/status=deferred \(host 127\.0\.0\.1\[127\.0\.0\.1\] said: 451 4\.3\.0 .*\(in reply to end of DATA command\)\)/);
+      expect(logLines(queueId).join('\n')).toMatch(
+        /status=deferred \(host 127\.0\.0\.1\[127\.0\.0\.1\] said: 451 4\.3\.0 .*\(in reply to end of DATA command\)\)/,
+      );
       expect(spool().findByMessageId(messageId)).toEqual([]);
     } finally {
       db.exec('DROP TRIGGER IF EXISTS interop_refuse_store');
@@ -199,7 +225,9 @@ describe.skipIf(unavailable)(`Postfix in front of Postroom${unavailable ? ` (ski
     }
 
     await mx().flush();
-    await eventually('the queue file to be removed', () => (logLines(queueId).some((l) => l.endsWith(`${queueId}: removed`)) ? true : undefined));
+    await eventually('the queue file to be removed', () =>
+      logLines(queueId).some((l) => l.endsWith(`${queueId}: removed`)) ? true : undefined,
+    );
     const rows = spool().findByMessageId(messageId);
     expect(rows).toHaveLength(1);
     expect(rows[0].recipients).toEqual([REPLY_KEY_ADDRESS]);

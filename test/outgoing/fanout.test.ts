@@ -20,7 +20,14 @@ function replyKeyOf(mail: CapturedMail): string {
 describe('a new issue', () => {
   it('tells the other members, each with their own reply key, and not its author', async () => {
     w = await fanoutWorld();
-    const { id } = must(w.tracker.createIssue({ project: w.privateProject, author: w.developer, title: 'Vault door sticks', description: 'It sticks.' }));
+    const { id } = must(
+      w.tracker.createIssue({
+        project: w.privateProject,
+        author: w.developer,
+        title: 'Vault door sticks',
+        description: 'It sticks.',
+      }),
+    );
     const mails = await w.delivered();
 
     // Not the author, not the blocked maintainer, not a non-member, never the Support Bot.
@@ -33,7 +40,11 @@ describe('a new issue', () => {
     expect(jake.text).toContain('It sticks.');
 
     const keys = new Set<string>();
-    for (const [username, user] of [['jake', w.jake], ['reporter', w.reporter], ['guest', w.guest]] as const) {
+    for (const [username, user] of [
+      ['jake', w.jake],
+      ['reporter', w.reporter],
+      ['guest', w.guest],
+    ] as const) {
       const key = replyKeyOf(mailTo(mails, at(username)));
       keys.add(key);
       const sent = w.tracker.sentNotification(key);
@@ -48,7 +59,15 @@ describe('a new issue', () => {
     w = await fanoutWorld();
     const otherGuest = w.user('otherguest');
     w.tracker.addMember(w.privateProject, otherGuest, 'guest');
-    must(w.tracker.createIssue({ project: w.privateProject, author: w.jake, title: 'Combination', description: 'Rotate it.\n/assign @guest', confidential: true }));
+    must(
+      w.tracker.createIssue({
+        project: w.privateProject,
+        author: w.jake,
+        title: 'Combination',
+        description: 'Rotate it.\n/assign @guest',
+        confidential: true,
+      }),
+    );
     const mails = await w.delivered();
 
     expect(recipientsOf(mails)).toEqual([at('developer'), at('guest'), at('reporter')]);
@@ -60,7 +79,9 @@ describe('a new issue', () => {
 describe('a new note', () => {
   it('reaches participants and subscribers but not its author, and not anyone who unsubscribed', async () => {
     w = await fanoutWorld();
-    const { id } = must(w.tracker.createIssue({ project: w.project, author: w.guest, title: 'Typo in README', description: 'teh' }));
+    const { id } = must(
+      w.tracker.createIssue({ project: w.project, author: w.guest, title: 'Typo in README', description: 'teh' }),
+    );
     const issue = w.issue(id);
     w.tracker.subscribe(w.outsider, issue);
     w.tracker.subscribe(w.blocked, issue);
@@ -69,7 +90,9 @@ describe('a new note', () => {
     must(await w.tracker.createNote({ project: w.project, noteable: issue, author: w.reporter, body: 'Confirmed.' }));
     expect(recipientsOf(await w.delivered())).toEqual([at('guest'), at('outsider')]);
 
-    const note = must(await w.tracker.createNote({ project: w.project, noteable: issue, author: w.developer, body: 'Fixed on main.' }));
+    const note = must(
+      await w.tracker.createNote({ project: w.project, noteable: issue, author: w.developer, body: 'Fixed on main.' }),
+    );
     const mails = await w.delivered();
     // The earlier commenter is a participant now.
     expect(recipientsOf(mails)).toEqual([at('guest'), at('outsider'), at('reporter')]);
@@ -79,7 +102,11 @@ describe('a new note', () => {
     expect(toGuest.header('X-GitLab-Discussion-ID')).toBe(discussionId);
     expect(toGuest.text).toContain('Fixed on main.');
     expect(mailTo(mails, at('outsider')).header('X-GitLab-NotificationReason')).toBe('subscribed');
-    for (const [username, user] of [['guest', w.guest], ['outsider', w.outsider], ['reporter', w.reporter]] as const) {
+    for (const [username, user] of [
+      ['guest', w.guest],
+      ['outsider', w.outsider],
+      ['reporter', w.reporter],
+    ] as const) {
       const sent = w.tracker.sentNotification(replyKeyOf(mailTo(mails, at(username))));
       expect(sent).toMatchObject({ recipient: { id: user.id }, noteable: { type: 'Issue', id }, discussionId });
     }
@@ -91,14 +118,24 @@ describe('a new note', () => {
 
   it('when internal, reaches reporters and up only, even past the guest who opened the issue', async () => {
     w = await fanoutWorld();
-    const { id } = must(w.tracker.createIssue({ project: w.project, author: w.guest, title: 'Crash on start', description: 'Boom.' }));
+    const { id } = must(
+      w.tracker.createIssue({ project: w.project, author: w.guest, title: 'Crash on start', description: 'Boom.' }),
+    );
     const issue = w.issue(id);
     w.tracker.subscribe(w.outsider, issue);
     w.tracker.subscribe(w.reporter, issue);
     must(await w.tracker.createNote({ project: w.project, noteable: issue, author: w.developer, body: 'Looking.' }));
     await w.delivered();
 
-    must(await w.tracker.createNote({ project: w.project, noteable: issue, author: w.jake, body: 'It is the customer config.', internal: true }));
+    must(
+      await w.tracker.createNote({
+        project: w.project,
+        noteable: issue,
+        author: w.jake,
+        body: 'It is the customer config.',
+        internal: true,
+      }),
+    );
     expect(recipientsOf(await w.delivered())).toEqual([at('developer'), at('reporter')]);
   });
 });
@@ -125,21 +162,36 @@ describe('a new merge request', () => {
 
 describe('sending', () => {
   it('logs a refusal by the relay with the Message-ID, and the other recipients still get theirs', async () => {
-    w = await fanoutWorld({ answer: (envelope) => (envelope.to.includes(at('reporter')) ? { code: 550, message: 'mailbox unavailable' } : null) });
-    expect(() => w.tracker.createIssue({ project: w.privateProject, author: w.developer, title: 'Hinge', description: '' })).not.toThrow();
+    w = await fanoutWorld({
+      answer: (envelope) =>
+        envelope.to.includes(at('reporter')) ? { code: 550, message: 'mailbox unavailable' } : null,
+    });
+    expect(() =>
+      w.tracker.createIssue({ project: w.privateProject, author: w.developer, title: 'Hinge', description: '' }),
+    ).not.toThrow();
     expect(recipientsOf(await w.delivered())).toEqual([at('guest'), at('jake')]);
 
     const failure = w.logs.find((line) => line.msg === 'notification not delivered');
-    expect(failure).toMatchObject({ component: 'notifications', to: [at('reporter')], transient: false, event: 'created' });
+    expect(failure).toMatchObject({
+      component: 'notifications',
+      to: [at('reporter')],
+      transient: false,
+      event: 'created',
+    });
     expect(failure?.messageId).toMatch(/^<[0-9a-f]+@postroom\.test>$/);
     expect(failure?.reason).toContain('mailbox unavailable');
   });
 
   it('goes out in the order things happened, and stops with stop()', async () => {
     w = await fanoutWorld();
-    for (const title of ['First', 'Second', 'Third']) w.tracker.createIssue({ project: w.privateProject, author: w.developer, title, description: '' });
+    for (const title of ['First', 'Second', 'Third'])
+      w.tracker.createIssue({ project: w.privateProject, author: w.developer, title, description: '' });
     const toJake = (await w.delivered()).filter((mail) => mail.envelope.to.includes(at('jake')));
-    expect(toJake.map((mail) => mail.header('Subject'))).toEqual(['vault | First (#1)', 'vault | Second (#2)', 'vault | Third (#3)']);
+    expect(toJake.map((mail) => mail.header('Subject'))).toEqual([
+      'vault | First (#1)',
+      'vault | Second (#2)',
+      'vault | Third (#3)',
+    ]);
 
     w.notifications.stop();
     w.tracker.createIssue({ project: w.privateProject, author: w.developer, title: 'Unheard', description: '' });

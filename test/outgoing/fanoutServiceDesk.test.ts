@@ -19,7 +19,14 @@ beforeEach(async () => {
   project = w.tracker.projectById(w.project.id) as Project;
   bot = w.tracker.supportBot();
   const { id } = must(
-    w.tracker.createIssue({ project, author: bot, title: 'Printer on fire', description: 'Please help.', externalAuthor: CUSTOMER, emailMessageId: '<help-1@example.org>' }),
+    w.tracker.createIssue({
+      project,
+      author: bot,
+      title: 'Printer on fire',
+      description: 'Please help.',
+      externalAuthor: CUSTOMER,
+      emailMessageId: '<help-1@example.org>',
+    }),
   );
   ticket = w.issue(id);
   w.tracker.addEmailParticipants(ticket, [CUSTOMER, COLLEAGUE]);
@@ -35,7 +42,11 @@ function expectSupportBotKey(mail: CapturedMail): void {
   expect(mail.header('Reply-To')).toBe(`gitlabhq <incoming+${key}@postroom.test>`);
   expect(mail.header('References')?.split(/\s+/)[0]).toBe(`<reply-${key}@postroom.test>`);
   const sent = w.tracker.sentNotification(key);
-  expect(sent).toMatchObject({ recipient: { id: bot.id, isSupportBot: true }, noteable: { type: 'Issue', id: ticket.id }, discussionId: null });
+  expect(sent).toMatchObject({
+    recipient: { id: bot.id, isSupportBot: true },
+    noteable: { type: 'Issue', id: ticket.id },
+    discussionId: null,
+  });
 }
 
 const note = (author: User, body: string, extra: { internal?: boolean; externalAuthor?: string } = {}) =>
@@ -67,7 +78,9 @@ describe('Service Desk', () => {
       expect(mail.text).toContain('Have you tried turning it off?');
       expectSupportBotKey(mail);
     }
-    expect(mailTo(mails, CUSTOMER).header('X-GitLab-Reply-Key')).not.toBe(mailTo(mails, COLLEAGUE).header('X-GitLab-Reply-Key'));
+    expect(mailTo(mails, CUSTOMER).header('X-GitLab-Reply-Key')).not.toBe(
+      mailTo(mails, COLLEAGUE).header('X-GitLab-Reply-Key'),
+    );
 
     await note(w.jake, 'Customer is on the old firmware.', { internal: true });
     // Only the team member taking part hears of it.

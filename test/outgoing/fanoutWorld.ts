@@ -1,7 +1,12 @@
 import { pino } from 'pino';
 import type { Noteable, User } from '../../src/handlers/sink.js';
 import { createMailer, outgoingContext, startNotifications, type Notifications } from '../../src/outgoing/index.js';
-import { startCaptureRelay, type CaptureRelay, type CaptureRelayOptions, type CapturedMail } from '../helpers/captureRelay.js';
+import {
+  startCaptureRelay,
+  type CaptureRelay,
+  type CaptureRelayOptions,
+  type CapturedMail,
+} from '../helpers/captureRelay.js';
 import { makeWorld, must, type World } from '../tracker/world.js';
 import { outgoingConfig } from './world.js';
 
@@ -30,7 +35,12 @@ export async function fanoutWorld(relayOptions: CaptureRelayOptions = {}): Promi
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
   const mailer = createMailer(config.outgoing, logger);
-  const notifications = startNotifications({ tracker: world.tracker, mailer, context: outgoingContext(config), logger });
+  const notifications = startNotifications({
+    tracker: world.tracker,
+    mailer,
+    context: outgoingContext(config),
+    logger,
+  });
   return {
     ...world,
     relay,
@@ -41,7 +51,8 @@ export async function fanoutWorld(relayOptions: CaptureRelayOptions = {}): Promi
       return relay.messages.splice(0);
     },
     issue: (id) => world.tracker.noteable('Issue', id) as Noteable,
-    user: (username) => must(world.tracker.createUser({ username, name: username, email: `${username}@adventuretime.ooo` })),
+    user: (username) =>
+      must(world.tracker.createUser({ username, name: username, email: `${username}@adventuretime.ooo` })),
     async close() {
       notifications.stop();
       await notifications.idle();

@@ -5,7 +5,13 @@ import { outgoingConfig, silentLogger } from './world.js';
 
 function notice(port: number) {
   const context = outgoingContext(outgoingConfig(port));
-  const original = { from: ['alice@example.net'], to: [], subject: 'Hello', messageId: '<m-1@example.net>', headers: [] };
+  const original = {
+    from: ['alice@example.net'],
+    to: [],
+    subject: 'Hello',
+    messageId: '<m-1@example.net>',
+    headers: [],
+  };
   return buildRejectionNotice(context, original, { text: 'Because.', canRetry: false }, ['alice@example.net']);
 }
 
@@ -24,7 +30,12 @@ describe('the mailer', () => {
     mailer = createMailer(outgoingConfig(relay.port).outgoing, silentLogger);
     const message = notice(relay.port);
     const outcome = await mailer.send(message);
-    expect(outcome).toEqual({ status: 'sent', messageId: message.messageId, response: expect.stringMatching(/^250 .*queued as 1/), rejected: [] });
+    expect(outcome).toEqual({
+      status: 'sent',
+      messageId: message.messageId,
+      response: expect.stringMatching(/^250 .*queued as 1/),
+      rejected: [],
+    });
     const [mail] = await relay.waitForMessages(1);
     expect(mail.header('Message-ID')).toBe(message.messageId);
   });
@@ -33,18 +44,33 @@ describe('the mailer', () => {
     const port = await closedPort();
     mailer = createMailer(outgoingConfig(port).outgoing, silentLogger);
     const message = notice(port);
-    expect(await mailer.send(message)).toEqual({ status: 'failed', messageId: message.messageId, transient: true, reason: expect.stringMatching(/^ESOCKET: .*ECONNREFUSED/) });
+    expect(await mailer.send(message)).toEqual({
+      status: 'failed',
+      messageId: message.messageId,
+      transient: true,
+      reason: expect.stringMatching(/^ESOCKET: .*ECONNREFUSED/),
+    });
   });
 
   it('tells a temporary refusal (4xx) from a permanent one (5xx)', async () => {
     relay = await startCaptureRelay({
       answer: (envelope) =>
-        envelope.to[0].startsWith('later') ? { code: 451, message: 'Try again later' } : { code: 550, message: 'No such user' },
+        envelope.to[0].startsWith('later')
+          ? { code: 451, message: 'Try again later' }
+          : { code: 550, message: 'No such user' },
     });
     mailer = createMailer(outgoingConfig(relay.port).outgoing, silentLogger);
     const message = notice(relay.port);
-    expect(await mailer.send({ ...message, to: [{ address: 'later@example.net' }] })).toMatchObject({ status: 'failed', transient: true, reason: expect.stringContaining('451') });
-    expect(await mailer.send(message)).toMatchObject({ status: 'failed', transient: false, reason: expect.stringContaining('550') });
+    expect(await mailer.send({ ...message, to: [{ address: 'later@example.net' }] })).toMatchObject({
+      status: 'failed',
+      transient: true,
+      reason: expect.stringContaining('451'),
+    });
+    expect(await mailer.send(message)).toMatchObject({
+      status: 'failed',
+      transient: false,
+      reason: expect.stringContaining('550'),
+    });
   });
 
   it('logs in to a relay that asks for credentials, and fails for good with wrong ones', async () => {
@@ -53,7 +79,11 @@ describe('the mailer', () => {
     expect((await mailer.send(notice(relay.port))).status).toBe('sent');
     mailer.close();
     mailer = createMailer(outgoingConfig(relay.port, '  user: postroom\n  password: wrong').outgoing, silentLogger);
-    expect(await mailer.send(notice(relay.port))).toMatchObject({ status: 'failed', transient: false, reason: expect.stringContaining('535') });
+    expect(await mailer.send(notice(relay.port))).toMatchObject({
+      status: 'failed',
+      transient: false,
+      reason: expect.stringContaining('535'),
+    });
   });
 
   it('sends nothing when outgoing mail is disabled, and says why', async () => {

@@ -1,7 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRejectionNotifier, noticeGate, outgoingContext, ownAddressCheck, type NoticeRequest } from '../../src/outgoing/index.js';
+import {
+  createRejectionNotifier,
+  noticeGate,
+  outgoingContext,
+  ownAddressCheck,
+  type NoticeRequest,
+} from '../../src/outgoing/index.js';
 import { closedPort, startCaptureRelay, type CaptureRelay } from '../helpers/captureRelay.js';
 import { originalFromRaw, rawMail } from './original.js';
 import { outgoingConfig, outgoingWorld, silentLogger, type OutgoingWorld } from './world.js';
@@ -9,12 +15,26 @@ import { outgoingConfig, outgoingWorld, silentLogger, type OutgoingWorld } from 
 const SISIMAI = 'test/fixtures/sisimai/maildir';
 // Bounces and complaints a person forwarded by hand: nothing in their headers says "machine".
 // They can only reach a notice through an error, and the rate limit still caps them.
-const INDISTINGUISHABLE_FROM_PEOPLE = ['bsd/arf-22.eml', 'bsd/arf-23.eml', 'bsd/arf-24.eml', 'bsd/lhost-sendmail-14.eml'];
+const INDISTINGUISHABLE_FROM_PEOPLE = [
+  'bsd/arf-22.eml',
+  'bsd/arf-23.eml',
+  'bsd/arf-24.eml',
+  'bsd/lhost-sendmail-14.eml',
+];
 
 const isOwn = ownAddressCheck(outgoingContext(outgoingConfig(2525)));
 
-async function request(headers: Record<string, string> = {}, extra: Partial<NoticeRequest> = {}, envelopeSender?: string): Promise<NoticeRequest> {
-  return { error: { name: 'UnknownIncomingEmail' }, original: await originalFromRaw(rawMail(headers), envelopeSender), automatic: false, ...extra };
+async function request(
+  headers: Record<string, string> = {},
+  extra: Partial<NoticeRequest> = {},
+  envelopeSender?: string,
+): Promise<NoticeRequest> {
+  return {
+    error: { name: 'UnknownIncomingEmail' },
+    original: await originalFromRaw(rawMail(headers), envelopeSender),
+    automatic: false,
+    ...extra,
+  };
 }
 
 describe('the notice safety gate', () => {
@@ -24,8 +44,14 @@ describe('the notice safety gate', () => {
   });
 
   it('never answers the null sender or a message without a From', async () => {
-    expect(noticeGate(await request({}, {}, ''), isOwn)).toEqual({ allowed: false, refusal: 'the message came from the null sender (MAIL FROM:<>)' });
-    expect(noticeGate(await request({ From: '' }), isOwn)).toEqual({ allowed: false, refusal: 'the message has no From address' });
+    expect(noticeGate(await request({}, {}, ''), isOwn)).toEqual({
+      allowed: false,
+      refusal: 'the message came from the null sender (MAIL FROM:<>)',
+    });
+    expect(noticeGate(await request({ From: '' }), isOwn)).toEqual({
+      allowed: false,
+      refusal: 'the message has no From address',
+    });
     expect(noticeGate(await request({ From: 'undisclosed-recipients:;' }), isOwn)).toMatchObject({ allowed: false });
   });
 
@@ -38,7 +64,10 @@ describe('the notice safety gate', () => {
       'contact@postroom.test',
       'postroom@postroom.test',
     ]) {
-      expect(noticeGate(await request({ From: own }), isOwn)).toEqual({ allowed: false, refusal: `${own} is one of our own addresses` });
+      expect(noticeGate(await request({ From: own }), isOwn)).toEqual({
+        allowed: false,
+        refusal: `${own} is one of our own addresses`,
+      });
     }
     // Also when only the envelope sender is ours (a forwarded copy of our own mail).
     expect(noticeGate(await request({}, {}, 'postroom@postroom.test'), isOwn)).toMatchObject({ allowed: false });
@@ -47,7 +76,10 @@ describe('the notice safety gate', () => {
   });
 
   it('never answers automatic mail: the receiver’s flag, or the headers themselves', async () => {
-    expect(noticeGate(await request({}, { automatic: true }), isOwn)).toEqual({ allowed: false, refusal: 'the message was sent automatically' });
+    expect(noticeGate(await request({}, { automatic: true }), isOwn)).toEqual({
+      allowed: false,
+      refusal: 'the message was sent automatically',
+    });
     const marked: Record<string, string>[] = [
       { 'Auto-Submitted': 'auto-replied' },
       { 'Auto-Submitted': 'Auto-Generated (nightly report)' },
@@ -67,8 +99,16 @@ describe('the notice safety gate', () => {
   });
 
   it('never writes to mailboxes run by software', async () => {
-    for (const from of ['MAILER-DAEMON@mx.example.net', 'no-reply@example.net', 'noreply@example.net', 'gitlab-list-request@example.net']) {
-      expect(noticeGate(await request({ From: from }), isOwn)).toEqual({ allowed: false, refusal: `${from} is a system mailbox` });
+    for (const from of [
+      'MAILER-DAEMON@mx.example.net',
+      'no-reply@example.net',
+      'noreply@example.net',
+      'gitlab-list-request@example.net',
+    ]) {
+      expect(noticeGate(await request({ From: from }), isOwn)).toEqual({
+        allowed: false,
+        refusal: `${from} is a system mailbox`,
+      });
     }
   });
 

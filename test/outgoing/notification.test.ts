@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNotification, buildNotifications, outgoingContext, type NotificationInput } from '../../src/outgoing/index.js';
+import {
+  buildNotification,
+  buildNotifications,
+  outgoingContext,
+  type NotificationInput,
+} from '../../src/outgoing/index.js';
 import { startCaptureRelay, type CaptureRelay, type CapturedMail } from '../helpers/captureRelay.js';
-import { ISSUE, KEY_ALICE, KEY_BOB, MERGE_REQUEST, outgoingConfig, outgoingWorld, PROJECT, type OutgoingWorld } from './world.js';
+import {
+  ISSUE,
+  KEY_ALICE,
+  KEY_BOB,
+  MERGE_REQUEST,
+  outgoingConfig,
+  outgoingWorld,
+  PROJECT,
+  type OutgoingWorld,
+} from './world.js';
 
 const ISSUE_CREATED: NotificationInput = {
   project: PROJECT,
@@ -12,7 +26,11 @@ const ISSUE_CREATED: NotificationInput = {
 const MR_NOTE: NotificationInput = {
   project: PROJECT,
   noteable: MERGE_REQUEST,
-  event: { kind: 'note', authorName: 'Dave Reviewer', note: { id: 555, body: 'Looks good to me.', discussionId: 'a'.repeat(40) } },
+  event: {
+    kind: 'note',
+    authorName: 'Dave Reviewer',
+    note: { id: 555, body: 'Looks good to me.', discussionId: 'a'.repeat(40) },
+  },
 };
 
 describe('notifications through a real relay', () => {
@@ -89,11 +107,15 @@ describe('notifications through a real relay', () => {
     expect(bob.header('Reply-To')).toBe(`Rocket Launcher <incoming+${KEY_BOB}@postroom.test>`);
     expect(bob.header('References')).toBe(`<reply-${KEY_BOB}@postroom.test> <issue_42@postroom.test>`);
     expect(alice.text).toContain('Carol Maintainer created issue #3:\n\nThe gauge shows empty with a full tank.');
-    expect(alice.text).toContain('Reply to this email directly or view it at https://postroom.test/acme/Rocket.Launcher/-/issues/3');
+    expect(alice.text).toContain(
+      'Reply to this email directly or view it at https://postroom.test/acme/Rocket.Launcher/-/issues/3',
+    );
   });
 
   it('answers the merge request thread for a note, with the merge request’s own headers', async () => {
-    const [mail] = await deliver(buildNotification(world.context, MR_NOTE, { address: 'alice@example.net', replyKey: KEY_ALICE }));
+    const [mail] = await deliver(
+      buildNotification(world.context, MR_NOTE, { address: 'alice@example.net', replyKey: KEY_ALICE }),
+    );
     expect(mail.header('Subject')).toBe('Re: Rocket Launcher | Calibrate the gauge (!12)');
     expect(mail.header('From')).toBe('Dave Reviewer <postroom@postroom.test>');
     expect(mail.header('In-Reply-To')).toBe('<merge_request_91@postroom.test>');
@@ -107,7 +129,9 @@ describe('notifications through a real relay', () => {
   });
 
   it('leaves out reply and unsubscribe headers when no reply key was recorded', async () => {
-    const [mail] = await deliver(buildNotification(world.context, ISSUE_CREATED, { address: 'carol@example.net', replyKey: null }));
+    const [mail] = await deliver(
+      buildNotification(world.context, ISSUE_CREATED, { address: 'carol@example.net', replyKey: null }),
+    );
     expect(mail.header('Reply-To')).toBeUndefined();
     expect(mail.header('X-GitLab-Reply-Key')).toBeUndefined();
     expect(mail.header('List-Unsubscribe')).toBeUndefined();
@@ -121,7 +145,10 @@ describe('notification headers for other incoming setups', () => {
   it('offers only the https unsubscribe link when the incoming address has no %{key}', () => {
     const config = outgoingConfig(25);
     config.incomingEmail.address = 'incoming@postroom.test';
-    const message = buildNotification(outgoingContext(config), ISSUE_CREATED, { address: 'alice@example.net', replyKey: KEY_ALICE });
+    const message = buildNotification(outgoingContext(config), ISSUE_CREATED, {
+      address: 'alice@example.net',
+      replyKey: KEY_ALICE,
+    });
     expect(message.replyTo).toEqual({ name: 'Rocket Launcher', address: 'incoming@postroom.test' });
     expect(message.headers.find((header) => header.name === 'List-Unsubscribe')?.value).toBe(
       `<https://postroom.test/-/sent_notifications/${KEY_ALICE}/unsubscribe>`,
@@ -131,7 +158,10 @@ describe('notification headers for other incoming setups', () => {
   it('invites no reply by mail when incoming email is off', () => {
     const config = outgoingConfig(25);
     config.incomingEmail.enabled = false;
-    const message = buildNotification(outgoingContext(config), ISSUE_CREATED, { address: 'alice@example.net', replyKey: KEY_ALICE });
+    const message = buildNotification(outgoingContext(config), ISSUE_CREATED, {
+      address: 'alice@example.net',
+      replyKey: KEY_ALICE,
+    });
     expect(message.replyTo).toBeUndefined();
     expect(message.references).toEqual(['<issue_42@postroom.test>']);
     expect(message.headers.find((header) => header.name === 'List-Unsubscribe')?.value).toBe(

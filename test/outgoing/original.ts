@@ -5,13 +5,18 @@ import type { OriginalMessage } from '../../src/outgoing/index.js';
 export async function originalFromRaw(raw: string | Buffer, envelopeSender?: string): Promise<OriginalMessage> {
   const parsed = await simpleParser(raw, { skipTextToHtml: true, skipHtmlToText: true });
   const addresses = (field: typeof parsed.from | typeof parsed.to) =>
-    (Array.isArray(field) ? field : field ? [field] : []).flatMap((group) => group.value.map((entry) => entry.address ?? ''));
+    (Array.isArray(field) ? field : field ? [field] : []).flatMap((group) =>
+      group.value.map((entry) => entry.address ?? ''),
+    );
   return {
     from: addresses(parsed.from),
     to: addresses(parsed.to),
     subject: parsed.subject ?? null,
     messageId: parsed.messageId ?? null,
-    headers: parsed.headerLines.map(({ line }) => ({ name: line.slice(0, line.indexOf(':')), value: line.slice(line.indexOf(':') + 1) })),
+    headers: parsed.headerLines.map(({ line }) => ({
+      name: line.slice(0, line.indexOf(':')),
+      value: line.slice(line.indexOf(':') + 1),
+    })),
     envelopeSender,
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigErrors, parseConfigText } from '../../src/config/index.js';
 
-const MINIMAL = 'host: gitlab.example.com\nincoming_email:\n  enabled: true\n  address: "incoming+%{key}@example.com"\n';
+const MINIMAL =
+  'host: gitlab.example.com\nincoming_email:\n  enabled: true\n  address: "incoming+%{key}@example.com"\n';
 
 function problemsOf(text: string): string[] {
   try {
@@ -91,6 +92,8 @@ describe('the outgoing config section', () => {
   });
 
   it('is refused where it is not a mapping', () => {
-    expect(problemsOf(`${MINIMAL}outgoing: smtp.example.com\n`)).toEqual(['outgoing: must be a mapping, got "smtp.example.com"']);
+    expect(problemsOf(`${MINIMAL}outgoing: smtp.example.com\n`)).toEqual([
+      'outgoing: must be a mapping, got "smtp.example.com"',
+    ]);
   });
 });

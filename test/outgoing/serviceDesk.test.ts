@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServiceDeskNoteMails, buildServiceDeskThankYou, type ServiceDeskNoteInput } from '../../src/outgoing/index.js';
+import {
+  buildServiceDeskNoteMails,
+  buildServiceDeskThankYou,
+  type ServiceDeskNoteInput,
+} from '../../src/outgoing/index.js';
 import { startCaptureRelay, type CaptureRelay, type CapturedMail } from '../helpers/captureRelay.js';
 import { ISSUE, KEY_ALICE, KEY_BOB, outgoingWorld, PROJECT, type OutgoingWorld } from './world.js';
 
@@ -40,7 +44,9 @@ describe('Service Desk mail through a real relay', () => {
     expect(mail.header('Subject')).toBe('Re: Fuel gauge reads empty (#3)');
     expect(mail.header('Reply-To')).toBe(`Rocket Launcher <incoming+${KEY_ALICE}@postroom.test>`);
     expect(mail.header('In-Reply-To')).toBe('<help-me-1@example.org>');
-    expect(mail.header('References')).toBe(`<reply-${KEY_ALICE}@postroom.test> <issue_42@postroom.test> <help-me-1@example.org>`);
+    expect(mail.header('References')).toBe(
+      `<reply-${KEY_ALICE}@postroom.test> <issue_42@postroom.test> <help-me-1@example.org>`,
+    );
     expect(mail.header('X-GitLab-Reply-Key')).toBe(KEY_ALICE);
     expect(mail.header('X-GitLab-Project')).toBe('Rocket Launcher');
     expect(mail.header('List-Unsubscribe')).toBe(
@@ -55,7 +61,13 @@ describe('Service Desk mail through a real relay', () => {
   const note = (overrides: Partial<ServiceDeskNoteInput['note']> = {}): ServiceDeskNoteInput => ({
     project: PROJECT,
     ticket: TICKET,
-    note: { id: 900, body: 'Please try restarting the gauge.', internal: false, authorName: 'Carol Agent', ...overrides },
+    note: {
+      id: 900,
+      body: 'Please try restarting the gauge.',
+      internal: false,
+      authorName: 'Carol Agent',
+      ...overrides,
+    },
     participants: [
       { address: 'customer@example.org', replyKey: KEY_ALICE },
       { address: 'colleague@example.org', replyKey: KEY_BOB },

@@ -3,7 +3,13 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { parseConfigText, type PostroomConfig } from '../../src/config/index.js';
 import type { Noteable, Project } from '../../src/handlers/sink.js';
-import { createMailer, NoticeLog, outgoingContext, type Mailer, type OutgoingContext } from '../../src/outgoing/index.js';
+import {
+  createMailer,
+  NoticeLog,
+  outgoingContext,
+  type Mailer,
+  type OutgoingContext,
+} from '../../src/outgoing/index.js';
 import { tempDir } from '../helpers/postroom.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -89,7 +95,15 @@ export const PROJECT: Project = {
   },
 };
 
-export const ISSUE: Noteable = { type: 'Issue', id: 42, iid: 3, projectId: 7, title: 'Fuel gauge reads empty', state: 'opened', confidential: false };
+export const ISSUE: Noteable = {
+  type: 'Issue',
+  id: 42,
+  iid: 3,
+  projectId: 7,
+  title: 'Fuel gauge reads empty',
+  state: 'opened',
+  confidential: false,
+};
 
 export const MERGE_REQUEST: Noteable = {
   type: 'MergeRequest',

@@ -30,7 +30,11 @@ const recordingNotices: RejectionNotices = {
 
 const process = receiverProcessor(
   {
-    templates: { incoming: compileTemplate('incoming+%{key}@postroom.test'), serviceDesk: compileTemplate('contact+%{key}@postroom.test'), gitlabHost: 'postroom.test' },
+    templates: {
+      incoming: compileTemplate('incoming+%{key}@postroom.test'),
+      serviceDesk: compileTemplate('contact+%{key}@postroom.test'),
+      gitlabHost: 'postroom.test',
+    },
     sink: untouchableSink,
     automatic: { ownAddresses: (a) => a.endsWith('@postroom.test'), host: 'postroom.test' },
     textOf: () => {
@@ -44,7 +48,19 @@ const process = receiverProcessor(
 );
 
 function entry(source: SpoolEntry['source'], mailFrom: string): SpoolEntry {
-  return { id: 1, source, sessionId: 's', tls: false, mailFrom, recipients: [], receivedAt: 0, size: 0, state: 'processing', attempts: 1, nextAttemptAt: 0 };
+  return {
+    id: 1,
+    source,
+    sessionId: 's',
+    tls: false,
+    mailFrom,
+    recipients: [],
+    receivedAt: 0,
+    size: 0,
+    state: 'processing',
+    attempts: 1,
+    nextAttemptAt: 0,
+  };
 }
 
 describe('sisimai: real bounces, auto-replies and reports never cause mail from us', () => {
@@ -72,6 +88,10 @@ describe('sisimai: real bounces, auto-replies and reports never cause mail from 
     }
     expect(sentNotices).toEqual([]);
     // Headerless bounces have no sender to answer; the rest fit no address of ours and come from strangers.
-    expect(Object.keys(endings).sort()).toEqual(['ignored', 'not sent: the message names no sender', 'not sent: unknown mail from an unknown sender']);
+    expect(Object.keys(endings).sort()).toEqual([
+      'ignored',
+      'not sent: the message names no sender',
+      'not sent: unknown mail from an unknown sender',
+    ]);
   });
 });

@@ -28,7 +28,10 @@ describe('encrypted files', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first).not.toContain('gitlab-incoming');
     expect(readEncryptedFile(file, KEY)).toBe(CREDENTIALS);
-    expect(readMailboxCredentials(file, KEY)).toEqual({ user: 'gitlab-incoming@example.com', password: 'pa55: w0rd #not a comment' });
+    expect(readMailboxCredentials(file, KEY)).toEqual({
+      user: 'gitlab-incoming@example.com',
+      password: 'pa55: w0rd #not a comment',
+    });
 
     writeEncryptedFile(file, CREDENTIALS, KEY);
     expect(readFileSync(file, 'utf8')).not.toBe(first);
@@ -77,7 +80,9 @@ describe('secrets key', () => {
   });
 
   it('refuses a key that is not base64 of 32 bytes, and names where it came from', () => {
-    expect(() => loadSecretsKey({ keyFile: 'unused', env: { [SECRETS_KEY_ENV]: randomBytes(24).toString('base64') } })).toThrow(
+    expect(() =>
+      loadSecretsKey({ keyFile: 'unused', env: { [SECRETS_KEY_ENV]: randomBytes(24).toString('base64') } }),
+    ).toThrow(
       'the environment variable POSTROOM_SECRETS_KEY: the secrets key must hold base64 of exactly 32 bytes, but decodes to 24',
     );
     const keyFile = path.join(dir, 'key');
@@ -87,7 +92,9 @@ describe('secrets key', () => {
 
   it('says how to provide a missing key', () => {
     const keyFile = path.join(dir, 'key');
-    expect(() => loadSecretsKey({ keyFile, env: {} })).toThrow(`no secrets key: set POSTROOM_SECRETS_KEY or create ${keyFile}`);
+    expect(() => loadSecretsKey({ keyFile, env: {} })).toThrow(
+      `no secrets key: set POSTROOM_SECRETS_KEY or create ${keyFile}`,
+    );
   });
 
   it('is created on demand (0600), once', () => {

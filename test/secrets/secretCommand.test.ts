@@ -65,26 +65,40 @@ describe('postroom secret', () => {
     expect(statSync(encryptedFile()).mode & 0o777).toBe(0o600);
 
     expect(await run(['show', 'incoming_email'])).toEqual({ stdout: yaml, stderr: '', exitCode: 0 });
-    expect(loadConfig(configFile, {}).incomingEmail).toMatchObject({ user: 'gitlab-incoming@example.com', password: 'correct horse' });
+    expect(loadConfig(configFile, {}).incomingEmail).toMatchObject({
+      user: 'gitlab-incoming@example.com',
+      password: 'correct horse',
+    });
   });
 
   it('refuses credentials it could not read back, and writes nothing', async () => {
     const result = await run(['write', 'incoming_email'], { stdin: 'user: a\npassword: 0123\n' });
-    expect(result).toMatchObject({ exitCode: 1, stderr: 'postroom secret: stdin: password: must be a string (put it in quotes)\n' });
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stderr: 'postroom secret: stdin: password: must be a string (put it in quotes)\n',
+    });
     expect(existsSync(encryptedFile())).toBe(false);
   });
 
   it('shows a clear error, not garbage, with the wrong key', async () => {
     await run(['write', 'incoming_email'], { stdin: 'user: a\npassword: b\n' });
-    const result = await run(['show', 'incoming_email'], { env: { [SECRETS_KEY_ENV]: randomBytes(32).toString('base64') } });
-    expect(result).toEqual({ stdout: '', stderr: `postroom secret: cannot decrypt ${encryptedFile()}: wrong key or damaged file\n`, exitCode: 1 });
+    const result = await run(['show', 'incoming_email'], {
+      env: { [SECRETS_KEY_ENV]: randomBytes(32).toString('base64') },
+    });
+    expect(result).toEqual({
+      stdout: '',
+      stderr: `postroom secret: cannot decrypt ${encryptedFile()}: wrong key or damaged file\n`,
+      exitCode: 1,
+    });
   });
 
   it('still works when the config would not load its encrypted credentials', async () => {
     await run(['write', 'incoming_email'], { stdin: 'user: a\npassword: b\n' });
     const wrongKey = { [SECRETS_KEY_ENV]: randomBytes(32).toString('base64') };
     expect(() => loadConfig(configFile, wrongKey)).toThrow(/wrong key or damaged file/);
-    expect((await run(['write', 'incoming_email'], { stdin: 'user: a\npassword: c\n', env: wrongKey })).exitCode).toBe(0);
+    expect((await run(['write', 'incoming_email'], { stdin: 'user: a\npassword: c\n', env: wrongKey })).exitCode).toBe(
+      0,
+    );
     expect(loadConfig(configFile, wrongKey).incomingEmail.password).toBe('c');
   });
 
@@ -101,7 +115,10 @@ describe('postroom secret', () => {
 
   it('starts a new file from a template and saves nothing when the editor fails', async () => {
     const failing = await run(['edit', 'incoming_email'], { env: { EDITOR: editorScript('exit 3') } });
-    expect(failing).toMatchObject({ exitCode: 1, stderr: 'postroom secret: the editor exited with status 3; nothing saved\n' });
+    expect(failing).toMatchObject({
+      exitCode: 1,
+      stderr: 'postroom secret: the editor exited with status 3; nothing saved\n',
+    });
     expect(existsSync(encryptedFile())).toBe(false);
 
     const filling = editorScript(`printf 'user: "u"\\npassword: "p"\\n' > "$1"`);
@@ -120,7 +137,9 @@ describe('postroom secret', () => {
   it('says when there is nothing to show', async () => {
     expect(await run(['show', 'service_desk_email'])).toMatchObject({
       exitCode: 1,
-      stderr: expect.stringMatching(/no encrypted credentials for service_desk_email at .*service_desk_email\.yaml\.enc/),
+      stderr: expect.stringMatching(
+        /no encrypted credentials for service_desk_email at .*service_desk_email\.yaml\.enc/,
+      ),
     });
   });
 });

@@ -14,7 +14,11 @@ const { dir, cleanup } = tempDir();
 afterAll(() => cleanup());
 
 /** Sends numbered messages one after another until done or the connection dies; returns the acknowledged ids. */
-async function sendUntilKilled(port: number, connection: number, onAck: () => void): Promise<{ acked: string[]; attempted: string[] }> {
+async function sendUntilKilled(
+  port: number,
+  connection: number,
+  onAck: () => void,
+): Promise<{ acked: string[]; attempted: string[] }> {
   const acked: string[] = [];
   const attempted: string[] = [];
   try {
@@ -63,7 +67,10 @@ describe('crash safety', () => {
     expect(await second.exited).toBe(0);
 
     const db = new Database(path.join(dir, 'spool.db'), { readonly: true });
-    const rows = db.prepare('SELECT message_id AS id, count(*) AS n FROM messages GROUP BY message_id').all() as { id: string; n: number }[];
+    const rows = db.prepare('SELECT message_id AS id, count(*) AS n FROM messages GROUP BY message_id').all() as {
+      id: string;
+      n: number;
+    }[];
     db.close();
     const stored = new Map(rows.map((r) => [r.id, r.n]));
     for (const id of [...acked, ...after.acked]) expect(stored.get(id), id).toBe(1);

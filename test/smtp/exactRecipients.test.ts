@@ -11,7 +11,9 @@ let tracker: Tracker;
 const addresses: Record<string, string> = {};
 
 beforeAll(async () => {
-  postroom = await startTestPostroom('', (dir) => testConfigText(dir).replace('verify_keys: false', 'verify_keys: true'));
+  postroom = await startTestPostroom('', (dir) =>
+    testConfigText(dir).replace('verify_keys: false', 'verify_keys: true'),
+  );
   tracker = openTracker(postroom.config.tracker.path);
   const jake = tracker.createUser({ username: 'jake', email: 'jake@example.com' });
   const finn = tracker.createUser({ username: 'finn', email: 'finn@example.com' });
@@ -24,7 +26,11 @@ beforeAll(async () => {
   tracker.configureServiceDesk(desk.record, { enabled: true });
   const issue = await tracker.createIssue({ project, author: jake.record, title: 'Ice', description: '' });
   if (!issue.saved) throw new Error('issue');
-  const replyKey = tracker.recordSentNotification({ recipient: jake.record, project, noteable: issueAsNoteable(tracker.issues(project)[0]) });
+  const replyKey = tracker.recordSentNotification({
+    recipient: jake.record,
+    project,
+    noteable: issueAsNoteable(tracker.issues(project)[0]),
+  });
   const token = tracker.incomingEmailToken(jake.record)!;
   const blockedToken = tracker.incomingEmailToken(finn.record)!;
   Object.assign(addresses, {
@@ -76,7 +82,11 @@ describe('RCPT TO against the embedded tracker', () => {
       broken.close();
       expect(await policy.check(addresses.reply)).toMatchObject({ kind: 'tempfail', code: 451, status: '4.3.0' });
       // The grammar still decides first: a key no handler could take is refused outright.
-      expect(await policy.check('incoming+!!!@postroom.test')).toMatchObject({ kind: 'reject', code: 550, status: '5.1.1' });
+      expect(await policy.check('incoming+!!!@postroom.test')).toMatchObject({
+        kind: 'reject',
+        code: 550,
+        status: '5.1.1',
+      });
     } finally {
       cleanup();
     }

@@ -8,7 +8,9 @@ interface SmugglingCase {
   bytes_after_body_line: string;
 }
 
-const { cases } = JSON.parse(readFileSync('test/fixtures/smtp-smuggling/cases.json', 'utf8')) as { cases: SmugglingCase[] };
+const { cases } = JSON.parse(readFileSync('test/fixtures/smtp-smuggling/cases.json', 'utf8')) as {
+  cases: SmugglingCase[];
+};
 const TO = 'incoming+b7-0123456789abcdefghijklmno@postroom.test';
 
 let postroom: TestPostroom;
@@ -20,7 +22,10 @@ afterAll(async () => {
 });
 
 function storedSince(firstId: number) {
-  const ids = postroom.spool.db.prepare('SELECT id FROM messages WHERE id >= ? ORDER BY id').pluck().all(firstId) as number[];
+  const ids = postroom.spool.db
+    .prepare('SELECT id FROM messages WHERE id >= ? ORDER BY id')
+    .pluck()
+    .all(firstId) as number[];
   return ids.map((id) => ({ entry: postroom.spool.get(id)!, raw: postroom.spool.raw(id)!.toString('latin1') }));
 }
 

@@ -26,10 +26,12 @@ function transport(options: Record<string, unknown> = {}) {
 }
 
 async function sendError(message: nodemailer.SendMailOptions, options: Record<string, unknown> = {}) {
-  const error = await transport(options).sendMail(message).then(
-    () => undefined,
-    (e: { responseCode?: number; response?: string }) => e,
-  );
+  const error = await transport(options)
+    .sendMail(message)
+    .then(
+      () => undefined,
+      (e: { responseCode?: number; response?: string }) => e,
+    );
   expect(error, 'the send should have been refused').toBeDefined();
   return error as { responseCode?: number; response?: string };
 }
@@ -74,7 +76,11 @@ describe('SMTP verdicts', () => {
   });
 
   it('refuses a non-Service-Desk key on the Service Desk address', async () => {
-    const error = await sendError({ from: 'a@example.com', to: 'contact+59d8df8370b7e95c5a49fbf86aeb2c93@postroom.test', text: 'x' });
+    const error = await sendError({
+      from: 'a@example.com',
+      to: 'contact+59d8df8370b7e95c5a49fbf86aeb2c93@postroom.test',
+      text: 'x',
+    });
     expect(error.response).toMatch(/^550 5\.1\.1 /);
   });
 
@@ -170,7 +176,11 @@ describe('SMTP verdicts', () => {
       saboteur.exec('DROP TRIGGER broken');
       saboteur.close();
     }
-    const info = await transport().sendMail({ from: 'a@example.com', to: `incoming+${REPLY_KEY}@postroom.test`, text: 'x' });
+    const info = await transport().sendMail({
+      from: 'a@example.com',
+      to: `incoming+${REPLY_KEY}@postroom.test`,
+      text: 'x',
+    });
     expect(info.response).toMatch(/^250 2\.0\.0 /);
   });
 

@@ -72,7 +72,11 @@ describe('spool', () => {
     const result = await spool.store(message(chunks));
     expect(result.stored).toBe(true);
     const id = (result as { id: number }).id;
-    const stored = spool.db.prepare('SELECT raw IS NULL AS chunked, (SELECT count(*) FROM message_chunks WHERE message = ?) AS n FROM messages WHERE id = ?').get(id, id);
+    const stored = spool.db
+      .prepare(
+        'SELECT raw IS NULL AS chunked, (SELECT count(*) FROM message_chunks WHERE message = ?) AS n FROM messages WHERE id = ?',
+      )
+      .get(id, id);
     // 40 × 64 KiB = 2.5 MiB: three rows of at most 1 MiB.
     expect(stored).toEqual({ chunked: 1, n: 3 });
     expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
@@ -92,7 +96,9 @@ describe('spool', () => {
     const spool = Spool.open(file);
     // A second, independent connection breaks the file for real: every insert now aborts.
     const saboteur = new Database(file);
-    saboteur.exec("CREATE TRIGGER broken BEFORE INSERT ON message_chunks BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    saboteur.exec(
+      "CREATE TRIGGER broken BEFORE INSERT ON message_chunks BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+    );
     const big = Array.from({ length: 8 }, () => Buffer.alloc(64 * 1024, 66));
     const result = await spool.store(message(big));
     expect(result).toEqual({ stored: false, reason: 'disk on fire' });
@@ -104,7 +110,9 @@ describe('spool', () => {
   it('keeps the good neighbours of a message that cannot be stored', async () => {
     const spool = Spool.open(file);
     const saboteur = new Database(file);
-    saboteur.exec("CREATE TRIGGER picky BEFORE INSERT ON messages WHEN NEW.message_id = '<bad@x>' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    saboteur.exec(
+      "CREATE TRIGGER picky BEFORE INSERT ON messages WHEN NEW.message_id = '<bad@x>' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
     const results = await Promise.all([
       spool.store(message('a', { messageId: '<a@x>' })),
       spool.store(message('b', { messageId: '<bad@x>' })),

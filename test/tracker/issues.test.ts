@@ -24,12 +24,22 @@ describe('creating issues', () => {
     const result = await sink.createIssue(issueInput());
     expect(result).toEqual({ saved: true, record: { id: expect.any(Number), iid: 1 } });
     expect(world.tracker.issues(world.project)).toEqual([
-      expect.objectContaining({ iid: 1, title: 'New Issue by email', description: 'reply by email', authorId: world.jake.id, confidential: false, state: 'opened' }),
+      expect.objectContaining({
+        iid: 1,
+        title: 'New Issue by email',
+        description: 'reply by email',
+        authorId: world.jake.id,
+        confidential: false,
+        state: 'opened',
+      }),
     ]);
   });
 
   it('validates like GitLab: a blank title cannot be saved, nor an oversized one', async () => {
-    expect(await sink.createIssue(issueInput({ title: '   ' }))).toEqual({ saved: false, errors: ["Title can't be blank"] });
+    expect(await sink.createIssue(issueInput({ title: '   ' }))).toEqual({
+      saved: false,
+      errors: ["Title can't be blank"],
+    });
     expect(await sink.createIssue(issueInput({ title: 't'.repeat(256) }))).toEqual({
       saved: false,
       errors: ['Title is too long (maximum is 255 characters)'],
@@ -42,7 +52,9 @@ describe('creating issues', () => {
   });
 
   it("runs the description's quick actions with the author's rights, except those for existing issues", async () => {
-    await sink.createIssue(issueInput({ description: 'Body\n/label ~bug\n/assign me\n/confidential\n/close\n/title Other' }));
+    await sink.createIssue(
+      issueInput({ description: 'Body\n/label ~bug\n/assign me\n/confidential\n/close\n/title Other' }),
+    );
     expect(world.tracker.issue(world.project, 1)).toMatchObject({
       description: 'Body',
       labels: ['bug'],
@@ -51,7 +63,9 @@ describe('creating issues', () => {
       state: 'opened',
       title: 'New Issue by email',
     });
-    await sink.createIssue(issueInput({ idempotencyKey: 'other', author: world.guest, description: '/label ~bug\n/confidential' }));
+    await sink.createIssue(
+      issueInput({ idempotencyKey: 'other', author: world.guest, description: '/label ~bug\n/confidential' }),
+    );
     expect(world.tracker.issue(world.project, 2)).toMatchObject({ description: '', labels: [], confidential: false });
   });
 
@@ -59,7 +73,13 @@ describe('creating issues', () => {
     world.tracker.configureServiceDesk(world.project, { enabled: true });
     const bot = world.tracker.supportBot();
     await sink.createIssue(
-      issueInput({ author: bot, title: 'The message subject! @all', description: 'Help\n/close', confidential: true, externalAuthor: 'jake@adventuretime.ooo' }),
+      issueInput({
+        author: bot,
+        title: 'The message subject! @all',
+        description: 'Help\n/close',
+        confidential: true,
+        externalAuthor: 'jake@adventuretime.ooo',
+      }),
     );
     expect(world.tracker.issue(world.project, 1)).toMatchObject({
       authorId: bot.id,
@@ -100,8 +120,17 @@ describe('idempotency', () => {
   });
 
   it('the same key twice gives one note, and a commands-only reply runs once', async () => {
-    const issue = (await sink.issueByIid(world.project, must(world.tracker.createIssue({ project: world.project, author: world.jake, title: 'T', description: '' })).iid))!;
-    const note = { idempotencyKey: '<r1@x>|k', project: world.project, noteable: issue, author: world.jake, body: 'Once' };
+    const issue = (await sink.issueByIid(
+      world.project,
+      must(world.tracker.createIssue({ project: world.project, author: world.jake, title: 'T', description: '' })).iid,
+    ))!;
+    const note = {
+      idempotencyKey: '<r1@x>|k',
+      project: world.project,
+      noteable: issue,
+      author: world.jake,
+      body: 'Once',
+    };
     const first = await sink.createNote(note);
     expect(await sink.createNote(note)).toEqual(first);
     expect(world.tracker.notes(issue)).toHaveLength(1);

@@ -48,7 +48,10 @@ describe('users', () => {
       saved: false,
       errors: ['Email has already been taken'],
     });
-    expect(tracker.addEmail(world.guest, 'developer@adventuretime.ooo')).toEqual({ saved: false, errors: ['Email has already been taken'] });
+    expect(tracker.addEmail(world.guest, 'developer@adventuretime.ooo')).toEqual({
+      saved: false,
+      errors: ['Email has already been taken'],
+    });
     expect(tracker.createUser({ username: '', email: 'not-an-email' })).toEqual({
       saved: false,
       errors: ["Username can't be blank", 'Email is invalid'],
@@ -75,7 +78,10 @@ describe('projects', () => {
 
   it('validates full paths and refuses duplicates', async () => {
     const { tracker } = world;
-    expect(await tracker.createProject({ fullPath: 'GitLabHQ/GitLabHQ' })).toEqual({ saved: false, errors: ['Path has already been taken'] });
+    expect(await tracker.createProject({ fullPath: 'GitLabHQ/GitLabHQ' })).toEqual({
+      saved: false,
+      errors: ['Path has already been taken'],
+    });
     expect(await tracker.createProject({ fullPath: 'lonely' })).toEqual({
       saved: false,
       errors: ['Path must include a namespace, as in group/project'],
@@ -88,7 +94,9 @@ describe('projects', () => {
     const { tracker, jake, project, privateProject } = world;
     const first = must(tracker.createIssue({ project, author: jake, title: 'First', description: '' }));
     const second = must(tracker.createIssue({ project, author: jake, title: 'Second', description: '' }));
-    const elsewhere = must(tracker.createIssue({ project: privateProject, author: jake, title: 'Elsewhere', description: '' }));
+    const elsewhere = must(
+      tracker.createIssue({ project: privateProject, author: jake, title: 'Elsewhere', description: '' }),
+    );
     expect([first.iid, second.iid, elsewhere.iid]).toEqual([1, 2, 1]);
     expect(await sink.issueByIid(project, 2)).toEqual({
       type: 'Issue',
@@ -123,11 +131,22 @@ describe('projects', () => {
         emailMessageId: '<CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com>',
       }),
     );
-    const byBare = await sink.ticketByMessageId(project, 'CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com');
-    const byBracketed = await sink.ticketByMessageId(project, ' <CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com>');
+    const byBare = await sink.ticketByMessageId(
+      project,
+      'CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com',
+    );
+    const byBracketed = await sink.ticketByMessageId(
+      project,
+      ' <CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com>',
+    );
     expect(byBare?.id).toBe(ticket.id);
     expect(byBracketed?.id).toBe(ticket.id);
-    expect(await sink.ticketByMessageId(world.privateProject, 'CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com')).toBeNull();
+    expect(
+      await sink.ticketByMessageId(
+        world.privateProject,
+        'CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com',
+      ),
+    ).toBeNull();
   });
 });
 
@@ -165,7 +184,8 @@ describe('every lookup reads an index', () => {
         const parameters = (sql.match(/\?/g) ?? []).map(() => null);
         const plan = planner.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[];
         // The support-bot lookup reads a partial index of one row: fine. Anything else must SEARCH.
-        for (const { detail } of plan) if (/^SCAN (?!.*USING (COVERING )?INDEX)/.test(detail)) scans.push(`${detail} ← ${sql}`);
+        for (const { detail } of plan)
+          if (/^SCAN (?!.*USING (COVERING )?INDEX)/.test(detail)) scans.push(`${detail} ← ${sql}`);
       }
       expect(statements.size).toBeGreaterThan(8);
       expect(scans).toEqual([]);

@@ -28,18 +28,35 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 function gitIn(repository: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: repository, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } });
+  return execFileSync('git', args, {
+    cwd: repository,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' },
+  });
 }
 
-async function projectWithRepository(files: Record<string, string> = { README: SAMPLE_README }): Promise<{ project: Project; repository: string }> {
-  const project = await world.addProject({ fullPath: 'gitlabhq/with-repo', visibility: 'private', repository: { files } });
+async function projectWithRepository(
+  files: Record<string, string> = { README: SAMPLE_README },
+): Promise<{ project: Project; repository: string }> {
+  const project = await world.addProject({
+    fullPath: 'gitlabhq/with-repo',
+    visibility: 'private',
+    repository: { files },
+  });
   world.tracker.addMember(project, world.jake, 'developer');
   world.tracker.addMember(project, world.guest, 'guest');
   return { project, repository: world.tracker.projectDetails(project)!.repositoryPath! };
 }
 
 const mergeRequest = (project: Project, sourceBranch: string, patches: Attachment[], description = '') =>
-  sink.createMergeRequest({ idempotencyKey: `<mr${++key}@example.com>|mr`, project, author: world.jake, sourceBranch, description, patches });
+  sink.createMergeRequest({
+    idempotencyKey: `<mr${++key}@example.com>|mr`,
+    project,
+    author: world.jake,
+    sourceBranch,
+    description,
+    patches,
+  });
 
 describe('projects with a repository', () => {
   it('get a bare repository with one commit on the default branch', async () => {
@@ -59,7 +76,9 @@ describe('merge requests with patches', () => {
     expect(gitIn(repository, 'log', '--format=%s|%an|%cn', 'main..new-branch-with-a-patch').trim()).toBe(
       'A commit from a patch|Patch user|jake',
     );
-    expect(gitIn(repository, 'show', 'new-branch-with-a-patch:README')).toBe(`${SAMPLE_README}\nThis was applied in a patch!\n`);
+    expect(gitIn(repository, 'show', 'new-branch-with-a-patch:README')).toBe(
+      `${SAMPLE_README}\nThis was applied in a patch!\n`,
+    );
     expect(world.tracker.mergeRequest(project, 1)).toMatchObject({
       title: 'A commit from a patch',
       sourceBranch: 'new-branch-with-a-patch',
@@ -72,12 +91,16 @@ describe('merge requests with patches', () => {
 
   it('a series applies in order, and the MR is named after the branch when there are several commits', async () => {
     const { project, repository } = await projectWithRepository();
-    const result = await mergeRequest(project, 'new-branch-with-a-patch', [patch(PATCH_1), patch(PATCH_2)], 'Merge request description');
+    const result = await mergeRequest(
+      project,
+      'new-branch-with-a-patch',
+      [patch(PATCH_1), patch(PATCH_2)],
+      'Merge request description',
+    );
     expect(result).toMatchObject({ saved: true });
-    expect(gitIn(repository, 'log', '--reverse', '--format=%s', 'main..new-branch-with-a-patch').trim().split('\n')).toEqual([
-      'A commit from a patch',
-      'This does not apply to the `feature` branch',
-    ]);
+    expect(
+      gitIn(repository, 'log', '--reverse', '--format=%s', 'main..new-branch-with-a-patch').trim().split('\n'),
+    ).toEqual(['A commit from a patch', 'This does not apply to the `feature` branch']);
     expect(world.tracker.mergeRequest(project, 1)).toMatchObject({
       title: 'New branch with a patch',
       description: 'Merge request description',
@@ -85,7 +108,10 @@ describe('merge requests with patches', () => {
   });
 
   it("a conflicting patch fails with git's message; no branch and no MR are left behind", async () => {
-    const { project, repository } = await projectWithRepository({ README: SAMPLE_README, 'files/ruby/feature.rb': 'class Feature\nend\n' });
+    const { project, repository } = await projectWithRepository({
+      README: SAMPLE_README,
+      'files/ruby/feature.rb': 'class Feature\nend\n',
+    });
     const result = await mergeRequest(project, 'feature', [patch(PATCH_2)]);
     expect(result).toEqual({ patchFailed: expect.stringMatching(/files\/ruby\/feature\.rb: already exists in index/) });
     expect((result as { patchFailed: string }).patchFailed).toMatch(/Patch failed at 0001/);
@@ -96,7 +122,10 @@ describe('merge requests with patches', () => {
   it('refuses a source branch that already exists', async () => {
     const { project } = await projectWithRepository();
     expect(await mergeRequest(project, 'main-copy', [patch(PATCH_1)])).toMatchObject({ saved: true });
-    world.tracker.setState(world.tracker.noteable('MergeRequest', world.tracker.mergeRequest(project, 1)!.id)!, 'closed');
+    world.tracker.setState(
+      world.tracker.noteable('MergeRequest', world.tracker.mergeRequest(project, 1)!.id)!,
+      'closed',
+    );
     expect(await mergeRequest(project, 'main-copy', [patch(PATCH_1)])).toEqual({
       patchFailed: "Something went wrong when we tried to create 'main-copy' for you: Branch already exists",
     });
@@ -114,13 +143,25 @@ describe('merge requests with patches', () => {
     gitIn(repository, 'branch', 'with-codeowners', 'main');
     const result = await mergeRequest(project, 'patched', [patch(PATCH_1)], 'Please\n/target_branch with-codeowners');
     expect(result).toMatchObject({ saved: true });
-    expect(world.tracker.mergeRequest(project, 1)).toMatchObject({ targetBranch: 'with-codeowners', description: 'Please' });
-    expect(gitIn(repository, 'merge-base', 'patched', 'with-codeowners').trim()).toBe(gitIn(repository, 'rev-parse', 'with-codeowners').trim());
+    expect(world.tracker.mergeRequest(project, 1)).toMatchObject({
+      targetBranch: 'with-codeowners',
+      description: 'Please',
+    });
+    expect(gitIn(repository, 'merge-base', 'patched', 'with-codeowners').trim()).toBe(
+      gitIn(repository, 'rev-parse', 'with-codeowners').trim(),
+    );
   });
 
   it('the same message twice applies the patches once and gives the same result', async () => {
     const { project, repository } = await projectWithRepository();
-    const input = { idempotencyKey: '<same@example.com>|mr', project, author: world.jake, sourceBranch: 'once', description: '', patches: [patch(PATCH_1)] };
+    const input = {
+      idempotencyKey: '<same@example.com>|mr',
+      project,
+      author: world.jake,
+      sourceBranch: 'once',
+      description: '',
+      patches: [patch(PATCH_1)],
+    };
     const first = await sink.createMergeRequest(input);
     const second = await sink.createMergeRequest(input);
     expect(second).toEqual(first);
@@ -131,7 +172,9 @@ describe('merge requests with patches', () => {
   it('a retry after a crash between push and commit replaces its own branch instead of failing', async () => {
     const { project, repository } = await projectWithRepository();
     // The state such a crash leaves: the branch pushed and noted as pending, no merge request.
-    world.tracker.db.prepare('INSERT INTO pending_branches (idempotency_key, project_id, branch) VALUES (?, ?, ?)').run('<crash@x>|mr', project.id, 'crashed');
+    world.tracker.db
+      .prepare('INSERT INTO pending_branches (idempotency_key, project_id, branch) VALUES (?, ?, ?)')
+      .run('<crash@x>|mr', project.id, 'crashed');
     gitIn(repository, 'branch', 'crashed', 'main');
     const result = await sink.createMergeRequest({
       idempotencyKey: '<crash@x>|mr',
@@ -149,16 +192,30 @@ describe('merge requests with patches', () => {
 describe('merge requests without patches', () => {
   it('with a repository the source branch must exist; the title and description come from its one commit', async () => {
     const { project, repository } = await projectWithRepository();
-    expect(await mergeRequest(project, 'feature', [])).toEqual({ saved: false, errors: ['Source branch "feature" does not exist'] });
+    expect(await mergeRequest(project, 'feature', [])).toEqual({
+      saved: false,
+      errors: ['Source branch "feature" does not exist'],
+    });
     await mergeRequest(project, 'feature', [patch(PATCH_1)]);
-    world.tracker.setState(world.tracker.noteable('MergeRequest', world.tracker.mergeRequest(project, 1)!.id)!, 'closed');
+    world.tracker.setState(
+      world.tracker.noteable('MergeRequest', world.tracker.mergeRequest(project, 1)!.id)!,
+      'closed',
+    );
     gitIn(repository, 'update-ref', 'refs/heads/feature2', 'refs/heads/feature');
     expect(await mergeRequest(project, 'feature2', [])).toMatchObject({ saved: true });
-    expect(world.tracker.mergeRequest(project, 2)).toMatchObject({ title: 'A commit from a patch', sourceBranch: 'feature2' });
+    expect(world.tracker.mergeRequest(project, 2)).toMatchObject({
+      title: 'A commit from a patch',
+      sourceBranch: 'feature2',
+    });
   });
 
   it('without a repository, branches are names only: the MR is created and patches are not applied anywhere', async () => {
-    const result = await mergeRequest(world.project, 'new-branch-with-a-patch', [patch(PATCH_1)], 'Merge request description');
+    const result = await mergeRequest(
+      world.project,
+      'new-branch-with-a-patch',
+      [patch(PATCH_1)],
+      'Merge request description',
+    );
     expect(result).toMatchObject({ saved: true });
     expect(world.tracker.mergeRequest(world.project, 1)).toMatchObject({
       title: 'New branch with a patch',
@@ -169,8 +226,14 @@ describe('merge requests without patches', () => {
   });
 
   it('validates like GitLab: no subject means no source branch; one open MR per source branch', async () => {
-    expect(await mergeRequest(world.project, '  ', [])).toEqual({ saved: false, errors: ['You must select source and target branch'] });
-    expect(await mergeRequest(world.project, 'main', [])).toEqual({ saved: false, errors: ["You can't use same project/branch for source and target"] });
+    expect(await mergeRequest(world.project, '  ', [])).toEqual({
+      saved: false,
+      errors: ['You must select source and target branch'],
+    });
+    expect(await mergeRequest(world.project, 'main', [])).toEqual({
+      saved: false,
+      errors: ["You can't use same project/branch for source and target"],
+    });
     expect(await mergeRequest(world.project, 'feature', [])).toMatchObject({ saved: true });
     expect(await mergeRequest(world.project, 'feature', [])).toEqual({
       saved: false,
@@ -180,7 +243,9 @@ describe('merge requests without patches', () => {
 
   it('keeps merge request iids apart from issue iids, and announces mergeRequestCreated', async () => {
     const seen: string[] = [];
-    world.tracker.on('mergeRequestCreated', ({ mergeRequest }) => seen.push(`!${mergeRequest.iid} ${mergeRequest.sourceBranch}`));
+    world.tracker.on('mergeRequestCreated', ({ mergeRequest }) =>
+      seen.push(`!${mergeRequest.iid} ${mergeRequest.sourceBranch}`),
+    );
     must(world.tracker.createIssue({ project: world.project, author: world.jake, title: 'Issue', description: '' }));
     await mergeRequest(world.project, 'feature', []);
     expect(world.tracker.mergeRequest(world.project, 1)?.sourceBranch).toBe('feature');

@@ -12,7 +12,15 @@ beforeEach(async () => {
 afterEach(() => world.cleanup());
 
 function issueBy(author: User, extra: { confidential?: boolean; description?: string } = {}): Noteable {
-  const created = must(world.tracker.createIssue({ project: world.project, author, title: 'An issue', description: extra.description ?? '', ...extra }));
+  const created = must(
+    world.tracker.createIssue({
+      project: world.project,
+      author,
+      title: 'An issue',
+      description: extra.description ?? '',
+      ...extra,
+    }),
+  );
   return current({ type: 'Issue', id: created.id } as Noteable);
 }
 
@@ -37,9 +45,17 @@ describe('creating notes', () => {
       body: 'I could not disagree more.',
       externalAuthor: 'jake@adventuretime.ooo',
     });
-    expect(result).toEqual({ saved: true, record: { id: expect.any(Number), noteableId: issue.id, commandsOnly: false } });
+    expect(result).toEqual({
+      saved: true,
+      record: { id: expect.any(Number), noteableId: issue.id, commandsOnly: false },
+    });
     const [note] = world.tracker.notes(issue);
-    expect(note).toMatchObject({ body: 'I could not disagree more.', authorId: bot.id, externalAuthor: 'jake@adventuretime.ooo', internal: false });
+    expect(note).toMatchObject({
+      body: 'I could not disagree more.',
+      authorId: bot.id,
+      externalAuthor: 'jake@adventuretime.ooo',
+      internal: false,
+    });
     expect(note.discussionId).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -67,7 +83,9 @@ describe('creating notes', () => {
 
   it('refuses a noteable of another project', async () => {
     const issue = issueBy(world.jake);
-    expect(await world.tracker.createNote({ project: world.privateProject, noteable: issue, author: world.jake, body: 'x' })).toEqual({
+    expect(
+      await world.tracker.createNote({ project: world.privateProject, noteable: issue, author: world.jake, body: 'x' }),
+    ).toEqual({
       saved: false,
       errors: ["Noteable can't be blank"],
     });
@@ -82,8 +100,16 @@ describe('creating notes', () => {
   it('announces noteCreated once, after the commit', async () => {
     const issue = issueBy(world.jake);
     const seen: string[] = [];
-    world.tracker.on('noteCreated', ({ note, author }) => seen.push(`${author.username}: ${note.body} (${world.tracker.noteById(note.id)?.id === note.id})`));
-    const input = { idempotencyKey: 'same', project: world.project, noteable: issue, author: world.jake, body: 'Hello' };
+    world.tracker.on('noteCreated', ({ note, author }) =>
+      seen.push(`${author.username}: ${note.body} (${world.tracker.noteById(note.id)?.id === note.id})`),
+    );
+    const input = {
+      idempotencyKey: 'same',
+      project: world.project,
+      noteable: issue,
+      author: world.jake,
+      body: 'Hello',
+    };
     await sink.createNote(input);
     await sink.createNote(input);
     expect(seen).toEqual(['jake: Hello (true)']);
@@ -126,7 +152,11 @@ describe('quick actions in notes', () => {
     await reply(world.guest, issue, '/label ~guessed\n/confidential');
     expect(world.tracker.issueById(issue.id)).toMatchObject({ labels: [], confidential: false });
 
-    await reply(world.reporter, issue, 'Triaged.\n/label ~bug ~"needs review"\n/assign @developer me\n/title Better title\n/confidential');
+    await reply(
+      world.reporter,
+      issue,
+      'Triaged.\n/label ~bug ~"needs review"\n/assign @developer me\n/title Better title\n/confidential',
+    );
     expect(world.tracker.issueById(issue.id)).toMatchObject({
       title: 'Better title',
       labels: ['bug', 'needs review'],
@@ -136,13 +166,23 @@ describe('quick actions in notes', () => {
     expect(world.tracker.notes(issue).at(-1)?.body).toBe('Triaged.');
 
     await reply(world.reporter, issue, '/unlabel ~bug\n/unassign @developer');
-    expect(world.tracker.issueById(issue.id)).toMatchObject({ labels: ['needs review'], assigneeIds: [world.reporter.id] });
+    expect(world.tracker.issueById(issue.id)).toMatchObject({
+      labels: ['needs review'],
+      assigneeIds: [world.reporter.id],
+    });
     await reply(world.reporter, issue, '/relabel ~only\n/unassign');
     expect(world.tracker.issueById(issue.id)).toMatchObject({ labels: ['only'], assigneeIds: [] });
   });
 
   it('assigns only users who exist and can see the project', async () => {
-    const privateIssue = must(world.tracker.createIssue({ project: world.privateProject, author: world.jake, title: 'Private', description: '' }));
+    const privateIssue = must(
+      world.tracker.createIssue({
+        project: world.privateProject,
+        author: world.jake,
+        title: 'Private',
+        description: '',
+      }),
+    );
     const noteable = issueAsNoteable(world.tracker.issueById(privateIssue.id)!);
     await sink.createNote({
       idempotencyKey: nextKey(),
@@ -188,7 +228,10 @@ describe('quick actions in notes', () => {
     const ticket = must(tracker.createIssue({ project, author: bot, title: 'T', description: '' }));
     const noteable = issueAsNoteable(tracker.issueById(ticket.id)!);
     const result = await sink.createNote({ idempotencyKey: nextKey(), project, noteable, author: bot, body: '/close' });
-    expect(result).toEqual({ saved: true, record: { id: expect.any(Number), noteableId: ticket.id, commandsOnly: false } });
+    expect(result).toEqual({
+      saved: true,
+      record: { id: expect.any(Number), noteableId: ticket.id, commandsOnly: false },
+    });
     expect(tracker.notes(noteable)[0].body).toBe('`/close`');
   });
 });

@@ -9,11 +9,25 @@ beforeEach(async () => {
 });
 afterEach(() => world.cleanup());
 
-const PERMISSIONS: Permission[] = ['read_project', 'create_note', 'create_issue', 'create_merge_request_in', 'create_merge_request_from'];
+const PERMISSIONS: Permission[] = [
+  'read_project',
+  'create_note',
+  'create_issue',
+  'create_merge_request_in',
+  'create_merge_request_from',
+];
 
 function matrix(project: Project, noteable?: Noteable): Record<string, string> {
   const { tracker } = world;
-  const users: User[] = [world.jake, world.developer, world.reporter, world.guest, world.outsider, world.blocked, tracker.supportBot()];
+  const users: User[] = [
+    world.jake,
+    world.developer,
+    world.reporter,
+    world.guest,
+    world.outsider,
+    world.blocked,
+    tracker.supportBot(),
+  ];
   return Object.fromEntries(
     users.map((user) => [
       user.username,
@@ -50,8 +64,18 @@ describe('permissions', () => {
 
   it('on a confidential issue, comments are for reporters and up, the author and assignees', async () => {
     const { tracker, project, guest, outsider, reporter } = world;
-    const byGuest = must(tracker.createIssue({ project, author: guest, title: 'Mine', description: '', confidential: true }));
-    const byReporter = must(tracker.createIssue({ project, author: reporter, title: 'Theirs', description: '/assign @outsider', confidential: true }));
+    const byGuest = must(
+      tracker.createIssue({ project, author: guest, title: 'Mine', description: '', confidential: true }),
+    );
+    const byReporter = must(
+      tracker.createIssue({
+        project,
+        author: reporter,
+        title: 'Theirs',
+        description: '/assign @outsider',
+        confidential: true,
+      }),
+    );
     const mine = issueAsNoteable(tracker.issueById(byGuest.id)!);
     const theirs = issueAsNoteable(tracker.issueById(byReporter.id)!);
     expect(tracker.can(guest, 'create_note', project, mine)).toBe(true);
@@ -66,8 +90,18 @@ describe('permissions', () => {
     must(tracker.configureServiceDesk(privateProject, { enabled: true }));
     const project = tracker.projectById(privateProject.id)!;
     expect(matrix(project)['support-bot']).toBe('yyy--');
-    const ticket = must(tracker.createIssue({ project, author: tracker.supportBot(), title: 'Help', description: '', confidential: true }));
-    expect(tracker.can(tracker.supportBot(), 'create_note', project, issueAsNoteable(tracker.issueById(ticket.id)!))).toBe(true);
+    const ticket = must(
+      tracker.createIssue({
+        project,
+        author: tracker.supportBot(),
+        title: 'Help',
+        description: '',
+        confidential: true,
+      }),
+    );
+    expect(
+      tracker.can(tracker.supportBot(), 'create_note', project, issueAsNoteable(tracker.issueById(ticket.id)!)),
+    ).toBe(true);
   });
 
   it('a public project made private shuts non-members out at once', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractQuickActions, neutraliseQuickActions, parseLabelNames, parseUsernames } from '../../src/tracker/index.js';
+import {
+  extractQuickActions,
+  neutraliseQuickActions,
+  parseLabelNames,
+  parseUsernames,
+} from '../../src/tracker/index.js';
 
 describe('extractQuickActions', () => {
   it('takes command lines out of the text and keeps the rest', () => {
@@ -13,7 +18,10 @@ describe('extractQuickActions', () => {
   });
 
   it('reads arguments and GitLab aliases, case-insensitively', () => {
-    expect(extractQuickActions('/LABEL ~bug ~"needs review"\n/remove_label ~old\n/assign @alice me\n/title A better title ').actions).toEqual([
+    expect(
+      extractQuickActions('/LABEL ~bug ~"needs review"\n/remove_label ~old\n/assign @alice me\n/title A better title ')
+        .actions,
+    ).toEqual([
       { name: 'label', argument: '~bug ~"needs review"' },
       { name: 'unlabel', argument: '~old' },
       { name: 'assign', argument: '@alice me' },
@@ -56,13 +64,17 @@ describe('extractQuickActions', () => {
   });
 
   it('handles CRLF line ends', () => {
-    expect(extractQuickActions('Hi\r\n/close\r\nBye')).toEqual({ text: 'Hi\nBye', actions: [{ name: 'close', argument: '' }] });
+    expect(extractQuickActions('Hi\r\n/close\r\nBye')).toEqual({
+      text: 'Hi\nBye',
+      actions: [{ name: 'close', argument: '' }],
+    });
   });
 });
 
 describe('neutraliseQuickActions (GitLab redact_commands, for the Support Bot)', () => {
   it("turns each command line into a code span, as GitLab's Service Desk ticket expects", () => {
-    const body = 'Service desk stuff!\n\n```\na = b\n```\n\n/label ~label1\n/assign @user1\n/close\n\n![image](uploads/image.png)';
+    const body =
+      'Service desk stuff!\n\n```\na = b\n```\n\n/label ~label1\n/assign @user1\n/close\n\n![image](uploads/image.png)';
     expect(neutraliseQuickActions(body)).toBe(
       'Service desk stuff!\n\n```\na = b\n```\n\n`/label ~label1`\n`/assign @user1`\n`/close`\n![image](uploads/image.png)',
     );
@@ -85,7 +97,12 @@ describe('neutraliseQuickActions (GitLab redact_commands, for the Support Bot)',
 
 describe('arguments', () => {
   it('label names: ~word, ~"quoted words", bare words, once each', () => {
-    expect(parseLabelNames('~bug ~"needs review" feature ~scope::name ~bug')).toEqual(['bug', 'needs review', 'feature', 'scope::name']);
+    expect(parseLabelNames('~bug ~"needs review" feature ~scope::name ~bug')).toEqual([
+      'bug',
+      'needs review',
+      'feature',
+      'scope::name',
+    ]);
   });
 
   it('usernames: with or without @, and me', () => {

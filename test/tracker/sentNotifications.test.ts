@@ -25,7 +25,12 @@ describe('sent notifications', () => {
     await clockedWorld();
     const { tracker, developer, project } = world;
     const noteable = anIssue();
-    const key = tracker.recordSentNotification({ recipient: developer, project, noteable, discussionId: 'a'.repeat(40) });
+    const key = tracker.recordSentNotification({
+      recipient: developer,
+      project,
+      noteable,
+      discussionId: 'a'.repeat(40),
+    });
     const parsed = parseReplyKey(key);
     expect(parsed).toMatchObject({ form: 'partitioned', partition: 1, namespace: project.id.toString(36) });
 
@@ -44,14 +49,20 @@ describe('sent notifications', () => {
     await clockedWorld();
     const noteable = anIssue();
     const keys = new Set(
-      Array.from({ length: 20 }, () => world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable })),
+      Array.from({ length: 20 }, () =>
+        world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable }),
+      ),
     );
     expect(keys.size).toBe(20);
   });
 
   it('finds a key whose partition prefix is wrong by looking across all partitions', async () => {
     await clockedWorld();
-    const key = world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable: anIssue() });
+    const key = world.tracker.recordSentNotification({
+      recipient: world.jake,
+      project: world.project,
+      noteable: anIssue(),
+    });
     const elsewhere = key.replace(/^1-/, 'z-');
     expect(world.tracker.sentNotification(elsewhere)?.recipient.id).toBe(world.jake.id);
   });
@@ -82,19 +93,38 @@ describe('sent notifications', () => {
     await clockedWorld();
     const legacy = '59d8df8370b7e95c5a49fbf86aeb2c93';
     const noteable = anIssue();
-    expect(world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable, legacyReplyKey: legacy })).toBe(legacy);
+    expect(
+      world.tracker.recordSentNotification({
+        recipient: world.jake,
+        project: world.project,
+        noteable,
+        legacyReplyKey: legacy,
+      }),
+    ).toBe(legacy);
     const found = world.tracker.sentNotification(legacy);
     expect(found?.replyKey).toBe(legacy);
     expect(found?.noteable?.id).toBe(noteable.id);
-    expect(() => world.tracker.recordSentNotification({ recipient: world.jake, project: null, noteable, legacyReplyKey: 'XYZ' })).toThrow(RangeError);
+    expect(() =>
+      world.tracker.recordSentNotification({ recipient: world.jake, project: null, noteable, legacyReplyKey: 'XYZ' }),
+    ).toThrow(RangeError);
   });
 
   it('answers nothing for an unknown key, text that is no key, or a key that matches two rows', async () => {
     await clockedWorld();
     const noteable = anIssue();
     const legacy = '1234567890abcdef1234567890abcdef';
-    world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable, legacyReplyKey: legacy });
-    world.tracker.recordSentNotification({ recipient: world.developer, project: world.project, noteable, legacyReplyKey: legacy });
+    world.tracker.recordSentNotification({
+      recipient: world.jake,
+      project: world.project,
+      noteable,
+      legacyReplyKey: legacy,
+    });
+    world.tracker.recordSentNotification({
+      recipient: world.developer,
+      project: world.project,
+      noteable,
+      legacyReplyKey: legacy,
+    });
     expect(world.tracker.sentNotification(legacy)).toBeNull();
     expect(world.tracker.sentNotification('ffffffffffffffffffffffffffffffff')).toBeNull();
     expect(world.tracker.sentNotification('not a key')).toBeNull();
@@ -121,7 +151,10 @@ describe('sent notifications', () => {
     if (!('saved' in mr) || !mr.saved) throw new Error('no merge request');
     const noteable = mergeRequestAsNoteable(world.tracker.mergeRequestById(mr.record.id)!);
     const key = world.tracker.recordSentNotification({ recipient: world.jake, project: world.project, noteable });
-    expect(world.tracker.sentNotification(key)).toMatchObject({ unsubscribable: true, noteable: { type: 'MergeRequest' } });
+    expect(world.tracker.sentNotification(key)).toMatchObject({
+      unsubscribable: true,
+      noteable: { type: 'MergeRequest' },
+    });
   });
 });
 

@@ -14,7 +14,15 @@ afterEach(() => world.cleanup());
 function ticket(): Noteable {
   const { tracker, project } = world;
   tracker.configureServiceDesk(project, { enabled: true });
-  const created = must(tracker.createIssue({ project, author: tracker.supportBot(), title: 'Help', description: 'Please', confidential: true }));
+  const created = must(
+    tracker.createIssue({
+      project,
+      author: tracker.supportBot(),
+      title: 'Help',
+      description: 'Please',
+      confidential: true,
+    }),
+  );
   return issueAsNoteable(tracker.issueById(created.id)!);
 }
 
@@ -32,7 +40,12 @@ describe('Service Desk settings', () => {
   it('are changed piecewise and read back with the project', async () => {
     const { tracker, project } = world;
     must(tracker.configureServiceDesk(project, { enabled: true, projectKey: 'mykey' }));
-    must(tracker.configureServiceDesk(project, { addExternalParticipantsFromCc: true, ticketsConfidentialByDefault: false }));
+    must(
+      tracker.configureServiceDesk(project, {
+        addExternalParticipantsFromCc: true,
+        ticketsConfidentialByDefault: false,
+      }),
+    );
     expect((await sink.projectById(project.id))?.serviceDesk).toEqual({
       enabled: true,
       projectKey: 'mykey',
@@ -85,13 +98,25 @@ describe('issue email participants', () => {
   it('are added once each, case-insensitively, skipping what is no address', async () => {
     const issue = ticket();
     await sink.addEmailParticipants(issue, ['jake@adventuretime.ooo']);
-    await sink.addEmailParticipants(issue, ['JAKE@adventuretime.ooo', 'cc@example.com', 'not an address', 'kk@example.org']);
-    expect(world.tracker.emailParticipants(issue)).toEqual(['jake@adventuretime.ooo', 'cc@example.com', 'kk@example.org']);
+    await sink.addEmailParticipants(issue, [
+      'JAKE@adventuretime.ooo',
+      'cc@example.com',
+      'not an address',
+      'kk@example.org',
+    ]);
+    expect(world.tracker.emailParticipants(issue)).toEqual([
+      'jake@adventuretime.ooo',
+      'cc@example.com',
+      'kk@example.org',
+    ]);
   });
 
   it(`stop at ${MAX_EMAIL_PARTICIPANTS} per issue, as GitLab`, async () => {
     const issue = ticket();
-    await sink.addEmailParticipants(issue, Array.from({ length: 8 }, (_, n) => `p${n}@example.com`));
+    await sink.addEmailParticipants(
+      issue,
+      Array.from({ length: 8 }, (_, n) => `p${n}@example.com`),
+    );
     const added = world.tracker.addEmailParticipants(issue, ['a@example.com', 'b@example.com', 'c@example.com']);
     expect(added).toEqual(['a@example.com', 'b@example.com']);
     expect(world.tracker.emailParticipants(issue)).toHaveLength(10);
@@ -111,7 +136,12 @@ describe('thank-you mail and reopening', () => {
   it('the Support Bot reopens with an internal note that mentions the assignees; an open issue stays as it is', async () => {
     const { tracker } = world;
     const issue = ticket();
-    await tracker.createNote({ project: world.project, noteable: issue, author: world.developer, body: '/assign @developer @reporter\n/close' });
+    await tracker.createNote({
+      project: world.project,
+      noteable: issue,
+      author: world.developer,
+      body: '/assign @developer @reporter\n/close',
+    });
     const closed = tracker.noteable('Issue', issue.id)!;
     expect(closed.state).toBe('closed');
 
@@ -143,7 +173,11 @@ describe('uploads', () => {
     const first = await sink.upload(world.project, world.jake, png);
     expect(first?.markdown).toMatch(/^!\[bricks\]\(\/uploads\/[0-9a-f]{32}\/bricks\.png\)$/);
     expect((await sink.upload(world.project, world.jake, png))?.markdown).toBe(first?.markdown);
-    const text = await sink.upload(world.project, world.jake, { filename: 'my notes (1).txt', contentType: 'text/plain', content: Buffer.from('x') });
+    const text = await sink.upload(world.project, world.jake, {
+      filename: 'my notes (1).txt',
+      contentType: 'text/plain',
+      content: Buffer.from('x'),
+    });
     expect(text?.markdown).toMatch(/^\[my_notes__1_\]\(\/uploads\/[0-9a-f]{32}\/my_notes__1_\.txt\)$/);
     const [, secret] = /\/uploads\/([0-9a-f]+)\//.exec(first!.markdown)!;
     expect(world.tracker.uploadBySecret(secret, 'bricks.png')?.content.toString()).toBe('png bytes');

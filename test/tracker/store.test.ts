@@ -33,7 +33,12 @@ describe('tracker store', () => {
     const first = openTracker(file, { supportBotEmail: 'support@postroom.test' });
     const bot = first.supportBot();
     first.close();
-    expect(bot).toMatchObject({ username: 'support-bot', name: 'GitLab Support Bot', email: 'support@postroom.test', isSupportBot: true });
+    expect(bot).toMatchObject({
+      username: 'support-bot',
+      name: 'GitLab Support Bot',
+      email: 'support@postroom.test',
+      isSupportBot: true,
+    });
 
     const again = openTracker(file);
     try {

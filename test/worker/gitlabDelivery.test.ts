@@ -46,7 +46,10 @@ log:
 }
 
 /** Starts Postroom delivering to a fake GitLab that answers with `answer` (given the real secret). */
-async function start(answer: (secret: Buffer) => Answer, extra = ''): Promise<{ postroom: TestPostroom; gitlab: FakeGitlab }> {
+async function start(
+  answer: (secret: Buffer) => Answer,
+  extra = '',
+): Promise<{ postroom: TestPostroom; gitlab: FakeGitlab }> {
   let secret = Buffer.alloc(0);
   gitlab = await startFakeGitlab((request, response) => answer(secret)(request, response));
   const fake = gitlab;
@@ -85,7 +88,10 @@ describe('worker with the GitLab sink', () => {
 
   it('retries 5xx with backoff and records every attempt in the trace', async () => {
     let calls = 0;
-    await start((secret) => (request, response) => (++calls <= 2 ? json(response, 502, { message: 'bad gateway' }) : answerLikeGitlab(secret)(request, response)));
+    await start(
+      (secret) => (request, response) =>
+        ++calls <= 2 ? json(response, 502, { message: 'bad gateway' }) : answerLikeGitlab(secret)(request, response),
+    );
     const id = await send(REPLY_TO, '<r2@example.com>');
     await waitFor(() => stateOf(id) === 'done', 5000, 'delivered after retries');
     const kinds = postroom!.spool.queue.events(id).map((e) => `${e.attempt}:${e.kind}`);
@@ -93,10 +99,13 @@ describe('worker with the GitLab sink', () => {
     expect(postroom!.spool.get(id)!.attempts).toBe(3);
   });
 
-  it('dead-letters a refused message with GitLab\'s reason, and replays it', async () => {
+  it("dead-letters a refused message with GitLab's reason, and replays it", async () => {
     let refuse = true;
-    await start((secret) => (request, response) =>
-      refuse ? json(response, 400, { success: false, message: 'Email too large' }) : answerLikeGitlab(secret)(request, response),
+    await start(
+      (secret) => (request, response) =>
+        refuse
+          ? json(response, 400, { success: false, message: 'Email too large' })
+          : answerLikeGitlab(secret)(request, response),
     );
     const id = await send(REPLY_TO, '<r3@example.com>');
     await waitFor(() => stateOf(id) === 'dead', 5000, 'dead letter');
@@ -105,7 +114,13 @@ describe('worker with the GitLab sink', () => {
     expect(postroom!.spool.queue.requeue(id, Date.now(), 'operator replay')).toBe(true);
     postroom!.worker!.wake();
     await waitFor(() => stateOf(id) === 'done', 5000, 'replayed');
-    expect(postroom!.spool.queue.events(id).map((e) => e.kind)).toEqual(['claimed', 'dead', 'replay', 'claimed', 'done']);
+    expect(postroom!.spool.queue.events(id).map((e) => e.kind)).toEqual([
+      'claimed',
+      'dead',
+      'replay',
+      'claimed',
+      'done',
+    ]);
   });
 
   it('keeps retrying a refused secret (401) until the attempts run out, never dropping the message', async () => {
@@ -130,7 +145,9 @@ describe('worker with the GitLab sink', () => {
     gitlab.requests.length = 0;
     const { startPostroom } = await import('../../src/postroom.js');
     const { pino } = await import('pino');
-    const again = await startPostroom(config, pino({ level: 'silent' }), { certDir: path.join(postroom!.dir, 'certs') });
+    const again = await startPostroom(config, pino({ level: 'silent' }), {
+      certDir: path.join(postroom!.dir, 'certs'),
+    });
     try {
       await waitFor(() => again.spool.queue.events(id).some((e) => e.kind === 'interrupted'), 5000, 'recovered');
       await waitFor(() => gitlab.requests.length >= 1, 5000, 'tried again after restart');

@@ -12,7 +12,9 @@ export function requireTracker(deps: HttpDeps): Tracker {
 
 /** A project by id or by full path (`group/project`), as GitLab's `:id`. */
 export function findProject(tracker: Tracker, reference: string): Project {
-  const project = DIGITS.test(reference) ? tracker.projectById(Number(reference)) : tracker.projectByFullPath(reference);
+  const project = DIGITS.test(reference)
+    ? tracker.projectById(Number(reference))
+    : tracker.projectByFullPath(reference);
   if (!project) throw notFound('Project');
   return project;
 }
@@ -25,6 +27,7 @@ export function findUser(tracker: Tracker, reference: string, what = 'User'): Us
 }
 
 export function iidParam(value: string): number {
-  if (!DIGITS.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw badRequest(`iid must be a positive whole number, got ${JSON.stringify(value)}`);
+  if (!DIGITS.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+    throw badRequest(`iid must be a positive whole number, got ${JSON.stringify(value)}`);
   return Number(value);
 }

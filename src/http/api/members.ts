@@ -18,7 +18,13 @@ const addMember: Route = {
     if (!role) throw badRequest(`role is missing (one of ${ROLES.join(', ')})`);
     const user = findUser(tracker, reference);
     tracker.addMember(project, user, role);
-    return created({ projectId: project.id, userId: user.id, username: user.username, role, accessLevel: ACCESS_LEVEL[role] });
+    return created({
+      projectId: project.id,
+      userId: user.id,
+      username: user.username,
+      role,
+      accessLevel: ACCESS_LEVEL[role],
+    });
   },
 };
 

@@ -47,7 +47,8 @@ const createNote = (kind: Kind): Route => ({
     const body = fields.string('body');
     const internal = fields.boolean('internal');
     const discussionId = fields.optionalString('discussionId');
-    if (!tracker.can(author, 'create_note', project, noteable)) throw forbidden(`${author.username} cannot comment here`);
+    if (!tracker.can(author, 'create_note', project, noteable))
+      throw forbidden(`${author.username} cannot comment here`);
     const result = await tracker.createNote({ project, noteable, author, body, internal, discussionId });
     if (!result.saved) throw invalidRecord(result.errors);
     // A body of quick actions only keeps no note; say what happened instead of a note that is not there.
@@ -56,4 +57,9 @@ const createNote = (kind: Kind): Route => ({
   },
 });
 
-export const noteRoutes: Route[] = [listNotes('issues'), createNote('issues'), listNotes('merge_requests'), createNote('merge_requests')];
+export const noteRoutes: Route[] = [
+  listNotes('issues'),
+  createNote('issues'),
+  listNotes('merge_requests'),
+  createNote('merge_requests'),
+];

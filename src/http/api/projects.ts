@@ -13,7 +13,10 @@ function repositoryField(fields: Fields): NewProject['repository'] {
   if (value === undefined || typeof value === 'boolean') return value;
   const files = typeof value === 'object' && !Array.isArray(value) ? (value as { files?: unknown }).files : undefined;
   const valid =
-    files !== null && typeof files === 'object' && !Array.isArray(files) && Object.values(files).every((content) => typeof content === 'string');
+    files !== null &&
+    typeof files === 'object' &&
+    !Array.isArray(files) &&
+    Object.values(files).every((content) => typeof content === 'string');
   if (!valid) throw badRequest('repository must be true, false or {"files": {"<path>": "<content>"}}');
   return { files: files as Record<string, string> };
 }

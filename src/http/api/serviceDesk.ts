@@ -5,7 +5,12 @@ import type { Route } from '../types.js';
 import { serviceDeskAddress } from '../addresses.js';
 import { findProject, requireTracker } from './lookup.js';
 
-const FLAGS = ['enabled', 'ticketsConfidentialByDefault', 'addExternalParticipantsFromCc', 'reopenIssueOnExternalParticipantNote'] as const;
+const FLAGS = [
+  'enabled',
+  'ticketsConfidentialByDefault',
+  'addExternalParticipantsFromCc',
+  'reopenIssueOnExternalParticipantNote',
+] as const;
 
 /** Only the fields given change; `projectKey: null` (or "") removes the key. */
 function changes(fields: Fields): Partial<ServiceDeskSettings> {
@@ -16,7 +21,8 @@ function changes(fields: Fields): Partial<ServiceDeskSettings> {
   }
   if (fields.given('projectKey')) {
     const projectKey = fields.value('projectKey');
-    if (projectKey !== undefined && typeof projectKey !== 'string') throw badRequest('projectKey must be a string or null');
+    if (projectKey !== undefined && typeof projectKey !== 'string')
+      throw badRequest('projectKey must be a string or null');
     settings.projectKey = projectKey ?? null;
   }
   return settings;

@@ -6,8 +6,18 @@ import type { OutgoingMessage } from '../message.js';
  * Gives one mail to the relay and reports how it went. The record it is about is already
  * committed, so a refusal is logged with the Message-ID and the next recipient still gets theirs.
  */
-export async function handOver(mailer: Mailer, log: Logger, message: OutgoingMessage, about: Record<string, unknown>): Promise<void> {
-  const context = { messageId: message.messageId, kind: message.kind, to: message.to.map((to) => to.address), ...about };
+export async function handOver(
+  mailer: Mailer,
+  log: Logger,
+  message: OutgoingMessage,
+  about: Record<string, unknown>,
+): Promise<void> {
+  const context = {
+    messageId: message.messageId,
+    kind: message.kind,
+    to: message.to.map((to) => to.address),
+    ...about,
+  };
   try {
     const outcome = await mailer.send(message);
     if (outcome.status === 'failed') {

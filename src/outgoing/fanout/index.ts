@@ -28,13 +28,24 @@ export interface Notifications {
  */
 export function startNotifications({ tracker, mailer, context, logger }: NotificationsOptions): Notifications {
   const log = logger.child({ component: 'notifications' });
-  const fanout: Fanout = { tracker, roster: trackerRoster(tracker), mailer, context, log, isOwnAddress: ownAddressCheck(context) };
+  const fanout: Fanout = {
+    tracker,
+    roster: trackerRoster(tracker),
+    mailer,
+    context,
+    log,
+    isOwnAddress: ownAddressCheck(context),
+  };
   const queue = orderedQueue((error, event) => log.error({ err: error, event }, 'notifications failed'));
   const unsubscribe = [
     tracker.on('issueCreated', (event) => queue.push('issueCreated', () => issueCreated(fanout, event))),
-    tracker.on('mergeRequestCreated', (event) => queue.push('mergeRequestCreated', () => mergeRequestCreated(fanout, event))),
+    tracker.on('mergeRequestCreated', (event) =>
+      queue.push('mergeRequestCreated', () => mergeRequestCreated(fanout, event)),
+    ),
     tracker.on('noteCreated', (event) => queue.push('noteCreated', () => noteCreated(fanout, event))),
-    tracker.on('serviceDeskThankYouDue', (event) => queue.push('serviceDeskThankYouDue', () => serviceDeskThankYouDue(fanout, event))),
+    tracker.on('serviceDeskThankYouDue', (event) =>
+      queue.push('serviceDeskThankYouDue', () => serviceDeskThankYouDue(fanout, event)),
+    ),
   ];
   return {
     stop() {

@@ -6,7 +6,13 @@ import type { Mailer } from '../mailer.js';
 import { buildNotification, type NotificationEvent } from '../notification.js';
 import { buildServiceDeskNoteMails, buildServiceDeskThankYou } from '../serviceDesk.js';
 import { handOver } from './handOver.js';
-import { issueCreatedRecipients, mergeRequestCreatedRecipients, noteRecipients, type Recipient, type Subject } from './recipients.js';
+import {
+  issueCreatedRecipients,
+  mergeRequestCreatedRecipients,
+  noteRecipients,
+  type Recipient,
+  type Subject,
+} from './recipients.js';
 import type { Roster } from './roster.js';
 import { currentSubject } from './subject.js';
 
@@ -20,7 +26,10 @@ export interface Fanout {
   isOwnAddress: (address: string) => boolean;
 }
 
-export async function issueCreated(fanout: Fanout, { issue, project, author }: TrackerEventMap['issueCreated']): Promise<void> {
+export async function issueCreated(
+  fanout: Fanout,
+  { issue, project, author }: TrackerEventMap['issueCreated'],
+): Promise<void> {
   const subject = currentSubject(fanout.tracker, project, 'Issue', issue.id);
   if (!subject) return;
   const event: NotificationEvent = { kind: 'created', authorName: author.name, description: issue.description };
@@ -37,19 +46,29 @@ export async function mergeRequestCreated(
   await notifyUsers(fanout, subject, mergeRequestCreatedRecipients(fanout, subject, author), event, null);
 }
 
-export async function noteCreated(fanout: Fanout, { note: announced, noteable, project, author }: TrackerEventMap['noteCreated']): Promise<void> {
+export async function noteCreated(
+  fanout: Fanout,
+  { note: announced, noteable, project, author }: TrackerEventMap['noteCreated'],
+): Promise<void> {
   const note = fanout.tracker.noteById(announced.id);
   const subject = note && currentSubject(fanout.tracker, project, noteable.type, noteable.id);
   if (!note || !subject) return;
   // A customer's note is the Support Bot's; say whose words they are.
   const authorName = note.externalAuthor ? `${note.externalAuthor} via ${author.name}` : author.name;
-  const event: NotificationEvent = { kind: 'note', authorName, note: { id: note.id, body: note.body, discussionId: note.discussionId } };
+  const event: NotificationEvent = {
+    kind: 'note',
+    authorName,
+    note: { id: note.id, body: note.body, discussionId: note.discussionId },
+  };
   // Recorded with the discussion, so a reply by mail joins the thread (GitLab's record_note).
   await notifyUsers(fanout, subject, noteRecipients(fanout, subject, author, note.internal), event, note.discussionId);
   await mailEmailParticipants(fanout, subject, note, author);
 }
 
-export async function serviceDeskThankYouDue(fanout: Fanout, { issue, project, to }: TrackerEventMap['serviceDeskThankYouDue']): Promise<void> {
+export async function serviceDeskThankYouDue(
+  fanout: Fanout,
+  { issue, project, to }: TrackerEventMap['serviceDeskThankYouDue'],
+): Promise<void> {
   const subject = currentSubject(fanout.tracker, project, 'Issue', issue.id);
   if (!subject || refuseOwn(fanout, to)) return;
   const replyKey = recordForSupportBot(fanout, subject);
@@ -74,8 +93,17 @@ async function notifyUsers(
   for (const { user, reason } of recipients) {
     if (refuseOwn(fanout, user.email)) continue;
     const replyKey = fanout.tracker.recordSentNotification({ recipient: user, project, noteable, discussionId });
-    const message = buildNotification(fanout.context, { project, noteable, event }, { address: user.email, name: user.name, replyKey, reason });
-    await handOver(fanout.mailer, fanout.log, message, { event: event.kind, noteable: `${noteable.type}:${noteable.id}`, userId: user.id, replyKey });
+    const message = buildNotification(
+      fanout.context,
+      { project, noteable, event },
+      { address: user.email, name: user.name, replyKey, reason },
+    );
+    await handOver(fanout.mailer, fanout.log, message, {
+      event: event.kind,
+      noteable: `${noteable.type}:${noteable.id}`,
+      userId: user.id,
+      replyKey,
+    });
   }
 }
 
@@ -87,14 +115,22 @@ async function notifyUsers(
 async function mailEmailParticipants(fanout: Fanout, subject: Subject, note: NoteRecord, author: User): Promise<void> {
   if (subject.noteable.type !== 'Issue' || note.internal || !subject.project.serviceDesk.enabled) return;
   const writer = note.externalAuthor?.toLowerCase();
-  const participants = fanout.tracker.emailParticipants(subject.noteable).filter((address) => address.toLowerCase() !== writer);
+  const participants = fanout.tracker
+    .emailParticipants(subject.noteable)
+    .filter((address) => address.toLowerCase() !== writer);
   for (const address of participants) {
     if (refuseOwn(fanout, address)) continue;
     const replyKey = recordForSupportBot(fanout, subject);
     const messages = buildServiceDeskNoteMails(fanout.context, {
       project: subject.project,
       ticket: subject.noteable,
-      note: { id: note.id, body: note.body, internal: note.internal, authorName: note.externalAuthor ?? author.name, externalAuthor: note.externalAuthor },
+      note: {
+        id: note.id,
+        body: note.body,
+        internal: note.internal,
+        authorName: note.externalAuthor ?? author.name,
+        externalAuthor: note.externalAuthor,
+      },
       participants: [{ address, replyKey }],
     });
     for (const message of messages) {
@@ -105,7 +141,11 @@ async function mailEmailParticipants(fanout: Fanout, subject: Subject, note: Not
 
 /** Service Desk mail: no discussion, so a customer's reply starts a new thread, as in GitLab. */
 function recordForSupportBot(fanout: Fanout, subject: Subject): string {
-  return fanout.tracker.recordSentNotification({ recipient: fanout.tracker.supportBot(), project: subject.project, noteable: subject.noteable });
+  return fanout.tracker.recordSentNotification({
+    recipient: fanout.tracker.supportBot(),
+    project: subject.project,
+    noteable: subject.noteable,
+  });
 }
 
 function refuseOwn(fanout: Fanout, address: string): boolean {

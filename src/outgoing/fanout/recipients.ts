@@ -58,13 +58,21 @@ export function mergeRequestCreatedRecipients(lookups: Lookups, subject: Subject
  */
 export function noteRecipients(lookups: Lookups, subject: Subject, actor: User, internal: boolean): Recipient[] {
   const commenters = lookups.tracker.notes(subject.noteable).map((note) => ({ userId: note.authorId }));
-  const candidates = [...assignees(subject), { userId: subject.authorId }, ...commenters, ...subscribers(lookups, subject)];
+  const candidates = [
+    ...assignees(subject),
+    { userId: subject.authorId },
+    ...commenters,
+    ...subscribers(lookups, subject),
+  ];
   const recipients = audience(lookups, subject, actor, candidates);
   if (!internal) return recipients;
-  return recipients.filter((recipient) => lookups.roster.access(subject.project, recipient.user) >= ACCESS_LEVEL.reporter);
+  return recipients.filter(
+    (recipient) => lookups.roster.access(subject.project, recipient.user) >= ACCESS_LEVEL.reporter,
+  );
 }
 
-const assignees = (subject: Subject): Candidate[] => subject.assigneeIds.map((userId) => ({ userId, reason: 'assigned' }));
+const assignees = (subject: Subject): Candidate[] =>
+  subject.assigneeIds.map((userId) => ({ userId, reason: 'assigned' }));
 
 const subscribers = (lookups: Lookups, subject: Subject): Candidate[] =>
   lookups.tracker.subscribers(subject.noteable).map((user) => ({ userId: user.id, reason: 'subscribed' }));

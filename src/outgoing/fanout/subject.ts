@@ -10,7 +10,14 @@ export function currentSubject(tracker: Tracker, project: Project, type: Noteabl
   const current = tracker.projectById(project.id) ?? project;
   if (type === 'Issue') {
     const issue = tracker.issueById(id);
-    return issue && { project: current, noteable: issueAsNoteable(issue), authorId: issue.authorId, assigneeIds: issue.assigneeIds };
+    return (
+      issue && {
+        project: current,
+        noteable: issueAsNoteable(issue),
+        authorId: issue.authorId,
+        assigneeIds: issue.assigneeIds,
+      }
+    );
   }
   const mergeRequest = tracker.mergeRequestById(id);
   return (
