@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger, flushLogs } from '../log/logger.js';
-import { startPostroom } from '../postroom.js';
+import { startPostroom } from '../wiring/postroom.js';
 import type { ParsedArgs } from './args.js';
 import { configPath } from './configPath.js';
 

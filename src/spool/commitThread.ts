@@ -1,5 +1,5 @@
 import { Worker as Thread } from 'node:worker_threads';
-import { threadEntry } from '../threadEntry.js';
+import { threadEntry } from '../threads/threadEntry.js';
 import type { BatchOutcome } from './batchWriter.js';
 import type { IncomingMessage } from './types.js';
 

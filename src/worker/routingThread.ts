@@ -1,7 +1,6 @@
 import { Worker as Thread } from 'node:worker_threads';
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import { threadEntry } from '../threadEntry.js';
 import type { Worker } from './worker.js';
 
 export type RoutingMessage = { kind: 'wake' } | { kind: 'idle'; id: number } | { kind: 'stop' };
@@ -14,7 +13,8 @@ const RESTART_DELAY_MS = 1000;
  * Routing in its own thread. A thread that dies is logged and started again: the messages it
  * held are `processing` in the spool and the new thread takes them up again.
  */
-export async function startRoutingThread(config: PostroomConfig, logger: Logger): Promise<Worker> {
+/** `entry` is the thread's main module: the composition root owns what runs inside. */
+export async function startRoutingThread(config: PostroomConfig, logger: Logger, entry: URL): Promise<Worker> {
   const idleWaiters = new Map<number, () => void>();
   let nextId = 0;
   let stopping = false;
@@ -23,7 +23,7 @@ export async function startRoutingThread(config: PostroomConfig, logger: Logger)
 
   const launch = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      thread = new Thread(threadEntry(import.meta.url, 'thread.js'), { workerData: config });
+      thread = new Thread(entry, { workerData: config });
       exited = new Promise((done) => thread.once('exit', () => done()));
       let started = false;
       thread.on('message', (reply: RoutingReply) => {

@@ -77,10 +77,12 @@ export function startWorker(options: WorkerOptions): Worker {
     }
     for (const id of ids) {
       inFlight++;
-      void handle(id).finally(() => {
-        inFlight--;
-        pump();
-      });
+      handle(id)
+        .catch((error: unknown) => logger.error({ err: error, spoolId: id }, 'could not record the outcome'))
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
     }
     if (inFlight === 0) {
       const next = queue.nextDueAt();

@@ -153,7 +153,7 @@ describe('postroom check', () => {
     writeFileSync(good, testConfigText(dir));
     const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/cli/main.js', 'check', '--config', good]);
     expect(stdout.split('\n')[0]).toBe(`ok   config: ${good} is valid`);
-    expect(stdout).toMatch(/^ok   smtp listener: /m);
+    expect(stdout).toMatch(/^ok {3}smtp listener: /m);
     const bad = path.join(dir, 'bad.yml');
     writeFileSync(bad, 'smtp:\n  listen: nowhere\n');
     const failed = await promisify(execFile)(process.execPath, [

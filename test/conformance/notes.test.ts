@@ -6,7 +6,6 @@ import { issueAsNoteable, mergeRequestAsNoteable, type Tracker } from '../../src
 import {
   conformanceTable,
   DEDICATED_ADDRESS,
-  errorOf,
   fixture,
   HOST,
   MAIL_KEY,
@@ -57,15 +56,15 @@ async function scene(
   const { project } = world;
   let noteable: Noteable;
   if (options.mergeRequest) {
-    const created = must(
-      await tracker.createMergeRequest({
-        project,
-        author: world.author,
-        sourceBranch: `feature-${Date.now()}-${Math.random()}`,
-        description: '',
-        patches: [],
-      }),
-    );
+    const outcome = await tracker.createMergeRequest({
+      project,
+      author: world.author,
+      sourceBranch: `feature-${Date.now()}-${Math.random()}`,
+      description: '',
+      patches: [],
+    });
+    if ('patchFailed' in outcome) throw new Error(outcome.patchFailed);
+    const created = must(outcome);
     noteable = mergeRequestAsNoteable(tracker.mergeRequestById(created.id)!);
   } else {
     const by = options.byBot ? tracker.supportBot() : world.author;

@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/index.js';
-import { startPostroom, type RunningPostroom } from '../../src/postroom.js';
+import { startPostroom, type RunningPostroom } from '../../src/wiring/postroom.js';
 import { issueAsNoteable, openTracker, type Tracker } from '../../src/tracker/index.js';
 import { startCaptureRelay, type CaptureRelay } from '../helpers/captureRelay.js';
 import { tempDir } from '../helpers/postroom.js';

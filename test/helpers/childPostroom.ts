@@ -43,7 +43,7 @@ export async function startChildPostroom(
         resolve(Number(String(entry.smtp).split(':').pop()));
       }
     });
-    void exited.then((code) => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`postroom exited with ${code} before listening: ${stderr}`));
     });

@@ -74,7 +74,7 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
-  const server = http.createServer(async (request, response) => {
+  const answer = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', standIn.url);
     const method = request.method ?? 'GET';
     const body = await readBody(request);
@@ -156,6 +156,12 @@ export async function startGraphStandIn(): Promise<GraphStandIn> {
       return send(204);
     }
     return send(405, { error: { code: 'ErrorInvalidRequest' } });
+  };
+  const server = http.createServer((request, response) => {
+    answer(request, response).catch((error: unknown) => {
+      response.writeHead(500);
+      response.end(String(error));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { parseConfigText, type PostroomConfig } from '../../src/config/index.js';
-import { startPostroom, type RunningPostroom } from '../../src/postroom.js';
+import { startPostroom, type RunningPostroom } from '../../src/wiring/postroom.js';
 
 export function tempDir(prefix = 'postroom-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -17,7 +17,7 @@ describe('one rule set for machine-written mail (receiver and notice gate)', () 
   });
 
   it('catches what GitLab misses: vacation replies, bulk mail, reports, null Return-Path', () => {
-    for (const fields of [
+    for (const fields of <Record<string, string>[]>[
       { 'X-Apple-Action': 'VACATION' },
       { 'X-Autorespond': 'Out of office' },
       { Precedence: 'auto_reply' },

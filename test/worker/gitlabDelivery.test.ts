@@ -50,7 +50,7 @@ async function start(
   answer: (secret: Buffer) => Answer,
   extra = '',
 ): Promise<{ postroom: TestPostroom; gitlab: FakeGitlab }> {
-  let secret = Buffer.alloc(0);
+  let secret: Buffer = Buffer.alloc(0);
   gitlab = await startFakeGitlab((request, response) => answer(secret)(request, response));
   const fake = gitlab;
   postroom = await startTestPostroom('', (dir) => {
@@ -143,7 +143,7 @@ describe('worker with the GitLab sink', () => {
     spool.db.prepare(`UPDATE messages SET state = 'processing' WHERE id = ?`).run(id);
     await spool.close();
     gitlab.requests.length = 0;
-    const { startPostroom } = await import('../../src/postroom.js');
+    const { startPostroom } = await import('../../src/wiring/postroom.js');
     const { pino } = await import('pino');
     const again = await startPostroom(config, pino({ level: 'silent' }), {
       certDir: path.join(postroom!.dir, 'certs'),

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { PostroomConfig } from './config/index.js';
-import type { PollerHealth } from './ingest/index.js';
-import type { Logger } from './log/logger.js';
-import { configRecipientPolicy } from './smtp/configRecipientPolicy.js';
-import type { KeyDirectory } from './smtp/keyDirectory.js';
-import { createSmtpFront } from './smtp/server.js';
-import { loadTlsMaterial } from './smtp/tls.js';
-import { Spool } from './spool/index.js';
-import { startRoutingThread } from './worker/routingThread.js';
-import type { Worker } from './worker/worker.js';
+import type { PostroomConfig } from '../config/index.js';
+import type { PollerHealth } from '../ingest/index.js';
+import type { Logger } from '../log/logger.js';
+import { configRecipientPolicy } from '../smtp/configRecipientPolicy.js';
+import type { KeyDirectory } from '../smtp/keyDirectory.js';
+import { createSmtpFront } from '../smtp/server.js';
+import { loadTlsMaterial } from '../smtp/tls.js';
+import { Spool } from '../spool/index.js';
+import { threadEntry } from '../threads/threadEntry.js';
+import { startRoutingThread } from '../worker/routingThread.js';
+import type { Worker } from '../worker/worker.js';
 
 export interface RunningPostroom {
   smtp: AddressInfo;
@@ -45,7 +46,11 @@ export async function startPostroom(
     const spool = Spool.open(config.store.path);
     closers.push(() => spool.close());
     const worker = config.worker.enabled
-      ? await startRoutingThread(config, logger.child({ part: 'routing' }))
+      ? await startRoutingThread(
+          config,
+          logger.child({ part: 'routing' }),
+          threadEntry(import.meta.url, 'routingThreadMain.js'),
+        )
       : undefined;
     if (worker) {
       closers.push(() => worker.stop());
@@ -60,14 +65,14 @@ export async function startPostroom(
     // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
     let directory: KeyDirectory | undefined;
     if (config.sink === 'embedded' && config.smtp.verifyKeys) {
-      const { openTracker, trackerKeyDirectory } = await import('./tracker/index.js');
+      const { openTracker, trackerKeyDirectory } = await import('../tracker/index.js');
       const tracker = openTracker(config.tracker.path);
       closers.push(() => tracker.close());
       directory = trackerKeyDirectory(tracker);
     }
     const gitlabUrl = config.gitlab.url ?? config.incomingEmail.gitlabUrl;
     if (config.sink === 'gitlab' && config.smtp.verifyKeys && config.gitlab.apiToken && gitlabUrl) {
-      const { gitlabKeyDirectory } = await import('./gitlab/index.js');
+      const { gitlabKeyDirectory } = await import('../gitlab/index.js');
       directory = gitlabKeyDirectory({
         gitlabUrl,
         apiToken: config.gitlab.apiToken,
@@ -90,7 +95,7 @@ export async function startPostroom(
       (m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'),
     );
     const ingest = polled
-      ? (await import('./ingest/index.js')).startIngest({
+      ? (await import('../ingest/index.js')).startIngest({
           incoming: config.incomingEmail,
           serviceDesk: config.serviceDeskEmail,
           spool,
@@ -100,7 +105,7 @@ export async function startPostroom(
     if (ingest) closers.push(() => ingest.stop());
     let http: AddressInfo | undefined;
     if (config.http.enabled) {
-      const { addressTemplates, startHttp } = await import('./http/index.js');
+      const { addressTemplates, startHttp } = await import('../http/index.js');
       const { openNotifyingTracker } = await import('./embedded.js');
       // The API's own tracker connection: notes posted through it are mailed from this thread.
       const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;

@@ -1,6 +1,6 @@
-import { compileTemplate } from './address/index.js';
-import type { PostroomConfig } from './config/index.js';
-import type { Logger } from './log/logger.js';
+import { compileTemplate } from '../address/index.js';
+import type { PostroomConfig } from '../config/index.js';
+import type { Logger } from '../log/logger.js';
 import {
   createMailer,
   createRejectionNotifier,
@@ -9,13 +9,13 @@ import {
   ownAddressCheck,
   startNotifications,
   type Mailer,
-} from './outgoing/index.js';
-import { receiverProcessor, type RejectionNotices } from './receiver/processor.js';
-import { mailTextOf } from './receiver/mailText.js';
-import type { ReceiverDeps } from './receiver/receiver.js';
-import type { Spool } from './spool/index.js';
-import { openTracker, TrackerSink, type Tracker } from './tracker/index.js';
-import type { Processor } from './worker/types.js';
+} from '../outgoing/index.js';
+import { receiverProcessor, type RejectionNotices } from '../receiver/processor.js';
+import { mailTextOf } from '../receiver/mailText.js';
+import type { ReceiverDeps } from '../receiver/receiver.js';
+import type { Spool } from '../spool/index.js';
+import { openTracker, TrackerSink, type Tracker } from '../tracker/index.js';
+import type { Processor } from '../worker/types.js';
 
 export interface EmbeddedSink {
   tracker: Tracker;

@@ -1,10 +1,10 @@
-import { compileTemplate } from './address/index.js';
-import { ConfigErrors, type MailboxConfig, type PostroomConfig } from './config/index.js';
-import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from './gitlab/index.js';
+import { compileTemplate } from '../address/index.js';
+import { ConfigErrors, type MailboxConfig, type PostroomConfig } from '../config/index.js';
+import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from '../gitlab/index.js';
 import { openEmbedded } from './embedded.js';
-import type { Logger } from './log/logger.js';
-import type { Spool } from './spool/index.js';
-import type { Processor } from './worker/types.js';
+import type { Logger } from '../log/logger.js';
+import type { Spool } from '../spool/index.js';
+import type { Processor } from '../worker/types.js';
 
 export interface OpenProcessor {
   process: Processor;

@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PostroomConfig } from '../config/index.js';
 import { createLogger, flushLogs } from '../log/logger.js';
-import { openProcessor } from '../processing.js';
+import { openProcessor } from './processing.js';
 import { Spool } from '../spool/index.js';
-import type { RoutingMessage, RoutingReply } from './routingThread.js';
-import { startWorker } from './worker.js';
+import type { RoutingMessage, RoutingReply } from '../worker/routingThread.js';
+import { startWorker } from '../worker/worker.js';
 
 /**
  * The routing thread: its own spool connection, the sink, and the worker loop, so MIME
@@ -36,14 +36,18 @@ async function main(): Promise<void> {
         worker.wake();
         break;
       case 'idle':
-        void worker.idle().then(() => reply({ kind: 'idle', id: message.id }));
+        worker
+          .idle()
+          .then(() => reply({ kind: 'idle', id: message.id }))
+          .catch((error: unknown) => logger.error({ err: error }, 'could not wait for the worker'));
         break;
       case 'stop':
         void worker
           .stop()
           .then(() => processor.close())
           .then(() => spool.close())
-          .then(() => {
+          .catch((error: unknown) => logger.error({ err: error }, 'the routing thread did not stop cleanly'))
+          .finally(() => {
             flushLogs();
             port.close();
           });
