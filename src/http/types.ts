@@ -6,15 +6,39 @@ import type { Fields } from './fields.js';
 import type { Reply } from './reply.js';
 
 /** What the server reads of the spool: counts and counters for health and metrics, one message's trace. */
-export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'get'> & { queue: Pick<WorkQueue, 'events'> };
+export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'get' | 'raw' | 'db'> & {
+  queue: Pick<WorkQueue, 'events' | 'nextDueAt' | 'requeue'>;
+};
 
-/** Everything a handler may use, handed in by whoever starts the server. */
-export interface HttpDeps {
-  /** Absent when the sink is GitLab: the tracker's API then answers 404. */
+/** The routing thread as its supervisor sees it. */
+export interface RoutingHealth {
+  running: boolean;
+  /** Times the thread was started again after it stopped. */
+  restarts: number;
+  lastError?: string;
+}
+
+/** Outgoing mail by state (`queued`, `sent`, `dead`…), for health and metrics. */
+export interface OutboxCounts {
+  countByState(): Record<string, number>;
+}
+
+/** Every source the pages, health and metrics read; each optional one is shown as absent when missing. */
+export interface HttpSources {
+  /** Absent when the sink is GitLab: the tracker's API and pages then answer 404. */
   tracker?: Tracker;
   spool: HttpSpool;
   /** The pollers' liveness (RunningPostroom.ingestHealth). */
   health: () => PollerHealth[];
+  /** Absent when routing runs in another process (`worker.enabled: false`). */
+  routing?: () => RoutingHealth;
+  outbox?: OutboxCounts;
+  /** SMTP replies given so far, by code (250, 450, 550…). */
+  smtpReplies?: () => Record<string, number>;
+}
+
+/** Everything an API handler may use, handed in by whoever starts the server. */
+export interface HttpDeps extends HttpSources {
   templates: AddressTemplates;
 }
 

@@ -46,6 +46,18 @@ const MIGRATIONS: readonly string[] = [
      detail   TEXT
    );
    CREATE INDEX message_events_by_message ON message_events (message, id);`,
+  // Recipients refused at RCPT TO: no message was ever stored for them, so this is their only record.
+  `CREATE TABLE rcpt_refusals (
+     id              INTEGER PRIMARY KEY,
+     at              INTEGER NOT NULL,
+     session_id      TEXT    NOT NULL,
+     client_address  TEXT,
+     helo            TEXT,
+     mail_from       TEXT    NOT NULL,
+     recipient       TEXT    NOT NULL,
+     code            INTEGER NOT NULL,
+     reason          TEXT    NOT NULL
+   );`,
 ];
 
 export function migrate(db: Database.Database): void {

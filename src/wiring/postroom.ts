@@ -7,17 +7,16 @@ import { configRecipientPolicy } from '../smtp/configRecipientPolicy.js';
 import type { KeyDirectory } from '../smtp/keyDirectory.js';
 import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
-import { Spool } from '../spool/index.js';
+import { RefusalLog, Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
-import { startRoutingThread } from '../worker/routingThread.js';
-import type { Worker } from '../worker/worker.js';
+import { startRoutingThread, type RoutingThread } from '../worker/routingThread.js';
 
 export interface RunningPostroom {
   smtp: AddressInfo;
   http?: AddressInfo;
   spool: Spool;
   /** Absent when `worker.enabled` is false. */
-  worker?: Worker;
+  worker?: RoutingThread;
   /** The IMAP and Graph pollers' liveness. */
   ingestHealth(): PollerHealth[];
   stop(): Promise<void>;
@@ -80,12 +79,17 @@ export async function startPostroom(
         cacheTtlMs: config.gitlab.cacheTtlMs,
       });
     }
+    const refusals = RefusalLog.open(config.store.path, {
+      onError: (error) => logger.warn({ err: error }, 'RCPT refusals not written yet (will try again)'),
+    });
+    closers.push(() => refusals.close());
     const front = createSmtpFront({
       config: config.smtp,
       spool,
       policy: configRecipientPolicy(config, directory),
       logger,
       tls,
+      onRcptRefused: (refusal) => refusals.record(refusal),
     });
     const smtp = await front.listen();
     closers.push(() => front.close());
@@ -115,6 +119,8 @@ export async function startPostroom(
         tracker: api?.tracker,
         spool,
         health: () => ingest?.health() ?? [],
+        routing: worker && (() => worker.health()),
+        smtpReplies: () => front.replies(),
         templates: addressTemplates(config),
         logger: logger.child({ part: 'http' }),
       });

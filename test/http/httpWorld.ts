@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { parseConfigText } from '../../src/config/index.js';
-import { addressTemplates, startHttp, type RunningHttp } from '../../src/http/index.js';
+import { addressTemplates, startHttp, type HttpSources, type RunningHttp } from '../../src/http/index.js';
 import type { PollerHealth } from '../../src/ingest/index.js';
 import { Spool } from '../../src/spool/index.js';
 import { openTracker, type Tracker } from '../../src/tracker/index.js';
@@ -34,7 +34,13 @@ export interface Answer {
 
 /** A real tracker and spool in a temp dir behind a real HTTP server on an ephemeral loopback port. */
 export async function startHttpWorld(
-  options: { now?: () => number; unhealthyAfter?: string } = {},
+  options: {
+    now?: () => number;
+    unhealthyAfter?: string;
+    /** More lines for the http section, indented two spaces. */
+    httpExtra?: string;
+    sources?: Pick<HttpSources, 'routing' | 'outbox' | 'smtpReplies'>;
+  } = {},
 ): Promise<HttpWorld> {
   const { dir, cleanup } = tempDir('postroom-http-');
   const config = parseConfigText(
@@ -44,6 +50,7 @@ http:
   listen: 127.0.0.1:0
   token: ${TOKEN}
 ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
+${options.httpExtra ?? ''}
 `,
     'test.yml',
     {},
@@ -90,6 +97,7 @@ ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
     templates: addressTemplates(config),
     logger: pino({ level: 'silent' }),
     now: options.now,
+    ...options.sources,
   });
   return world;
 }
