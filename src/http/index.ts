@@ -7,4 +7,4 @@ export type { HttpOptions, RunningHttp } from './server.js';
 export { addressTemplates, issueAddress, personalAddresses, serviceDeskAddress } from './addresses.js';
 export type { AddressTemplates, PersonalAddresses } from './addresses.js';
 export type { HealthReport, PollerReport } from './health.js';
-export type { HttpSources, OutboxCounts, RoutingHealth } from './types.js';
+export type { HttpSources, OutboxReader, RoutingHealth } from './types.js';

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { AppEnv } from './env.js';
 import { assessHealth, livenessProblems, type HealthInput } from './health.js';
 import { createMetrics } from './metrics.js';
 import type { HttpSources } from './types.js';
@@ -7,7 +8,7 @@ import type { HttpSources } from './types.js';
  * The open endpoints: what a load balancer, a supervisor or Prometheus asks without a token.
  * /liveness keeps mail_room's path, so a probe written for it keeps working.
  */
-export function mountStatus(app: Hono, sources: HttpSources, input: () => HealthInput): void {
+export function mountStatus(app: Hono<AppEnv>, sources: HttpSources, input: () => HealthInput): void {
   const metrics = createMetrics(sources, input);
   const plain = (lines: string[], ok: boolean) =>
     new Response(ok ? 'OK\n' : `${lines.join('\n')}\n`, {

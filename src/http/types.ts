@@ -18,9 +18,26 @@ export interface RoutingHealth {
   lastError?: string;
 }
 
-/** Outgoing mail by state (`queued`, `sent`, `dead`…), for health and metrics. */
-export interface OutboxCounts {
+/** One outgoing mail as the outbox keeps it. */
+export interface OutboxEntry {
+  id: number;
+  createdAt: number;
+  kind: string;
+  to: string[];
+  subject: string;
+  state: string;
+  attempts: number;
+  lastError?: string;
+  /** The spool message whose routing caused it, when there is one. */
+  causedBy?: number;
+}
+
+/** What the console reads of the outbox; absent until the outbox exists, and the pages say so. */
+export interface OutboxReader {
+  /** Outgoing mail by state (`queued`, `sent`, `dead`…), for health and metrics. */
   countByState(): Record<string, number>;
+  list(filter: { state?: string; before?: number; limit: number }): OutboxEntry[];
+  causedBy(spoolId: number): OutboxEntry[];
 }
 
 /** Every source the pages, health and metrics read; each optional one is shown as absent when missing. */
@@ -32,7 +49,9 @@ export interface HttpSources {
   health: () => PollerHealth[];
   /** Absent when routing runs in another process (`worker.enabled: false`). */
   routing?: () => RoutingHealth;
-  outbox?: OutboxCounts;
+  outbox?: OutboxReader;
+  /** Tells routing that replayed mail is waiting (it would otherwise find it at its next poll). */
+  wakeRouting?: () => void;
   /** SMTP replies given so far, by code (250, 450, 550…). */
   smtpReplies?: () => Record<string, number>;
 }

@@ -39,3 +39,4 @@ export { noteableUrl, replyReferenceId, threadRootId, unsubscribeUrl } from './t
 export { createMailer, type Mailer, type MailerTimeouts, type MailOutcome } from './mailer.js';
 export { composeMail, type ComposedMail } from './compose.js';
 export { startNotifications, type Notifications, type NotificationsOptions } from './fanout/index.js';
+export { buildSignInMail } from './signInLink.js';

@@ -2,6 +2,7 @@ import { compileTemplate } from '../address/index.js';
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import {
+  buildSignInMail,
   createMailer,
   createRejectionNotifier,
   NoticeLog,
@@ -51,6 +52,15 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
       mailer.close();
       tracker.close();
     },
+  };
+}
+
+/** The console's one-time sign-in links, mailed through the outgoing relay; a failure is logged, never shown. */
+export function signInMailer(config: PostroomConfig, mailer: Mailer, logger: Logger) {
+  const context = outgoingContext(config);
+  return async (to: { address: string; name: string }, link: string, validMinutes: number): Promise<void> => {
+    const outcome = await mailer.send(buildSignInMail(context, to, link, validMinutes));
+    if (outcome.status !== 'sent') logger.warn({ to: to.address, reason: outcome.reason }, 'sign-in link not sent');
   };
 }
 

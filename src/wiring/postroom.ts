@@ -110,7 +110,7 @@ export async function startPostroom(
     let http: AddressInfo | undefined;
     if (config.http.enabled) {
       const { addressTemplates, startHttp } = await import('../http/index.js');
-      const { openNotifyingTracker } = await import('./embedded.js');
+      const { openNotifyingTracker, signInMailer } = await import('./embedded.js');
       // The API's own tracker connection: notes posted through it are mailed from this thread.
       const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;
       if (api) closers.push(() => api.close());
@@ -120,8 +120,11 @@ export async function startPostroom(
         spool,
         health: () => ingest?.health() ?? [],
         routing: worker && (() => worker.health()),
+        wakeRouting: worker && (() => worker.wake()),
         smtpReplies: () => front.replies(),
         templates: addressTemplates(config),
+        baseUrl: config.outgoing.baseUrl,
+        mailSignInLink: api && config.outgoing.enabled ? signInMailer(config, api.mailer, logger) : undefined,
         logger: logger.child({ part: 'http' }),
       });
       closers.push(() => server.close());

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { parseConfigText } from '../../src/config/index.js';
-import { addressTemplates, startHttp, type HttpSources, type RunningHttp } from '../../src/http/index.js';
+import { addressTemplates, startHttp, type HttpOptions, type RunningHttp } from '../../src/http/index.js';
 import type { PollerHealth } from '../../src/ingest/index.js';
 import { Spool } from '../../src/spool/index.js';
 import { openTracker, type Tracker } from '../../src/tracker/index.js';
@@ -10,6 +10,8 @@ export const TOKEN = 'test-token-0123456789abcdef';
 
 export interface HttpWorld {
   dir: string;
+  /** `http://127.0.0.1:<port>` */
+  base: string;
   tracker: Tracker;
   spool: Spool;
   http: RunningHttp;
@@ -39,7 +41,7 @@ export async function startHttpWorld(
     unhealthyAfter?: string;
     /** More lines for the http section, indented two spaces. */
     httpExtra?: string;
-    sources?: Pick<HttpSources, 'routing' | 'outbox' | 'smtpReplies'>;
+    sources?: Partial<Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'baseUrl' | 'mailSignInLink'>>;
   } = {},
 ): Promise<HttpWorld> {
   const { dir, cleanup } = tempDir('postroom-http-');
@@ -63,6 +65,7 @@ ${options.httpExtra ?? ''}
     spool,
     pollers: [],
     http: undefined as unknown as RunningHttp,
+    base: '',
     async call(method, urlPath, { body, token = TOKEN, headers = {} } = {}) {
       const response = await fetch(`http://127.0.0.1:${world.http.address.port}${urlPath}`, {
         method,
@@ -89,7 +92,7 @@ ${options.httpExtra ?? ''}
       cleanup();
     },
   };
-  world.http = await startHttp({
+  const http = await startHttp({
     config: config.http,
     tracker,
     spool,
@@ -99,5 +102,7 @@ ${options.httpExtra ?? ''}
     now: options.now,
     ...options.sources,
   });
+  world.http = http;
+  world.base = `http://127.0.0.1:${http.address.port}`;
   return world;
 }

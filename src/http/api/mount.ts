@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
 import { bodyLimit } from 'hono/body-limit';
 import { TrieRouter } from 'hono/router/trie-router';
 import { isAuthorised } from '../auth.js';
@@ -36,7 +37,7 @@ export const isApiPath = (path: string): boolean => path === '/api' || path.star
  * The token-protected JSON API under /api. The token is checked before routing, so an
  * unauthenticated caller cannot tell which API paths exist.
  */
-export function mountApi(app: Hono, deps: HttpDeps, token: string | undefined): void {
+export function mountApi(app: Hono<AppEnv>, deps: HttpDeps, token: string | undefined): void {
   app.use('*', async (c, next) => {
     if (!isApiPath(c.req.path)) return next();
     if (!isAuthorised(c.req.raw.headers, token)) {

@@ -1,0 +1,189 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import type { RawHeader } from '../../address/index.js';
+import type { SpoolEntry, TraceEvent } from '../../spool/index.js';
+import type { Tracker } from '../../tracker/index.js';
+import type { AppEnv } from '../env.js';
+import type { OutboxEntry } from '../types.js';
+import { stateLabel, when } from '../views/format.js';
+import { csrfField, page, type Html } from '../views/layout.js';
+import { dataTable } from '../views/table.js';
+import type { ConsoleDeps } from './deps.js';
+import { decodeWords } from './messageLog.js';
+
+const REPLAYABLE = new Set(['dead', 'rejected']);
+
+function envelope(entry: SpoolEntry): Html {
+  return html`<dl>
+    <dt>Spool id</dt>
+    <dd>${entry.id}</dd>
+    <dt>Received</dt>
+    <dd>${when(entry.receivedAt)} by ${entry.source}${entry.mailbox ? ` (${entry.mailbox})` : ''}</dd>
+    <dt>Message-ID</dt>
+    <dd>${entry.messageId ?? '(none)'}</dd>
+    <dt>MAIL FROM</dt>
+    <dd>${entry.mailFrom || '<> (null sender)'}</dd>
+    <dt>RCPT TO</dt>
+    <dd>${entry.recipients.join(', ')}</dd>
+    <dt>Client</dt>
+    <dd>${entry.clientAddress ?? 'unknown'}${entry.helo ? ` (HELO ${entry.helo})` : ''}</dd>
+    <dt>TLS</dt>
+    <dd>${entry.tls ? 'yes' : 'no'}</dd>
+    <dt>Session</dt>
+    <dd>${entry.sessionId}</dd>
+    <dt>Size</dt>
+    <dd>${entry.size} bytes</dd>
+    <dt>State</dt>
+    <dd>${stateLabel(entry.state)} after ${entry.attempts} attempts</dd>
+    ${
+      entry.lastError
+        ? html`<dt>Reason</dt>
+            <dd>${entry.lastError}</dd>`
+        : ''
+    }
+    <dt>Key</dt>
+    <dd>${entry.key ?? 'none found'}${entry.keySource ? ` (from ${entry.keySource})` : ''}</dd>
+    <dt>Handler</dt>
+    <dd>${entry.handler ?? 'none'}</dd>
+  </dl>`;
+}
+
+/** Each recipient's outcome: the spool keeps one outcome for the whole message. */
+function recipients(entry: SpoolEntry): Html {
+  const outcome = entry.outcome;
+  const why = outcome && 'reason' in outcome ? outcome.reason : outcome?.state === 'rejected' ? outcome.error : '';
+  return html`${dataTable(
+    ['Recipient', 'Outcome'],
+    entry.recipients.map(
+      (recipient) =>
+        html`<tr>
+          <td>${recipient}</td>
+          <td>${stateLabel(entry.state)} <span class="muted">${why}</span></td>
+        </tr>`,
+    ),
+  )}`;
+}
+
+function timeline(events: TraceEvent[]): Html {
+  if (events.length === 0) return html`<p class="muted">Nothing has happened to this message yet.</p>`;
+  return html`<ol class="timeline">
+    ${events.map(
+      (event) =>
+        html`<li>
+          <b>${event.kind}</b> <span class="muted">${when(event.at)}, attempt ${event.attempt}</span>
+          ${event.detail ? html`<pre>${JSON.stringify(event.detail, null, 2)}</pre>` : ''}
+        </li>`,
+    )}
+  </ol>`;
+}
+
+function authenticationResults(headers: RawHeader[]): Html {
+  const results = headers.filter((h) => h.name.toLowerCase() === 'authentication-results');
+  if (results.length === 0) return html`<p class="muted">No Authentication-Results recorded for this message.</p>`;
+  return html`${results.map((h) => html`<pre>${h.value}</pre>`)}`;
+}
+
+function outgoing(entry: SpoolEntry, caused: OutboxEntry[] | undefined): Html {
+  const notice = entry.outcome?.state === 'rejected' ? entry.outcome.notice : undefined;
+  const rows = caused
+    ? caused.length === 0
+      ? html`<p class="muted">No outgoing mail recorded for this message.</p>`
+      : html`${dataTable(
+          ['Kind', 'To', 'Subject', 'State'],
+          caused.map(
+            (mail) =>
+              html`<tr>
+                <td>${mail.kind}</td>
+                <td>${mail.to.join(', ')}</td>
+                <td>${mail.subject}</td>
+                <td>${stateLabel(mail.state)} <span class="muted">${mail.lastError ?? ''}</span></td>
+              </tr>`,
+          ),
+        )}`
+    : html`<p class="muted">No outbox in this Postroom: the mail its routing caused is not recorded.</p>`;
+  return html`${notice ? html`<p>Rejection notice: ${notice}</p>` : ''}${rows}`;
+}
+
+/** What the routing posted: the note's or the new issue's text, with a link to it. */
+function posted(entry: SpoolEntry, tracker: Tracker | undefined): Html {
+  const detail = entry.outcome?.state === 'done' ? entry.outcome.detail : undefined;
+  if (!tracker || !detail) return html`<p class="muted">Nothing was posted.</p>`;
+  const noteId = typeof detail.note === 'number' ? detail.note : undefined;
+  const issueId =
+    typeof detail.issue === 'number'
+      ? detail.issue
+      : typeof detail.ticket === 'number' && !noteId
+        ? detail.ticket
+        : undefined;
+  const note = noteId === undefined ? null : tracker.noteById(noteId);
+  if (note) {
+    const noteable = tracker.noteable(note.noteableType, note.noteableId);
+    const project = tracker.projectById(note.projectId);
+    const segment = note.noteableType === 'Issue' ? 'issues' : 'merge_requests';
+    const link = noteable && project ? `/${project.fullPath}/-/${segment}/${noteable.iid}#note_${note.id}` : undefined;
+    return html`${link ? html`<p><a href="${link}">Note on ${noteable?.title}</a></p>` : ''}
+      <pre>${note.body}</pre>`;
+  }
+  const issue = issueId === undefined ? null : tracker.issueById(issueId);
+  if (issue) {
+    const project = tracker.projectById(issue.projectId);
+    return html`<p><a href="/${project?.fullPath}/-/issues/${issue.iid}">Issue #${issue.iid}: ${issue.title}</a></p>
+      <pre>${issue.description}</pre>`;
+  }
+  const mergeRequest = typeof detail.mergeRequest === 'number' ? tracker.mergeRequestById(detail.mergeRequest) : null;
+  if (mergeRequest) {
+    const project = tracker.projectById(mergeRequest.projectId);
+    return html`<p>
+        <a href="/${project?.fullPath}/-/merge_requests/${mergeRequest.iid}"
+          >Merge request !${mergeRequest.iid}: ${mergeRequest.title}</a
+        >
+      </p>
+      <pre>${mergeRequest.description}</pre>`;
+  }
+  return html`<pre>${JSON.stringify(detail, null, 2)}</pre>`;
+}
+
+export function messagePage(c: Context<AppEnv>, deps: ConsoleDeps, entry: SpoolEntry): Html {
+  const { spool, tracker, outbox } = deps.sources;
+  const headers = deps.log.headerFields(entry.id);
+  const subject = deps.log.subject(entry.id);
+  const replay = REPLAYABLE.has(entry.state)
+    ? html`<form method="post" action="/replay">
+        ${csrfField(c)}<input type="hidden" name="id" value="${entry.id}" />
+        <button class="primary" type="submit">Replay this message</button>
+      </form>`
+    : '';
+  return page(
+    c,
+    `Message ${entry.id}`,
+    html`<h1>${subject ?? '(no subject)'}</h1>
+      ${replay}
+      <p><a href="/messages/${entry.id}/raw">Download the raw message</a></p>
+      <h2>Envelope</h2>
+      ${envelope(entry)}
+      <h2>Authentication</h2>
+      ${authenticationResults(headers)}
+      <h2>Recipients</h2>
+      ${recipients(entry)}
+      <h2>Trace</h2>
+      ${timeline(spool.queue.events(entry.id))}
+      <h2>Posted</h2>
+      ${posted(entry, tracker)}
+      <h2>Outgoing mail it caused</h2>
+      ${outgoing(entry, outbox?.causedBy(entry.id))}
+      <h2>Headers</h2>
+      <div class="scroll">
+        <table>
+          <tbody>
+            ${headers.map(
+              (h) =>
+                html`<tr>
+                  <th>${h.name}</th>
+                  <td>${h.name.toLowerCase() === 'subject' ? decodeWords(h.value) : h.value}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>`,
+  );
+}

@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+import libmime from 'libmime';
+import type { RawHeader } from '../../address/index.js';
+import { firstField, readHeaderFields } from '../../message/headers.js';
+import type { SpoolState } from '../../spool/index.js';
+
+export interface MessageFilter {
+  states?: SpoolState[];
+  /** Part of the envelope sender. */
+  sender?: string;
+  /** Part of any envelope recipient. */
+  recipient?: string;
+  /** Received at or after / before, in ms since the epoch. */
+  since?: number;
+  until?: number;
+  /** A Message-ID (with or without brackets) or words of the subject. */
+  search?: string;
+  /** Keyset paging: only ids below this one. */
+  before?: number;
+  limit: number;
+}
+
+export interface MessageSummary {
+  id: number;
+  receivedAt: number;
+  mailFrom: string;
+  recipients: string[];
+  messageId?: string;
+  subject?: string;
+  state: SpoolState;
+  lastError?: string;
+  size: number;
+}
+
+export interface MessagePage {
+  rows: MessageSummary[];
+  /** The id to page back from, when there are older rows. */
+  nextBefore?: number;
+  /** Set when a subject search stopped after this many messages (subjects are read from each message). */
+  scanLimit?: number;
+}
+
+// Enough for any sane header block; the message page reads the whole message.
+const HEAD_BYTES = 64 * 1024;
+// A subject search reads each message's head: it looks this far back and says so.
+const SUBJECT_SCAN = 5_000;
+
+interface SummaryRow {
+  id: number;
+  received_at: number;
+  mail_from: string;
+  recipients: string;
+  message_id: string | null;
+  state: SpoolState;
+  last_error: string | null;
+  size: number;
+}
+
+const looksLikeMessageId = (search: string) => /^<?[^\s<>]+@[^\s<>]+>?$/.test(search);
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The console's view of stored messages: a list with filters, and each message's head. The
+ * spool has no read functions for this yet, so this reads its tables directly and only reads.
+ */
+export class MessageLog {
+  private readonly head: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.head = db
+      .prepare(
+        `SELECT coalesce(substr(raw, 1, @n),
+           (SELECT substr(data, 1, @n) FROM message_chunks WHERE message = m.id ORDER BY seq LIMIT 1))
+         FROM messages m WHERE id = @id`,
+      )
+      .pluck();
+  }
+
+  headerFields(id: number): RawHeader[] {
+    const head = this.head.get({ id, n: HEAD_BYTES }) as Buffer | null | undefined;
+    return head ? readHeaderFields(head) : [];
+  }
+
+  subject(id: number): string | undefined {
+    const value = firstField(this.headerFields(id), 'subject');
+    return value === undefined ? undefined : decodeWords(value);
+  }
+
+  list(filter: MessageFilter): MessagePage {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (filter.states?.length) add(`state IN (${filter.states.map(() => '?').join(', ')})`, ...filter.states);
+    if (filter.sender) add(`mail_from LIKE ? ESCAPE '\\'`, likePattern(filter.sender));
+    if (filter.recipient) add(`recipients LIKE ? ESCAPE '\\'`, likePattern(filter.recipient));
+    if (filter.since !== undefined) add('received_at >= ?', filter.since);
+    if (filter.until !== undefined) add('received_at < ?', filter.until);
+    if (filter.before !== undefined) add('id < ?', filter.before);
+    const search = filter.search?.trim();
+    const byMessageId = search && looksLikeMessageId(search);
+    if (byMessageId) add('message_id = ?', `<${search.replace(/^<|>$/g, '')}>`);
+    const subjectWords = search && !byMessageId ? search.toLowerCase() : undefined;
+    const limit = subjectWords ? SUBJECT_SCAN : filter.limit + 1;
+    const rows = this.db
+      .prepare(
+        `SELECT id, received_at, mail_from, recipients, message_id, state, last_error, size FROM messages
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...params, limit) as SummaryRow[];
+    const summaries: MessageSummary[] = [];
+    for (const row of rows) {
+      const summary = toSummary(row, this.subject(row.id));
+      if (subjectWords && !summary.subject?.toLowerCase().includes(subjectWords)) continue;
+      summaries.push(summary);
+      if (summaries.length > filter.limit) break;
+    }
+    const more = summaries.length > filter.limit;
+    const shown = summaries.slice(0, filter.limit);
+    return {
+      rows: shown,
+      nextBefore: more ? shown[shown.length - 1].id : undefined,
+      scanLimit: subjectWords && rows.length === SUBJECT_SCAN ? SUBJECT_SCAN : undefined,
+    };
+  }
+}
+
+function toSummary(row: SummaryRow, subject: string | undefined): MessageSummary {
+  return {
+    id: row.id,
+    receivedAt: row.received_at,
+    mailFrom: row.mail_from,
+    recipients: JSON.parse(row.recipients) as string[],
+    messageId: row.message_id ?? undefined,
+    subject,
+    state: row.state,
+    lastError: row.last_error ?? undefined,
+    size: row.size,
+  };
+}
+
+/** RFC 2047 words decoded for display; a broken one is shown as sent. */
+export function decodeWords(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
