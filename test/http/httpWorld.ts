@@ -41,7 +41,9 @@ export async function startHttpWorld(
     unhealthyAfter?: string;
     /** More lines for the http section, indented two spaces. */
     httpExtra?: string;
-    sources?: Partial<Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'baseUrl' | 'mailSignInLink'>>;
+    sources?: Partial<
+      Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'wakeRouting' | 'baseUrl' | 'mailSignInLink'>
+    >;
   } = {},
 ): Promise<HttpWorld> {
   const { dir, cleanup } = tempDir('postroom-http-');
