@@ -22,11 +22,6 @@ export class HttpError extends Error {
 
 export const json = (body: unknown, status = 200): Reply => ({ status, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });
-export const text = (body: string, contentType = 'text/plain; charset=utf-8', status = 200): Reply => ({
-  status,
-  body,
-  contentType,
-});
 
 export const badRequest = (message: string, details?: Record<string, unknown>): HttpError =>
   new HttpError(400, message, details);

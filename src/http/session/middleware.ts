@@ -4,7 +4,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { sameSecret } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { refusalPage } from '../views/layout.js';
-import type { Session, Sessions } from './sessions.js';
+import type { Sessions } from './sessions.js';
 
 export const SESSION_COOKIE = 'postroom_session';
 // Forms shown before sign-in carry this cookie's value (double submit); after, the session's token.
@@ -65,5 +65,3 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
     return c.html(refusalPage(c, 'Not an operator', 'This page is for the operators of this Postroom.'), 403);
   return c.redirect(signInPath(c.req.path + new URL(c.req.url).search), 303);
 };
-
-export const sessionOf = (c: Context<AppEnv>): Session | undefined => c.get('session');

@@ -19,6 +19,7 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(-
   overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 600; }
 .scroll { overflow-x: auto; }
+.scroll table { min-width: 44rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem; }
 .card { border: 1px solid var(--line); border-radius: .5rem; padding: .6rem .8rem; background: var(--soft); }
 .card b { display: block; font-size: 1.5rem; }
