@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project, User } from '../../src/handlers/sink.js';
 import { issueAsNoteable } from '../../src/tracker/index.js';
@@ -121,6 +124,34 @@ describe('tracker pages and permissions', () => {
     expect([file.status, file.text]).toEqual([200, 'attached words']);
     expect(file.headers.get('content-disposition')).toBe('attachment; filename="notes.txt"');
     expect((await new Visitor(world.base).get(`/group/open${path}`)).text).toBe('attached words');
+  });
+});
+
+describe('the merge request page', () => {
+  it('shows the source branch and the commits the patches applied', async () => {
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/tracker');
+    const filename = '0001-A-commit-from-a-patch.patch';
+    const code = saved(
+      await world.tracker.createProject({
+        fullPath: 'group/code',
+        visibility: 'public',
+        // What the fixture patch expects to find (GitLab's gitlab-test README).
+        repository: { files: { README: 'Sample repo for testing gitlab features\n' } },
+      }),
+    );
+    world.tracker.addMember(code, author, 'developer');
+    const outcome = await world.tracker.createMergeRequest({
+      project: code,
+      author,
+      sourceBranch: 'feature-by-mail',
+      description: 'Patches attached.',
+      patches: [{ filename, contentType: 'text/x-patch', content: readFileSync(path.join(fixtures, filename)) }],
+    });
+    expect('saved' in outcome && outcome.saved).toBe(true);
+    const page = await new Visitor(world.base).get('/group/code/-/merge_requests/1');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<code>feature-by-mail</code> into <code>main</code>');
+    expect(page.text).toMatch(/<li><code>[0-9a-f]{12}<\/code> A commit from a patch<\/li>/);
   });
 });
 

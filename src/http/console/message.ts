@@ -52,7 +52,7 @@ function envelope(entry: SpoolEntry): Html {
 function recipients(entry: SpoolEntry): Html {
   const outcome = entry.outcome;
   const why = outcome && 'reason' in outcome ? outcome.reason : outcome?.state === 'rejected' ? outcome.error : '';
-  return html`${dataTable(
+  return dataTable(
     ['Recipient', 'Outcome'],
     entry.recipients.map(
       (recipient) =>
@@ -61,7 +61,7 @@ function recipients(entry: SpoolEntry): Html {
           <td>${stateLabel(entry.state)} <span class="muted">${why}</span></td>
         </tr>`,
     ),
-  )}`;
+  );
 }
 
 function timeline(events: TraceEvent[]): Html {
@@ -88,7 +88,7 @@ function outgoing(entry: SpoolEntry, caused: OutboxEntry[] | undefined): Html {
   const rows = caused
     ? caused.length === 0
       ? html`<p class="muted">No outgoing mail recorded for this message.</p>`
-      : html`${dataTable(
+      : dataTable(
           ['Kind', 'To', 'Subject', 'State'],
           caused.map(
             (mail) =>
@@ -99,7 +99,7 @@ function outgoing(entry: SpoolEntry, caused: OutboxEntry[] | undefined): Html {
                 <td>${stateLabel(mail.state)} <span class="muted">${mail.lastError ?? ''}</span></td>
               </tr>`,
           ),
-        )}`
+        )
     : html`<p class="muted">No outbox in this Postroom: the mail its routing caused is not recorded.</p>`;
   return html`${notice ? html`<p>Rejection notice: ${notice}</p>` : ''}${rows}`;
 }

@@ -8,7 +8,7 @@ import type { MessageSummary } from './messageLog.js';
 export function messageRows(rows: MessageSummary[], select = false): Html {
   if (rows.length === 0) return html`<p class="muted">No messages.</p>`;
   const headings = ['#', 'Received', 'From', 'To', 'Subject', 'State'];
-  return html`${dataTable(
+  return dataTable(
     select ? ['Replay', ...headings] : headings,
     rows.map(
       (row) =>
@@ -30,5 +30,5 @@ export function messageRows(rows: MessageSummary[], select = false): Html {
           </td>
         </tr>`,
     ),
-  )}`;
+  );
 }

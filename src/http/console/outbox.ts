@@ -33,7 +33,7 @@ export function outboxPage(c: Context<AppEnv>, deps: ConsoleDeps): Html {
       ${
         shown.length === 0
           ? html`<p class="muted">No outgoing mail.</p>`
-          : html`${dataTable(
+          : dataTable(
               ['#', 'Created', 'Kind', 'To', 'Subject', 'State', 'Caused by'],
               shown.map(
                 (mail) =>
@@ -52,7 +52,7 @@ export function outboxPage(c: Context<AppEnv>, deps: ConsoleDeps): Html {
                     </td>
                   </tr>`,
               ),
-            )}`
+            )
       }
       ${pager(c, rows.length > pageSize ? shown[shown.length - 1].id : undefined)}`,
   );

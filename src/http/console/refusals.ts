@@ -10,7 +10,7 @@ import { pageSize, pager } from './paging.js';
 
 export function refusalRows(rows: RcptRefusal[]): Html {
   if (rows.length === 0) return html`<p class="muted">No recipient refused.</p>`;
-  return html`${dataTable(
+  return dataTable(
     ['When', 'Recipient', 'Reply', 'From', 'Client'],
     rows.map(
       (r) =>
@@ -27,7 +27,7 @@ export function refusalRows(rows: RcptRefusal[]): Html {
           </td>
         </tr>`,
     ),
-  )}`;
+  );
 }
 
 /** Recipients refused at RCPT TO: no message was stored for them, so this is all there is. */
