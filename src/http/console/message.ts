@@ -9,7 +9,8 @@ import { stateLabel, when } from '../views/format.js';
 import { csrfField, page, type Html } from '../views/layout.js';
 import { dataTable } from '../views/table.js';
 import type { ConsoleDeps } from './deps.js';
-import { decodeWords } from './messageLog.js';
+import { decodeWords, subjectOf } from './messageLog.js';
+import { readHeaderFields } from '../../message/headers.js';
 
 const REPLAYABLE = new Set(['dead', 'rejected']);
 
@@ -145,8 +146,9 @@ function posted(entry: SpoolEntry, tracker: Tracker | undefined): Html {
 
 export function messagePage(c: Context<AppEnv>, deps: ConsoleDeps, entry: SpoolEntry): Html {
   const { spool, tracker, outbox } = deps.sources;
-  const headers = deps.log.headerFields(entry.id);
-  const subject = deps.log.subject(entry.id);
+  const raw = spool.raw(entry.id);
+  const headers = raw ? readHeaderFields(raw) : [];
+  const subject = subjectOf(headers);
   const replay = REPLAYABLE.has(entry.state)
     ? html`<form method="post" action="/replay">
         ${csrfField(c)}<input type="hidden" name="id" value="${entry.id}" />

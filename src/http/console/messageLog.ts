@@ -40,10 +40,10 @@ export interface MessagePage {
   scanLimit?: number;
 }
 
-// Enough for any sane header block; the message page reads the whole message.
-const HEAD_BYTES = 64 * 1024;
-// A subject search reads each message's head: it looks this far back and says so.
-const SUBJECT_SCAN = 5_000;
+// Where a list looks for the Subject; the message page reads the whole header block.
+const HEAD_BYTES = 16 * 1024;
+// A subject search reads each message's head (on the SMTP front's thread): it looks this far back and says so.
+const SUBJECT_SCAN = 2_000;
 
 interface SummaryRow {
   id: number;
@@ -76,14 +76,9 @@ export class MessageLog {
       .pluck();
   }
 
-  headerFields(id: number): RawHeader[] {
-    const head = this.head.get({ id, n: HEAD_BYTES }) as Buffer | null | undefined;
-    return head ? readHeaderFields(head) : [];
-  }
-
   subject(id: number): string | undefined {
-    const value = firstField(this.headerFields(id), 'subject');
-    return value === undefined ? undefined : decodeWords(value);
+    const head = this.head.get({ id, n: HEAD_BYTES }) as Buffer | null | undefined;
+    return head ? subjectOf(readHeaderFields(head)) : undefined;
   }
 
   list(filter: MessageFilter): MessagePage {
@@ -139,6 +134,11 @@ function toSummary(row: SummaryRow, subject: string | undefined): MessageSummary
     lastError: row.last_error ?? undefined,
     size: row.size,
   };
+}
+
+export function subjectOf(fields: RawHeader[]): string | undefined {
+  const value = firstField(fields, 'subject');
+  return value === undefined ? undefined : decodeWords(value);
 }
 
 /** RFC 2047 words decoded for display; a broken one is shown as sent. */
