@@ -55,7 +55,7 @@ export async function startTestPostroom(smtpExtra = '', configText?: (dir: strin
     ...running,
     config,
     dir,
-    port: running.smtp.port,
+    port: running.smtp?.port ?? 0,
     async cleanup() {
       await running.stop();
       cleanup();

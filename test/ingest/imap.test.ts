@@ -97,7 +97,9 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
       deleteAfterDelivery: false,
       expungeDeleted: false,
       inboxMethod: 'imap',
-      searchCommand: 'UNSEEN',
+      searchCommand: ['UNSEEN'],
+      sslOptions: { verifyMode: 'peer' },
+      limitMaxUnread: 0,
       ...overrides,
     } as MailboxConfig;
   }
@@ -186,7 +188,7 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
   it('takes messages already marked seen when search_command is ALL', async () => {
     await append([mail(1)], ['\\Seen']);
     await append([mail(2)]);
-    start(mailbox({ searchCommand: 'ALL' }));
+    start(mailbox({ searchCommand: ['ALL'] }));
     await waitFor(() => storedMessageIds().length === 2, 5_000, 'both stored');
   });
 
