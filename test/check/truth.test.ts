@@ -9,14 +9,14 @@ import { checkTracker } from '../../src/check/tracker.js';
 import { parseConfigText, type MailboxConfig, type PostroomConfig } from '../../src/config/index.js';
 import { openTracker } from '../../src/tracker/index.js';
 import { closedPort, startCaptureRelay, type CaptureRelay } from '../helpers/captureRelay.js';
-import { loopbackCertificate } from '../helpers/certificate.js';
+import { selfSignedPair } from '../helpers/certificate.js';
 import { createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
 import { startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
 import { tempDir, testConfigText } from '../helpers/postroom.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(() => cleanup());
-const certificate = loopbackCertificate(path.join(dir, 'certs'));
+const certificate = selfSignedPair(path.join(dir, 'certs'));
 
 function config(extra = ''): PostroomConfig {
   return parseConfigText(`${testConfigText(dir)}${extra}`, 'test.yml', {});

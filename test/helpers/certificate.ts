@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { createSelfSignedCertificate } from '../../src/smtp/selfSignedCertificate.js';
 
 export interface CertificatePair {
   cert: string;
@@ -8,36 +8,22 @@ export interface CertificatePair {
 }
 
 /**
- * A self-signed certificate for a loopback server, naming localhost and 127.0.0.1; it is its own
- * CA, so a client trusts it through NODE_EXTRA_CA_CERTS or a ca option, and checks it for real.
+ * A self-signed certificate, by default for a loopback server (localhost and 127.0.0.1). It is its
+ * own CA, so a client trusts it through NODE_EXTRA_CA_CERTS or a ca option, and checks it for real.
  */
-export function loopbackCertificate(dir: string, name = 'loopback'): CertificatePair {
+export function selfSignedPair(
+  dir: string,
+  name = 'loopback',
+  options: { altNames?: string[]; days?: number } = {},
+): CertificatePair {
   mkdirSync(dir, { recursive: true });
   const pair = { cert: path.join(dir, `${name}-cert.pem`), key: path.join(dir, `${name}-key.pem`) };
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-keyout',
-      pair.key,
-      '-out',
-      pair.cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  createSelfSignedCertificate({
+    keyFile: pair.key,
+    certFile: pair.cert,
+    commonName: name,
+    altNames: options.altNames ?? ['DNS:localhost', 'IP:127.0.0.1'],
+    days: options.days ?? 2,
+  });
   return pair;
 }
