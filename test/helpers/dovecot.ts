@@ -64,7 +64,7 @@ export async function freePort(): Promise<number> {
 export async function createDovecot(
   dir: string,
   user: DovecotUser = { user: 'mailroom', password: 'secret' },
-  options: { tls?: { cert: string; key: string } } = {},
+  options: { tls?: { cert: string; key: string }; moreUsers?: DovecotUser[] } = {},
 ): Promise<PrivateDovecot> {
   if (!dovecotBinary) throw new Error('dovecot is not installed');
   const binary = dovecotBinary;
@@ -86,7 +86,10 @@ export async function createDovecot(
     chownSync(mailDir, account.uid, account.gid);
   }
   const passwd = path.join(dir, 'passwd');
-  writeFileSync(passwd, `${user.user}:{PLAIN}${user.password}\n`);
+  writeFileSync(
+    passwd,
+    [user, ...(options.moreUsers ?? [])].map((each) => `${each.user}:{PLAIN}${each.password}\n`).join(''),
+  );
 
   const configFile = path.join(dir, 'dovecot.conf');
   writeFileSync(
