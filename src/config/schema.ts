@@ -56,6 +56,17 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp);
+  const polled = [incomingEmail, serviceDeskEmail].some(
+    (m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'),
+  );
+  if (!smtp.enabled && !polled) {
+    root
+      .section('smtp')
+      .fail(
+        'enabled',
+        'is false, but no mailbox is polled (no host, no inbox_method: microsoft_graph): no mail could arrive',
+      );
+  }
   if (problems.length > 0) throw new ConfigErrors(problems);
   return {
     source: options.source,

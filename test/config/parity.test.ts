@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigErrors, parseConfigText, type PostroomConfig } from '../../src/config/index.js';
 
 const SMTP_OFF = 'smtp:\n  enabled: false\n';
+const POLLED =
+  'incoming_email:\n  enabled: true\n  address: "incoming+%{key}@mail.example.com"\n  host: imap.example.com\n';
 
 function load(mailbox: string, rest = SMTP_OFF): PostroomConfig {
-  return parseConfigText(
-    `incoming_email:\n  enabled: true\n  address: "incoming+%{key}@mail.example.com"\n${mailbox}${rest}`,
-    'test.yml',
-    {},
-  );
+  return parseConfigText(`${POLLED}${mailbox}${rest}`, 'test.yml', {});
 }
 
 function problems(text: string): string[] {
@@ -34,7 +32,7 @@ describe("the keys of GitLab's and mail_room's mailbox sections", () => {
     expect(load('  log_file: /var/log/gitlab/mailroom/mail_room_json.log\n').incomingEmail.logPath).toBe(
       '/var/log/gitlab/mailroom/mail_room_json.log',
     );
-    expect(problems(`incoming_email:\n  limit_max_unread: -1\n${SMTP_OFF}`)).toEqual([
+    expect(problems(`${POLLED}  limit_max_unread: -1\n${SMTP_OFF}`)).toEqual([
       expect.stringMatching(/^incoming_email\.limit_max_unread: must be a whole number from 0/),
     ]);
   });
@@ -43,7 +41,7 @@ describe("the keys of GitLab's and mail_room's mailbox sections", () => {
     expect(load('').incomingEmail.searchCommand).toEqual(['UNSEEN']);
     expect(load('  search_command: "NEW"\n').incomingEmail.searchCommand).toEqual(['NEW']);
     expect(load('  search_command: "unseen undeleted"\n').incomingEmail.searchCommand).toEqual(['UNSEEN', 'UNDELETED']);
-    expect(problems(`incoming_email:\n  search_command: 'FROM "boss"'\n${SMTP_OFF}`)).toEqual([
+    expect(problems(`${POLLED}  search_command: 'FROM "boss"'\n${SMTP_OFF}`)).toEqual([
       expect.stringMatching(
         /^incoming_email\.search_command: FROM "BOSS" is not supported; use one or more of ALL, UNSEEN/,
       ),
@@ -54,7 +52,7 @@ describe("the keys of GitLab's and mail_room's mailbox sections", () => {
     for (const method of ['webhook', 'postback', 'sidekiq']) {
       expect(load(`  delivery_method: ${method}\n`).incomingEmail.deliveryMethod).toBe(method);
     }
-    expect(problems(`incoming_email:\n  delivery_method: que\n${SMTP_OFF}`)).toEqual([
+    expect(problems(`${POLLED}  delivery_method: que\n${SMTP_OFF}`)).toEqual([
       expect.stringContaining('use sink: embedded (the built-in tracker) or sink: gitlab'),
     ]);
   });
@@ -68,18 +66,19 @@ describe("the keys of GitLab's and mail_room's mailbox sections", () => {
       verifyMode: 'peer',
       caFile: '/etc/ssl/ca.pem',
     });
-    expect(problems(`incoming_email:\n  ssl: { verify_mode: sometimes, cert: x }\n${SMTP_OFF}`)).toEqual([
+    expect(problems(`${POLLED}  ssl: { verify_mode: sometimes, cert: x }\n${SMTP_OFF}`)).toEqual([
       expect.stringMatching(/^incoming_email\.ssl\.verify_mode: must be one of none, peer/),
       'incoming_email.ssl.cert: unknown key',
     ]);
-    expect(problems(`incoming_email:\n  ssl: true\n  start_tls: true\n${SMTP_OFF}`)).toEqual([
+    expect(problems(`${POLLED}  ssl: true\n  start_tls: true\n${SMTP_OFF}`)).toEqual([
       expect.stringMatching(/^incoming_email\.start_tls: cannot be true together with ssl/),
     ]);
   });
 });
 
 describe("SMTP front and mailbox providers' domains", () => {
-  const gmail = 'incoming_email:\n  enabled: true\n  address: "gitlab-incoming+%{key}@gmail.com"\n';
+  const gmail =
+    'incoming_email:\n  enabled: true\n  address: "gitlab-incoming+%{key}@gmail.com"\n  host: imap.gmail.com\n';
 
   it('refuses to take a provider domain as an accepted domain, and says the two ways out', () => {
     expect(problems(gmail)).toEqual([
@@ -90,6 +89,14 @@ describe("SMTP front and mailbox providers' domains", () => {
     expect(
       problems('incoming_email:\n  enabled: true\n  address: "incoming+%{key}@contoso.onmicrosoft.com"\n'),
     ).toEqual([expect.stringContaining("contoso.onmicrosoft.com is a mailbox provider's domain")]);
+  });
+
+  it('refuses the SMTP front off when no mailbox is polled: no mail could arrive', () => {
+    expect(
+      problems('incoming_email:\n  enabled: true\n  address: "incoming+%{key}@example.com"\nsmtp:\n  enabled: false\n'),
+    ).toEqual([
+      'smtp.enabled: is false, but no mailbox is polled (no host, no inbox_method: microsoft_graph): no mail could arrive',
+    ]);
   });
 
   it('accepts the provider domain with the SMTP front off, or when it is listed on purpose', () => {
