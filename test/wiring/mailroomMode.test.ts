@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
-import { startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
+import { privateFilesText, startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 describe('mail_room mode (smtp.enabled: false)', () => {
@@ -29,17 +28,9 @@ incoming_email:
     graph_endpoint: "${graph.url}"
 smtp:
   enabled: false
-store:
-  path: ${path.join(dir, 'spool.db')}
-tracker:
-  path: ${path.join(dir, 'tracker.db')}
 worker:
   enabled: false
-outgoing:
-  enabled: false
-log:
-  level: silent
-`,
+${privateFilesText(dir)}`,
     );
   });
   afterAll(async () => {
