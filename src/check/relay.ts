@@ -19,7 +19,8 @@ export async function checkRelay(config: PostroomConfig): Promise<CheckResult> {
   const steps: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      connection.once('error', reject);
+      // Every later error also comes to this listener; after the first, reject does nothing.
+      connection.on('error', reject);
       connection.connect(() => resolve());
     });
     steps.push(connection.secure ? (outgoing.secure ? 'TLS' : 'STARTTLS') : 'no TLS');
