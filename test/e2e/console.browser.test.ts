@@ -46,7 +46,7 @@ function unwrap<T>(saved: { saved: true; record: T } | { saved: false; errors: s
 
 const send = (mail: nodemailer.SendMailOptions) =>
   nodemailer
-    .createTransport({ host: '127.0.0.1', port: running.smtp.port, tls: { rejectUnauthorized: false } })
+    .createTransport({ host: '127.0.0.1', port: running.smtp?.port, tls: { rejectUnauthorized: false } })
     .sendMail(mail);
 
 const routed = (id: number) => !['queued', 'processing', 'retry'].includes(running.spool.get(id)?.state ?? 'queued');
