@@ -102,6 +102,14 @@ log: { level: silent }
     expect(await page.textContent('h1')).toBe('Dashboard');
   }
 
+  it('reports the running routing thread in /health and /readiness', async () => {
+    const health = (await (await fetch(`${origin}/health`)).json()) as { routing: unknown; status: string };
+    expect(health).toMatchObject({ status: 'ok', routing: { running: true, restarts: 0 } });
+    expect(await (await fetch(`${origin}/readiness`)).text()).toBe('OK\n');
+    const metrics = await (await fetch(`${origin}/metrics`)).text();
+    expect(metrics).toContain('postroom_routing_running 1');
+  });
+
   it('signs in, finds a message sent with nodemailer and opens its trace', async () => {
     await send({
       from: 'Jake <jake@example.com>',
@@ -148,6 +156,8 @@ log: { level: silent }
     expect(await page.textContent('dd .state')).toBe('done');
     expect(await page.textContent('ol.timeline')).toContain('replay');
     await page.close();
+    // Two messages, one recipient each: two 250s at RCPT TO and two at the end of DATA.
+    expect(await (await fetch(`${origin}/metrics`)).text()).toContain('postroom_smtp_verdicts_total{code="250"} 4');
   });
 
   it('follows every URL in a notification to a page that answers 200 with the right content', async () => {
