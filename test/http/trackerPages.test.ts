@@ -21,11 +21,13 @@ function saved<T>(result: { saved: true; record: T } | { saved: false; errors: s
 
 beforeAll(async () => {
   world = await startHttpWorld({
+    httpExtra: '  operators: [ops@example.com]',
     sources: { mailSignInLink: async (to, link) => void mailed.push({ to: to.address, link }) },
   });
   const tracker = world.tracker;
   author = saved(tracker.createUser({ username: 'ada', name: '<b>Ada</b> "the hacker"', email: 'ada@example.com' }));
   stranger = saved(tracker.createUser({ username: 'sam', name: 'Sam', email: 'sam@example.com' }));
+  saved(tracker.createUser({ username: 'olga', name: 'Olga', email: 'ops@example.com' }));
   open = saved(await tracker.createProject({ fullPath: 'group/open', visibility: 'public' }));
   closed = saved(await tracker.createProject({ fullPath: 'group/closed', visibility: 'private' }));
   tracker.addMember(open, author, 'developer');
@@ -41,7 +43,12 @@ beforeAll(async () => {
     title: 'Public <script>alert(1)</script> bug',
     description: `It breaks.\n\n${upload?.markdown}`,
   });
-  tracker.createIssue({ project: open, author, title: 'Secret bug', description: 'the secret', confidential: true });
+  const secret = saved(
+    tracker.createIssue({ project: open, author, title: 'Secret bug', description: 'the secret', confidential: true }),
+  );
+  tracker.addEmailParticipants(secret, ['customer@example.net']);
+  const publicTicket = saved(tracker.createIssue({ project: open, author, title: 'By mail', description: 'hi' }));
+  tracker.addEmailParticipants(publicTicket, ['reader@example.net']);
   tracker.createIssue({ project: closed, author, title: 'Private bug', description: 'private words' });
 });
 afterAll(() => world.cleanup());
@@ -107,6 +114,22 @@ describe('tracker pages and permissions', () => {
     await signInByMail(visitor, 'ada@example.com');
     const link = new URL(mailed[mailed.length - 1].link);
     expect((await visitor.get(link.pathname)).status).toBe(410);
+  });
+
+  it('lets a tracker user listed in http.operators into the console', async () => {
+    const olga = new Visitor(world.base);
+    await signInByMail(olga, 'ops@example.com');
+    expect((await olga.get('/')).status).toBe(200);
+  });
+
+  it("shows Service Desk participants' addresses to members only", async () => {
+    const anonymous = await new Visitor(world.base).get('/group/open/-/issues/3');
+    expect(anonymous.text).toContain('Participants by email: 1');
+    expect(anonymous.text).not.toContain('reader@example.net');
+    const ada = new Visitor(world.base);
+    await signInByMail(ada, 'ada@example.com');
+    expect((await ada.get('/group/open/-/issues/3')).text).toContain('reader@example.net');
+    expect((await ada.get('/group/open/-/issues/2')).text).toContain('customer@example.net');
   });
 
   it('shows everything to the operator', async () => {

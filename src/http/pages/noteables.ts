@@ -19,12 +19,14 @@ const labels = (names: string[]) => html`${names.map((name) => html`<span class=
 
 function participants(tracker: Tracker, viewer: Viewer, project: Project, issue: IssueRecord): Html {
   const emails = tracker.emailParticipants(issue);
-  if (emails.length === 0) return '' as unknown as Html;
+  if (emails.length === 0) return html``;
   const shown = seesInternals(tracker, viewer, project)
     ? html`<ul>
         ${emails.map((email) => html`<li>${email}</li>`)}
       </ul>`
-    : html`<p class="muted">${emails.length} people by email (their addresses are shown to project members).</p>`;
+    : html`<p class="muted">
+        Participants by email: ${emails.length} (their addresses are shown to project members).
+      </p>`;
   return html`<h2>Service Desk participants</h2>
     ${shown}`;
 }
