@@ -18,25 +18,30 @@ export interface RoutingHealth {
   lastError?: string;
 }
 
-/** One outgoing mail as the outbox keeps it. */
+/** One outgoing mail as the outbox keeps it (the fields the console shows of the outbox's record). */
 export interface OutboxEntry {
   id: number;
-  createdAt: number;
   kind: string;
-  to: string[];
-  subject: string;
   state: string;
+  messageId: string;
+  recipients: string[];
+  subject: string;
+  /** The spool message whose routing caused it. */
+  spoolId: number | null;
   attempts: number;
-  lastError?: string;
-  /** The spool message whose routing caused it, when there is one. */
-  causedBy?: number;
+  /** Why the last attempt failed, or why the mail is dead. */
+  lastError: string | null;
+  /** The relay's reply, once sent. */
+  response: string | null;
+  createdAt: number;
 }
 
-/** What the console reads of the outbox; absent until the outbox exists, and the pages say so. */
+/** What health, metrics and the console read of the outbox; absent until there is one, and the pages say so. */
 export interface OutboxReader {
-  /** Outgoing mail by state (`queued`, `sent`, `dead`…), for health and metrics. */
+  /** Outgoing mail by state (`queued`, `sent`, `dead`…). */
   countByState(): Record<string, number>;
-  list(filter: { state?: string; before?: number; limit: number }): OutboxEntry[];
+  /** The newest mails in this state. */
+  byState(state: string, limit: number): OutboxEntry[];
   causedBy(spoolId: number): OutboxEntry[];
 }
 

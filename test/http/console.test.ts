@@ -190,6 +190,41 @@ describe('the console pages', () => {
     expect(search.text).not.toContain('<script>alert(3)');
   });
 
+  it('lists outgoing mail by state with its reason, and on the page of the message that caused it', async () => {
+    const mail = {
+      id: 7,
+      kind: 'notification',
+      state: 'dead',
+      messageId: '<n7@postroom.test>',
+      recipients: ['finn@example.com'],
+      subject: 'Re: <i>hostile</i>',
+      spoolId: 1,
+      attempts: 3,
+      lastError: '550 5.1.1 mailbox unknown',
+      response: null,
+      createdAt: Date.now(),
+    };
+    // The outbox lives in the tracker DB (another part); its reader is handed in like the others.
+    world = await startHttpWorld({
+      sources: {
+        outbox: {
+          countByState: () => ({ dead: 1, sent: 0 }),
+          byState: (state) => (state === 'dead' ? [mail] : []),
+          causedBy: (spoolId) => (spoolId === 1 ? [mail] : []),
+        },
+      },
+    });
+    const id = await storeMessage(world, 'cause');
+    const visitor = new Visitor(world.base);
+    await signInAsOperator(visitor, TOKEN);
+    for (const path of ['/outbox', '/outbox?state=dead', `/messages/${id}`]) {
+      const page = await visitor.get(path);
+      expect(page.text).toContain('550 5.1.1 mailbox unknown');
+      expect(page.text).toContain('Re: &lt;i&gt;hostile&lt;/i&gt;');
+    }
+    expect((await visitor.get('/outbox?state=sent')).text).toContain('No outgoing mail.');
+  });
+
   it('shows the RCPT refusals and says where the outbox is absent', async () => {
     world = await startHttpWorld();
     world.spool.db

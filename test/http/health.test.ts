@@ -131,7 +131,7 @@ describe('/metrics', () => {
       sources: {
         routing: () => ({ running: true, restarts: 2 }),
         smtpReplies: () => ({ 250: 7, 550: 3 }),
-        outbox: { countByState: () => ({ queued: 1, sent: 4 }), list: () => [], causedBy: () => [] },
+        outbox: { countByState: () => ({ queued: 1, sent: 4 }), byState: () => [], causedBy: () => [] },
       },
     });
     await storeOne(world);

@@ -10,6 +10,7 @@ import { csrfField, page, type Html } from '../views/layout.js';
 import { dataTable } from '../views/table.js';
 import type { ConsoleDeps } from './deps.js';
 import { decodeWords, subjectOf } from './messageLog.js';
+import { outgoingRows } from './outbox.js';
 import { readHeaderFields } from '../../message/headers.js';
 
 const REPLAYABLE = new Set(['dead', 'rejected']);
@@ -86,22 +87,11 @@ function authenticationResults(headers: RawHeader[]): Html {
 
 function outgoing(entry: SpoolEntry, caused: OutboxEntry[] | undefined): Html {
   const notice = entry.outcome?.state === 'rejected' ? entry.outcome.notice : undefined;
-  const rows = caused
-    ? caused.length === 0
+  const rows = !caused
+    ? html`<p class="muted">No outbox in this Postroom: the mail its routing caused is not recorded.</p>`
+    : caused.length === 0
       ? html`<p class="muted">No outgoing mail recorded for this message.</p>`
-      : dataTable(
-          ['Kind', 'To', 'Subject', 'State'],
-          caused.map(
-            (mail) =>
-              html`<tr>
-                <td>${mail.kind}</td>
-                <td>${mail.to.join(', ')}</td>
-                <td>${mail.subject}</td>
-                <td>${stateLabel(mail.state)} <span class="muted">${mail.lastError ?? ''}</span></td>
-              </tr>`,
-          ),
-        )
-    : html`<p class="muted">No outbox in this Postroom: the mail its routing caused is not recorded.</p>`;
+      : outgoingRows(caused);
   return html`${notice ? html`<p>Rejection notice: ${notice}</p>` : ''}${rows}`;
 }
 
