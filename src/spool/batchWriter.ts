@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { canonicalRecipient } from '../address/envelopeRecipient.js';
 import type { IncomingMessage, StoreResult } from './types.js';
 
 // Small messages live in their row; larger ones in rows of at most a mebibyte each (views into
@@ -15,15 +16,19 @@ export interface BatchOutcome {
 export class BatchWriter {
   private readonly insertMessage: Database.Statement;
   private readonly insertChunk: Database.Statement;
+  private readonly insertDelivery: Database.Statement;
   private readonly findBySourceRef: Database.Statement;
   private readonly inTransaction: Database.Transaction<(messages: IncomingMessage[]) => StoreResult[]>;
 
   constructor(db: Database.Database) {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, next_attempt_at)
+                             mail_from, recipients, message_id, size, raw, own_header_bytes)
        VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt)`,
+               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes)`,
+    );
+    this.insertDelivery = db.prepare(
+      'INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (?, ?, ?, ?)',
     );
     this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
     this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
@@ -69,8 +74,11 @@ export class BatchWriter {
       messageId: message.messageId ?? null,
       size: message.size,
       raw: inline ? Buffer.concat(message.chunks, message.size) : null,
+      ownHeaderBytes: message.ownHeaderBytes ?? 0,
     });
     const id = Number(result.lastInsertRowid);
+    for (const recipient of deliveryRecipients(message.recipients))
+      this.insertDelivery.run(id, recipient, message.receivedAt, message.receivedAt);
     if (!inline) {
       let seq = 0;
       for (const chunk of message.chunks) {
@@ -80,6 +88,12 @@ export class BatchWriter {
     }
     return { stored: true, id };
   }
+}
+
+/** One delivery per distinct recipient; a source without an envelope (IMAP, Graph) has one, routed by the headers. */
+function deliveryRecipients(recipients: string[]): (string | null)[] {
+  if (recipients.length === 0) return [null];
+  return [...new Set(recipients.map(canonicalRecipient))];
 }
 
 function errorText(error: unknown): string {

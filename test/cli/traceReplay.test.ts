@@ -38,7 +38,7 @@ beforeAll(async () => {
   deadId = (stored as { id: number }).id;
   spool.queue.claim(1_700_000_000_100, 1);
   spool.queue.finish(
-    deadId,
+    spool.deliveriesOf(deadId)[0].id,
     1_700_000_000_200,
     { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
     { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
@@ -71,7 +71,7 @@ describe('postroom trace and replay', () => {
     expect(again.stderr).toContain('is queued; only dead or rejected messages are replayed');
     const spool = Spool.open(path.join(dir, 'spool.db'));
     expect(spool.get(deadId)!.state).toBe('queued');
-    expect(spool.queue.events(deadId).at(-1)).toMatchObject({
+    expect(spool.events(deadId).at(-1)).toMatchObject({
       kind: 'replay',
       detail: { reason: 'replayed by an operator' },
     });

@@ -94,7 +94,7 @@ describe('worker with the GitLab sink', () => {
     );
     const id = await send(REPLY_TO, '<r2@example.com>');
     await waitFor(() => stateOf(id) === 'done', 5000, 'delivered after retries');
-    const kinds = postroom!.spool.queue.events(id).map((e) => `${e.attempt}:${e.kind}`);
+    const kinds = postroom!.spool.events(id).map((e) => `${e.attempt}:${e.kind}`);
     expect(kinds).toEqual(['1:claimed', '1:retry', '2:claimed', '2:retry', '3:claimed', '3:done']);
     expect(postroom!.spool.get(id)!.attempts).toBe(3);
   });
@@ -111,16 +111,12 @@ describe('worker with the GitLab sink', () => {
     await waitFor(() => stateOf(id) === 'dead', 5000, 'dead letter');
     expect(postroom!.spool.get(id)!.lastError).toMatch(/Email too large/);
     refuse = false;
-    expect(postroom!.spool.queue.requeue(id, Date.now(), 'operator replay')).toBe(true);
+    expect(postroom!.spool.queue.requeue(postroom!.spool.deliveriesOf(id)[0].id, Date.now(), 'operator replay')).toBe(
+      true,
+    );
     postroom!.worker!.wake();
     await waitFor(() => stateOf(id) === 'done', 5000, 'replayed');
-    expect(postroom!.spool.queue.events(id).map((e) => e.kind)).toEqual([
-      'claimed',
-      'dead',
-      'replay',
-      'claimed',
-      'done',
-    ]);
+    expect(postroom!.spool.events(id).map((e) => e.kind)).toEqual(['claimed', 'dead', 'replay', 'claimed', 'done']);
   });
 
   it('keeps retrying a refused secret (401) until the attempts run out, never dropping the message', async () => {
@@ -140,7 +136,7 @@ describe('worker with the GitLab sink', () => {
     await postroom!.stop();
     // Simulate a crash between claim and outcome: the row is left 'processing'.
     const spool = Spool.open(storePath);
-    spool.db.prepare(`UPDATE messages SET state = 'processing' WHERE id = ?`).run(id);
+    spool.db.prepare(`UPDATE deliveries SET state = 'processing' WHERE message = ?`).run(id);
     await spool.close();
     gitlab.requests.length = 0;
     const { startPostroom } = await import('../../src/wiring/postroom.js');
@@ -149,7 +145,7 @@ describe('worker with the GitLab sink', () => {
       certDir: path.join(postroom!.dir, 'certs'),
     });
     try {
-      await waitFor(() => again.spool.queue.events(id).some((e) => e.kind === 'interrupted'), 5000, 'recovered');
+      await waitFor(() => again.spool.events(id).some((e) => e.kind === 'interrupted'), 5000, 'recovered');
       await waitFor(() => gitlab.requests.length >= 1, 5000, 'tried again after restart');
     } finally {
       await again.stop();
