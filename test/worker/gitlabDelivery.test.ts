@@ -119,6 +119,53 @@ describe('worker with the GitLab sink', () => {
     expect(postroom!.spool.events(id).map((e) => e.kind)).toEqual(['claimed', 'dead', 'replay', 'claimed', 'done']);
   });
 
+  it('posts a mail for two of our addresses once per recipient, each naming its recipient in Delivered-To', async () => {
+    const { gitlab } = await start(answerLikeGitlab);
+    const desk = 'contact+group-project-5-issue-@postroom.test';
+    const id = await send(`${REPLY_TO}, ${desk}`, '<two@example.com>');
+    await waitFor(() => stateOf(id) === 'done', 5000, 'both delivered');
+    const raw = postroom!.spool.raw(id)!;
+    const posted = (type: string) => gitlab.requests.filter((r) => r.path.endsWith(type));
+    expect(posted('incoming_email')).toHaveLength(1);
+    expect(posted('service_desk_email')).toHaveLength(1);
+    expect(
+      posted('incoming_email')[0].body.equals(Buffer.concat([Buffer.from(`Delivered-To: ${REPLY_TO}\r\n`), raw])),
+    ).toBe(true);
+    expect(
+      posted('service_desk_email')[0].body.equals(Buffer.concat([Buffer.from(`Delivered-To: ${desk}\r\n`), raw])),
+    ).toBe(true);
+    expect(postroom!.spool.deliveriesOf(id).map((d) => [d.recipient, d.state])).toEqual([
+      [REPLY_TO, 'done'],
+      [desk, 'done'],
+    ]);
+  });
+
+  it('gives a replayed dead letter a fresh budget of attempts, and says so in the trace', async () => {
+    let failures = 3;
+    await start(
+      (secret) => (request, response) =>
+        failures-- > 0 ? json(response, 502, { message: 'bad gateway' }) : answerLikeGitlab(secret)(request, response),
+    );
+    const id = await send(REPLY_TO, '<budget@example.com>');
+    await waitFor(() => stateOf(id) === 'dead', 5000, 'dead after three attempts');
+    // GitLab is back but fails once more: one failure must not end the replayed delivery.
+    failures = 1;
+    const [delivery] = postroom!.spool.deliveriesOf(id);
+    expect(postroom!.spool.queue.requeue(delivery.id, Date.now(), 'operator replay')).toBe(true);
+    postroom!.worker!.wake();
+    await waitFor(() => stateOf(id) === 'done', 5000, 'replayed and delivered');
+    const events = postroom!.spool.events(id);
+    const replay = events.findIndex((e) => e.kind === 'replay');
+    expect(events[replay].detail).toMatchObject({ previousAttempts: 3, budget: expect.stringMatching(/^fresh/) });
+    expect(events.slice(replay).map((e) => `${e.attempt}:${e.kind}`)).toEqual([
+      '0:replay',
+      '1:claimed',
+      '1:retry',
+      '2:claimed',
+      '2:done',
+    ]);
+  });
+
   it('keeps retrying a refused secret (401) until the attempts run out, never dropping the message', async () => {
     const { gitlab } = await start(() => answerLikeGitlab(Buffer.alloc(32, 7)));
     const id = await send(REPLY_TO, '<r4@example.com>');
