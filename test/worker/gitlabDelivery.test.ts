@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { writeMailroomSecret, readMailroomSecret } from '../../src/gitlab/index.
 import { Spool } from '../../src/spool/index.js';
 import { answerLikeGitlab, json, startFakeGitlab, type Answer, type FakeGitlab } from '../helpers/fakeGitlab.js';
 import { startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
+import { freezeSpoolFiles } from '../helpers/spoolFailure.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const REPLY_TO = 'incoming+b7-0123456789abcdefghijklmno@postroom.test';
@@ -173,6 +175,36 @@ describe('worker with the GitLab sink', () => {
     expect(gitlab.requests).toHaveLength(3);
     expect(postroom!.spool.get(id)!.lastError).toMatch(/^gave up after 3 attempts: .*secret/i);
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'routes every accepted message once the disk is back, when it broke while GitLab was answering',
+    async () => {
+      const held: ServerResponse[] = [];
+      const { gitlab } = await start(() => (_request, response) => held.push(response));
+      const ids = await Promise.all([1, 2].map((n) => send(REPLY_TO, `<disk-${n}@example.com>`)));
+      await waitFor(() => held.length === 2, 5000, 'both posted');
+      let heal = freezeSpoolFiles(postroom!.config.store.path);
+      try {
+        expect(heal).toBeDefined();
+        await expect(send(REPLY_TO, '<during@example.com>')).rejects.toMatchObject({ responseCode: 451 });
+        // GitLab takes both while the disk is broken: the worker cannot write that down.
+        for (const response of held.splice(0)) json(response, 200, { success: true });
+        await waitFor(() => gitlab.requests.length === 2 && held.length === 0, 5000, 'answered');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        heal!();
+        heal = undefined;
+      } finally {
+        heal?.();
+      }
+      // The attempts whose outcome was lost are tried again (mail_room would post again too).
+      await waitFor(() => held.length === 2, 10_000, 'posted again once the disk is back');
+      for (const response of held.splice(0)) json(response, 200, { success: true });
+      await waitFor(() => ids.every((id) => stateOf(id) === 'done'), 10_000, 'the backlog drained');
+      expect(postroom!.worker!.restarts()).toBe(0);
+      for (const id of ids) expect(postroom!.spool.events(id).map((e) => e.kind)).toContain('unrecorded');
+    },
+    30_000,
+  );
 
   it('resumes a message a stopped process left half-processed', async () => {
     const { gitlab } = await start(() => (_request, response) => json(response, 503, { message: 'down' }));
