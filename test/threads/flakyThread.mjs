@@ -1,6 +1,7 @@
 // A thread for the supervisor's tests: it counts its starts in a file, fails to start on the
 // starts listed in workerData.failOn, and exits when told to crash.
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { file, failOn } = workerData;
