@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { BodyFiles } from './bodyFiles.js';
 import type { Outcome } from './outcome.js';
 import type { DeliveryEntry, MessageTrace, SpoolEntry, SpoolEvent, SpoolState, StoredMessage } from './types.js';
 
@@ -55,7 +56,10 @@ export class SpoolReads {
   private readonly messageById: Database.Statement;
   private readonly deliveriesByMessage: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly bodies: BodyFiles,
+  ) {
     this.messageById = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`);
     this.deliveriesByMessage = db.prepare('SELECT * FROM deliveries WHERE message = ? ORDER BY id');
   }
@@ -71,9 +75,12 @@ export class SpoolReads {
   }
 
   raw(id: number): Buffer | undefined {
-    const row = this.db.prepare('SELECT raw FROM messages WHERE id = ?').get(id) as { raw: Buffer | null } | undefined;
+    const row = this.db.prepare('SELECT raw, body_file, body_offset, size FROM messages WHERE id = ?').get(id) as
+      { raw: Buffer | null; body_file: string | null; body_offset: number | null; size: number } | undefined;
     if (!row) return undefined;
     if (row.raw) return row.raw;
+    if (row.body_file !== null) return this.bodies.read(row.body_file, row.body_offset ?? 0, row.size);
+    // Written by an earlier Postroom: large messages in mebibyte rows.
     const chunks = this.db
       .prepare('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq')
       .pluck()

@@ -86,6 +86,9 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE messages DROP COLUMN outcome;
    ALTER TABLE messages DROP COLUMN finished_at;
    ALTER TABLE messages ADD COLUMN own_header_bytes INTEGER NOT NULL DEFAULT 0;`,
+  // Larger messages' bytes in a file of the spool's (see BodyFiles), at an offset.
+  `ALTER TABLE messages ADD COLUMN body_file TEXT;
+   ALTER TABLE messages ADD COLUMN body_offset INTEGER;`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
+import { BodyFiles, bodyDirOf } from './bodyFiles.js';
 import { SpoolReads } from './reads.js';
 import type {
   DeliveryEntry,
@@ -43,7 +44,7 @@ export class Spool {
     private readonly file: string,
   ) {
     this.queue = new WorkQueue(db);
-    this.reads = new SpoolReads(db);
+    this.reads = new SpoolReads(db, new BodyFiles(bodyDirOf(file)));
   }
 
   static open(file: string, options: SpoolConnectionOptions = {}): Spool {
