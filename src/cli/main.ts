@@ -13,10 +13,10 @@ const USAGE = `usage: postroom <command> [options]
 commands:
   serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
   check [--config FILE]   verify the config, mailboxes, listener, certificate and GitLab sink
-  trace <spool id | Message-ID> [--json]
-                          what happened to a message: envelope, key, handler, every attempt
+  trace <spool id | Message-ID | --state STATE> [--json]
+                          what happened to a message, per recipient: key, handler, every attempt
   replay <spool id | Message-ID> [--force]
-                          queue a dead or rejected message again
+                          queue a message's dead or rejected recipients again, with a fresh budget
   secret write|show|edit <incoming_email|service_desk_email> [--config FILE]
                           keep a mailbox's user and password encrypted (AES-256-GCM)
   seed [--config FILE]    create a demo user and project in the embedded tracker; print their addresses

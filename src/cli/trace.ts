@@ -1,14 +1,31 @@
 import type { ParsedArgs } from './args.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';
-import type { DeliveryEntry, MessageTrace, SpoolEvent } from '../spool/index.js';
+import type { DeliveryEntry, MessageTrace, SpoolEvent, SpoolState } from '../spool/index.js';
 
-/** `postroom trace <spool id | Message-ID> [--json]`: everything known about a message, recipient by recipient. */
+const STATES: readonly SpoolState[] = ['queued', 'processing', 'retry', 'done', 'ignored', 'rejected', 'dead'];
+const LISTED = 50;
+
+/**
+ * `postroom trace <spool id | Message-ID> [--json]`: everything known about a message, recipient
+ * by recipient; `--state dead` (or any state) traces the latest messages with a delivery in it.
+ */
 export async function trace(args: ParsedArgs): Promise<void> {
+  const state = args.flags.get('state');
+  if (state !== undefined && !STATES.includes(state as SpoolState)) {
+    process.stderr.write(`postroom trace: --state must be one of ${STATES.join(', ')}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const spool = openConfiguredSpool(args);
   try {
-    const entries = findMessages(spool, args.positional[0]);
+    const entries =
+      state === undefined
+        ? findMessages(spool, args.positional[0])
+        : spool.messagesByState(state as SpoolState, { limit: LISTED });
     if (entries.length === 0) {
-      process.stderr.write(`postroom trace: no message ${args.positional[0] ?? '(give a spool id or a Message-ID)'}\n`);
+      const what =
+        state === undefined ? (args.positional[0] ?? '(give a spool id or a Message-ID)') : `in state ${state}`;
+      process.stderr.write(`postroom trace: no message ${what}\n`);
       process.exitCode = 1;
       return;
     }

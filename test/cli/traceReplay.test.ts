@@ -64,6 +64,14 @@ describe('postroom trace and replay', () => {
     expect(trace.events.map((e) => e.kind)).toEqual(['claimed', 'dead']);
   });
 
+  it('traces the latest messages with a dead recipient (--state dead), and refuses an unknown state', async () => {
+    const [trace] = JSON.parse((await cli('trace', '--state', 'dead', '--json')).stdout) as { id: number }[];
+    expect(trace.id).toBe(deadId);
+    const wrong = await cli('trace', '--state', 'lost');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--state must be one of queued, processing/);
+  });
+
   it('replays a dead message once, and says so when it is already queued', async () => {
     expect((await cli('replay', String(deadId))).stdout).toBe(`message ${deadId} queued again\n`);
     const again = await cli('replay', String(deadId));
