@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Each entry moves the schema one version on; `PRAGMA user_version` records how far a file has come. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE messages (
      id              INTEGER PRIMARY KEY,
      received_at     INTEGER NOT NULL,
