@@ -104,7 +104,7 @@ export function buildApp(options: AppOptions): Hono<AppEnv> {
   });
   const consoleDeps: ConsoleDeps = {
     sources: options,
-    log: new MessageLog(options.spool.db),
+    log: new MessageLog(options.spool),
     health: () => assessHealth(healthInput()),
     now,
   };

@@ -6,8 +6,8 @@ import type { Fields } from './fields.js';
 import type { Reply } from './reply.js';
 
 /** What the server reads of the spool: counts and counters for health and metrics, one message's trace. */
-export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'get' | 'raw' | 'db'> & {
-  queue: Pick<WorkQueue, 'events' | 'nextDueAt' | 'requeue'>;
+export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'get' | 'raw' | 'trace' | 'db'> & {
+  queue: Pick<WorkQueue, 'nextDueAt' | 'requeue'>;
 };
 
 /** The routing thread as its supervisor sees it. */

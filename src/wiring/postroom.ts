@@ -84,7 +84,7 @@ export async function startPostroom(
         tracker: api?.tracker,
         spool,
         health: () => ingest?.health() ?? [],
-        routing: worker && (() => worker.health()),
+        routing: worker && (() => ({ running: worker.running(), restarts: worker.restarts() })),
         wakeRouting: worker && (() => worker.wake()),
         smtpReplies: front && (() => front.replies()),
         templates: addressTemplates(config),

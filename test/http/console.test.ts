@@ -29,9 +29,11 @@ async function storeMessage(target: HttpWorld, subject: string, extra: { message
   return stored.id;
 }
 
+/** The message's one delivery is claimed and ends dead, as the worker would leave it. */
 function deadLetter(target: HttpWorld, id: number) {
   target.spool.queue.claim(Date.now() + 1, 10);
-  target.spool.queue.finish(id, Date.now(), { state: 'dead', reason: 'no handler for this address' });
+  const [delivery] = target.spool.deliveriesOf(id);
+  target.spool.queue.finish(delivery.id, Date.now(), { state: 'dead', reason: 'no handler for this address' });
 }
 
 describe('signing in to the console', () => {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { RawHeader } from '../../address/index.js';
-import type { SpoolEntry, TraceEvent } from '../../spool/index.js';
+import type { DeliveryEntry, MessageTrace, SpoolEntry } from '../../spool/index.js';
 import type { Tracker } from '../../tracker/index.js';
 import type { AppEnv } from '../env.js';
 import type { OutboxEntry } from '../types.js';
@@ -43,36 +43,50 @@ function envelope(entry: SpoolEntry): Html {
             <dd>${entry.lastError}</dd>`
         : ''
     }
-    <dt>Key</dt>
-    <dd>${entry.key ?? 'none found'}${entry.keySource ? ` (from ${entry.keySource})` : ''}</dd>
-    <dt>Handler</dt>
-    <dd>${entry.handler ?? 'none'}</dd>
   </dl>`;
 }
 
-/** Each recipient's outcome: the spool keeps one outcome for the whole message. */
-function recipients(entry: SpoolEntry): Html {
-  const outcome = entry.outcome;
-  const why = outcome && 'reason' in outcome ? outcome.reason : outcome?.state === 'rejected' ? outcome.error : '';
+function why(delivery: DeliveryEntry): string {
+  const outcome = delivery.outcome;
+  if (!outcome) return delivery.lastError ?? '';
+  if (outcome.state === 'rejected') return `${outcome.error}${outcome.message ? `: ${outcome.message}` : ''}`;
+  return 'reason' in outcome ? outcome.reason : '';
+}
+
+/** Each accepted recipient's delivery: what routing found for it and how it ended. */
+function recipients(trace: MessageTrace): Html {
   return dataTable(
-    ['Recipient', 'Outcome'],
-    entry.recipients.map(
-      (recipient) =>
+    ['Recipient', 'Key', 'Handler', 'Outcome'],
+    trace.deliveries.map(
+      (delivery) =>
         html`<tr>
-          <td>${recipient}</td>
-          <td>${stateLabel(entry.state)} <span class="muted">${why}</span></td>
+          <td>${delivery.recipient ?? '(from the headers)'}</td>
+          <td>
+            ${delivery.key ?? 'none'}${delivery.keySource ? html` <span class="muted">(${delivery.keySource})</span>` : ''}
+          </td>
+          <td>${delivery.handler ?? ''}</td>
+          <td>
+            ${stateLabel(delivery.state)} after ${delivery.attempts} attempts
+            <span class="muted">${why(delivery)}</span>
+          </td>
         </tr>`,
     ),
   );
 }
 
-function timeline(events: TraceEvent[]): Html {
+function timeline(trace: MessageTrace): Html {
+  const events = trace.events;
+  const recipientOf = new Map(trace.deliveries.map((d) => [d.id, d.recipient ?? 'headers']));
   if (events.length === 0) return html`<p class="muted">Nothing has happened to this message yet.</p>`;
   return html`<ol class="timeline">
     ${events.map(
       (event) =>
         html`<li>
-          <b>${event.kind}</b> <span class="muted">${when(event.at)}, attempt ${event.attempt}</span>
+          <b>${event.kind}</b>
+          <span class="muted"
+            >${when(event.at)}, attempt
+            ${event.attempt}${event.delivery === undefined ? '' : `, for ${recipientOf.get(event.delivery)}`}</span
+          >
           ${event.detail ? html`<pre>${JSON.stringify(event.detail, null, 2)}</pre>` : ''}
         </li>`,
     )}
@@ -85,20 +99,26 @@ function authenticationResults(headers: RawHeader[]): Html {
   return html`${results.map((h) => html`<pre>${h.value}</pre>`)}`;
 }
 
-function outgoing(entry: SpoolEntry, caused: OutboxEntry[] | undefined): Html {
-  const notice = entry.outcome?.state === 'rejected' ? entry.outcome.notice : undefined;
+function outgoing(trace: MessageTrace, caused: OutboxEntry[] | undefined): Html {
+  const notices = trace.deliveries.flatMap((d) => (d.outcome?.state === 'rejected' ? [d.outcome.notice] : []));
   const rows = !caused
     ? html`<p class="muted">No outbox in this Postroom: the mail its routing caused is not recorded.</p>`
     : caused.length === 0
       ? html`<p class="muted">No outgoing mail recorded for this message.</p>`
       : outgoingRows(caused);
-  return html`${notice ? html`<p>Rejection notice: ${notice}</p>` : ''}${rows}`;
+  return html`${notices.map((notice) => html`<p>Rejection notice: ${notice}</p>`)}${rows}`;
 }
 
 /** What the routing posted: the note's or the new issue's text, with a link to it. */
-function posted(entry: SpoolEntry, tracker: Tracker | undefined): Html {
-  const detail = entry.outcome?.state === 'done' ? entry.outcome.detail : undefined;
-  if (!tracker || !detail) return html`<p class="muted">Nothing was posted.</p>`;
+function posted(trace: MessageTrace, tracker: Tracker | undefined): Html {
+  const details = trace.deliveries.flatMap((d) =>
+    d.outcome?.state === 'done' && d.outcome.detail ? [d.outcome.detail] : [],
+  );
+  if (!tracker || details.length === 0) return html`<p class="muted">Nothing was posted.</p>`;
+  return html`${details.map((detail) => postedOne(detail, tracker))}`;
+}
+
+function postedOne(detail: Record<string, unknown>, tracker: Tracker): Html {
   const noteId = typeof detail.note === 'number' ? detail.note : undefined;
   const issueId =
     typeof detail.issue === 'number'
@@ -134,7 +154,7 @@ function posted(entry: SpoolEntry, tracker: Tracker | undefined): Html {
   return html`<pre>${JSON.stringify(detail, null, 2)}</pre>`;
 }
 
-export function messagePage(c: Context<AppEnv>, deps: ConsoleDeps, entry: SpoolEntry): Html {
+export function messagePage(c: Context<AppEnv>, deps: ConsoleDeps, entry: MessageTrace): Html {
   const { spool, tracker, outbox } = deps.sources;
   const raw = spool.raw(entry.id);
   const headers = raw ? readHeaderFields(raw) : [];
@@ -158,7 +178,7 @@ export function messagePage(c: Context<AppEnv>, deps: ConsoleDeps, entry: SpoolE
       <h2>Recipients</h2>
       ${recipients(entry)}
       <h2>Trace</h2>
-      ${timeline(spool.queue.events(entry.id))}
+      ${timeline(entry)}
       <h2>Posted</h2>
       ${posted(entry, tracker)}
       <h2>Outgoing mail it caused</h2>

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import libmime from 'libmime';
 import type { RawHeader } from '../../address/index.js';
 import { firstField, readHeaderFields } from '../../message/headers.js';
-import type { SpoolState } from '../../spool/index.js';
+import type { SpoolEntry, SpoolState } from '../../spool/index.js';
+import type { HttpSpool } from '../types.js';
 
 export interface MessageFilter {
   states?: SpoolState[];
@@ -45,29 +46,20 @@ const HEAD_BYTES = 16 * 1024;
 // A subject search reads each message's head (on the SMTP front's thread): it looks this far back and says so.
 const SUBJECT_SCAN = 2_000;
 
-interface SummaryRow {
-  id: number;
-  received_at: number;
-  mail_from: string;
-  recipients: string;
-  message_id: string | null;
-  state: SpoolState;
-  last_error: string | null;
-  size: number;
-}
-
 const looksLikeMessageId = (search: string) => /^<?[^\s<>]+@[^\s<>]+>?$/.test(search);
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * The console's view of stored messages: a list with filters, and each message's head. The
- * spool has no read functions for this yet, so this reads its tables directly and only reads.
+ * The console's view of stored messages: a list with filters, and each row's subject. The spool's
+ * reads give each message; the filtering query and the head of the bytes are read here, read-only.
  */
 export class MessageLog {
   private readonly head: Database.Statement;
+  private readonly db: Database.Database;
 
-  constructor(private readonly db: Database.Database) {
-    this.head = db
+  constructor(private readonly spool: Pick<HttpSpool, 'db' | 'get' | 'raw'>) {
+    this.db = spool.db;
+    this.head = this.db
       .prepare(
         `SELECT coalesce(substr(raw, 1, @n),
            (SELECT substr(data, 1, @n) FROM message_chunks WHERE message = m.id ORDER BY seq LIMIT 1))
@@ -77,8 +69,9 @@ export class MessageLog {
   }
 
   subject(id: number): string | undefined {
-    const head = this.head.get({ id, n: HEAD_BYTES }) as Buffer | null | undefined;
-    return head ? subjectOf(readHeaderFields(head)) : undefined;
+    // Bytes kept in a body file (large messages) are read whole: rarely, and only for a page of rows.
+    const head = (this.head.get({ id, n: HEAD_BYTES }) as Buffer | null | undefined) ?? this.spool.raw(id);
+    return head ? subjectOf(readHeaderFields(head.subarray(0, HEAD_BYTES))) : undefined;
   }
 
   list(filter: MessageFilter): MessagePage {
@@ -88,7 +81,11 @@ export class MessageLog {
       where.push(clause);
       params.push(...values);
     };
-    if (filter.states?.length) add(`state IN (${filter.states.map(() => '?').join(', ')})`, ...filter.states);
+    if (filter.states?.length)
+      add(
+        `id IN (SELECT message FROM deliveries WHERE state IN (${filter.states.map(() => '?').join(', ')}))`,
+        ...filter.states,
+      );
     if (filter.sender) add(`mail_from LIKE ? ESCAPE '\\'`, likePattern(filter.sender));
     if (filter.recipient) add(`recipients LIKE ? ESCAPE '\\'`, likePattern(filter.recipient));
     if (filter.since !== undefined) add('received_at >= ?', filter.since);
@@ -100,14 +97,14 @@ export class MessageLog {
     const subjectWords = search && !byMessageId ? search.toLowerCase() : undefined;
     const limit = subjectWords ? SUBJECT_SCAN : filter.limit + 1;
     const rows = this.db
-      .prepare(
-        `SELECT id, received_at, mail_from, recipients, message_id, state, last_error, size FROM messages
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...params, limit) as SummaryRow[];
+      .prepare(`SELECT id FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .pluck()
+      .all(...params, limit) as number[];
     const summaries: MessageSummary[] = [];
-    for (const row of rows) {
-      const summary = toSummary(row, this.subject(row.id));
+    for (const id of rows) {
+      const entry = this.spool.get(id);
+      if (!entry) continue;
+      const summary = toSummary(entry, this.subject(id));
       if (subjectWords && !summary.subject?.toLowerCase().includes(subjectWords)) continue;
       summaries.push(summary);
       if (summaries.length > filter.limit) break;
@@ -122,17 +119,17 @@ export class MessageLog {
   }
 }
 
-function toSummary(row: SummaryRow, subject: string | undefined): MessageSummary {
+function toSummary(entry: SpoolEntry, subject: string | undefined): MessageSummary {
   return {
-    id: row.id,
-    receivedAt: row.received_at,
-    mailFrom: row.mail_from,
-    recipients: JSON.parse(row.recipients) as string[],
-    messageId: row.message_id ?? undefined,
+    id: entry.id,
+    receivedAt: entry.receivedAt,
+    mailFrom: entry.mailFrom,
+    recipients: entry.recipients,
+    messageId: entry.messageId,
     subject,
-    state: row.state,
-    lastError: row.last_error ?? undefined,
-    size: row.size,
+    state: entry.state,
+    lastError: entry.lastError,
+    size: entry.size,
   };
 }
 

@@ -21,9 +21,9 @@ export function mountConsole(app: Hono<AppEnv>, deps: ConsoleDeps): void {
   app.get('/outbox', (c) => c.html(outboxPage(c, deps)));
   app.get('/refusals', (c) => c.html(refusalsPage(c, deps)));
   app.get('/messages/:id{[0-9]+}', (c) => {
-    const entry = deps.sources.spool.get(Number(c.req.param('id')));
-    if (!entry) return c.html(refusalPage(c, 'No such message', 'The spool has no message with this id.'), 404);
-    return c.html(messagePage(c, deps, entry));
+    const trace = deps.sources.spool.trace(Number(c.req.param('id')));
+    if (!trace) return c.html(refusalPage(c, 'No such message', 'The spool has no message with this id.'), 404);
+    return c.html(messagePage(c, deps, trace));
   });
   app.get('/messages/:id{[0-9]+}/raw', (c) => {
     const id = Number(c.req.param('id'));
@@ -44,14 +44,14 @@ export function mountConsole(app: Hono<AppEnv>, deps: ConsoleDeps): void {
       .map(Number)
       .filter(Number.isSafeInteger);
     const replayed: number[] = [];
+    // Each message's dead or rejected deliveries go back in line, each with a fresh budget.
     for (const id of ids) {
-      const entry = deps.sources.spool.get(id);
-      if (
-        entry &&
-        REPLAYABLE.has(entry.state) &&
-        deps.sources.spool.queue.requeue(id, deps.now(), 'replayed from the console')
-      )
-        replayed.push(id);
+      const deliveries = deps.sources.spool.get(id)?.deliveries ?? [];
+      const queued = deliveries.filter(
+        (d) =>
+          REPLAYABLE.has(d.state) && deps.sources.spool.queue.requeue(d.id, deps.now(), 'replayed from the console'),
+      );
+      if (queued.length > 0) replayed.push(id);
     }
     if (replayed.length > 0) deps.sources.wakeRouting?.();
     if (replayed.length === 1 && ids.length === 1) return c.redirect(`/messages/${replayed[0]}`, 303);
