@@ -128,6 +128,37 @@ describe('the console pages', () => {
     expect(trace.text).toContain('replayed from the console');
   });
 
+  it("shows each recipient's own outcome, and replays only the failed one", async () => {
+    world = await startHttpWorld();
+    const raw = Buffer.from('Subject: two\r\n\r\nbody\r\n');
+    const stored = await world.spool.store({
+      source: 'smtp',
+      sessionId: 's2',
+      tls: true,
+      mailFrom: 'finn@example.com',
+      recipients: ['incoming+good@postroom.test', 'incoming+bad@postroom.test'],
+      receivedAt: Date.now(),
+      chunks: [raw],
+      size: raw.length,
+    });
+    if (!stored.stored) throw new Error(stored.reason);
+    world.spool.queue.claim(Date.now() + 1, 10);
+    const [good, bad] = world.spool.deliveriesOf(stored.id);
+    world.spool.queue.finish(good.id, Date.now(), { state: 'done', detail: { note: 999 } }, { key: 'good' });
+    world.spool.queue.finish(bad.id, Date.now(), { state: 'dead', reason: 'the project is gone' }, { key: 'bad' });
+    const visitor = new Visitor(world.base);
+    await signInAsOperator(visitor, TOKEN);
+    const page = await visitor.get(`/messages/${stored.id}`);
+    const rows = [...page.text.matchAll(/<td>(incoming\+\w+@postroom\.test)<\/td>[\s\S]*?class="state state-(\w+)"/g)];
+    expect(rows.map((m) => [m[1], m[2]])).toEqual([
+      ['incoming+good@postroom.test', 'done'],
+      ['incoming+bad@postroom.test', 'dead'],
+    ]);
+    expect(page.text).toContain('the project is gone');
+    await visitor.post('/replay', { id: String(stored.id) });
+    expect(world.spool.deliveriesOf(stored.id).map((d) => d.state)).toEqual(['done', 'queued']);
+  });
+
   it('replays many at once', async () => {
     world = await startHttpWorld();
     const ids = [await storeMessage(world, 'one'), await storeMessage(world, 'two')];
