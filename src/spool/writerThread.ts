@@ -1,5 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BatchWriter } from './batchWriter.js';
+import { BodyFiles, bodyDirOf } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
 import type { CommitReply, CommitRequest } from './commitThread.js';
 import type { IncomingMessage } from './types.js';
@@ -16,7 +17,7 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  * the writer never waits for the main thread between two commits.
  */
 const db = openSpoolDatabase(workerData as string);
-const writer = new BatchWriter(db);
+const writer = new BatchWriter(db, new BodyFiles(bodyDirOf(workerData as string)));
 const port = parentPort!;
 const queue: Commit[] = [];
 let closing = false;
