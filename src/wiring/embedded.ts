@@ -107,7 +107,6 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const deps: ReceiverDeps = {
     templates,
     sink: new TrackerSink(tracker),
-    automatic: { ownAddresses: isOwnAddress, host: config.host },
     textOf: mailTextOf,
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
