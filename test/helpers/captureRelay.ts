@@ -27,6 +27,10 @@ export interface CaptureRelayOptions {
   /** Credentials the relay insists on; without them it takes mail from anyone. */
   auth?: { user: string; pass: string };
   answer?: (envelope: CapturedMail['envelope']) => RelayAnswer | null;
+  /** Listen on this port (a relay coming back where it was); default an ephemeral one. */
+  port?: number;
+  /** How long `close` lets open connections finish before it drops them; default smtp-server's 30 s. */
+  closeTimeoutMs?: number;
 }
 
 export interface CaptureRelay {
@@ -42,6 +46,7 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
   const messages: CapturedMail[] = [];
   const server = new SMTPServer({
     logger: false,
+    closeTimeout: options.closeTimeoutMs,
     disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     allowInsecureAuth: true,
     authOptional: !options.auth,
@@ -72,7 +77,7 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as net.AddressInfo).port;
   return {
     host: '127.0.0.1',
