@@ -137,6 +137,12 @@ export interface PostroomConfig extends ProcessingConfig {
   outgoing: OutgoingConfig;
   log: { level: LogLevel };
   http: HttpConfig;
+  postmaster: PostmasterConfig;
+}
+
+/** Where mail for `postmaster@<accepted domain>` goes besides the spool. */
+export interface PostmasterConfig {
+  forwardTo?: string;
 }
 
 /** Health, metrics and the tracker's API over HTTP. */

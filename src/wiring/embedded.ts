@@ -101,7 +101,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const inner = receiverProcessor(deps, notices);
   return {
     tracker,
-    process: (entry, raw) => withSpoolMessage(entry.id, () => inner(entry, raw)),
+    process: (message, delivery, raw) => withSpoolMessage(message.id, () => inner(message, delivery, raw)),
     close,
   };
 }
