@@ -40,3 +40,5 @@ export { createMailer, type Mailer, type MailerTimeouts, type MailOutcome } from
 export { composeMail, type ComposedMail } from './compose.js';
 export { startNotifications, type Notifications, type NotificationsOptions } from './fanout/index.js';
 export { buildSignInMail } from './signInLink.js';
+export { headerText, MAX_HEADER_TEXT } from './headerText.js';
+export * from './outbox/index.js';

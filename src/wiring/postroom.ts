@@ -75,7 +75,7 @@ export async function startPostroom(
     let http: AddressInfo | undefined;
     if (config.http.enabled) {
       const { addressTemplates, startHttp } = await import('../http/index.js');
-      const { openNotifyingTracker, signInMailer } = await import('./embedded.js');
+      const { openNotifyingTracker, outboxReader, signInMailer } = await import('./embedded.js');
       // The API's own tracker connection: notes posted through it are mailed from this thread.
       const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;
       if (api) closers.push(() => api.close());
@@ -89,7 +89,8 @@ export async function startPostroom(
         smtpReplies: front && (() => front.replies()),
         templates: addressTemplates(config),
         baseUrl: config.outgoing.baseUrl,
-        mailSignInLink: api && config.outgoing.enabled ? signInMailer(config, api.mailer, logger) : undefined,
+        outbox: api?.outbox && outboxReader(api.outbox),
+        mailSignInLink: api?.outbox && signInMailer(config, api.outbox),
         logger: logger.child({ part: 'http' }),
       });
       closers.push(() => server.close());

@@ -183,6 +183,13 @@ log: { level: silent }
       if (url.includes('/unsubscribe')) expect(body).toContain('Stop mail to finn@example.com');
       else expect(body).toContain('The ice king stole the princess');
     }
+    // The message that opened the issue lists the notification it caused, from the outbox.
+    const operator = await browser.newPage();
+    await operator.goto(`${origin}/messages/1`);
+    expect(await operator.textContent('main')).toContain('finn@example.com');
+    await operator.goto(`${origin}/outbox?state=sent`);
+    expect(await operator.textContent('main')).toContain('The ice king stole the princess');
+    await operator.close();
     // The unsubscribe page's button works without a session.
     const unsubscribe = [...urls].find((url) => url.includes('/unsubscribe')) as string;
     await anonymous.goto(origin + unsubscribe.slice(BASE_URL.length));
