@@ -4,6 +4,7 @@ import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readProcessing } from './processingSchema.js';
+import { readReply } from './replySchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
 
@@ -71,6 +72,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const processing = readProcessing(root, resolvePath);
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
+  const reply = readReply(root.section('reply'));
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
@@ -91,6 +93,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     outgoing,
     log,
     http,
+    reply,
     gitlab,
     ...processing,
   };

@@ -98,6 +98,15 @@ export interface PostroomConfig extends ProcessingConfig {
   outgoing: OutgoingConfig;
   log: { level: LogLevel };
   http: HttpConfig;
+  reply: ReplyConfig;
+}
+
+/** How the embedded tracker reads a reply; with `sink: gitlab`, GitLab reads the raw mail itself. */
+export interface ReplyConfig {
+  /** `gitlab`: GitLab's trimmer, byte for byte; `postroom`: keeps what the sender wrote, cuts what clients quote. */
+  trimming: 'gitlab' | 'postroom';
+  /** Reply parsing of one message may take this long; past it the message ends as a dead letter. */
+  budgetMs: number;
 }
 
 /** Health, metrics and the tracker's API over HTTP. */

@@ -108,7 +108,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
     templates,
     sink: new TrackerSink(tracker),
     automatic: { ownAddresses: isOwnAddress, host: config.host },
-    textOf: mailTextOf,
+    textOf: (mail) => mailTextOf(mail, config.reply),
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
     alreadyDone: (messageId, key) => spool.queue.doneTwin(messageId, key),

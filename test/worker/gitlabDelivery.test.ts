@@ -1,7 +1,8 @@
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeMailroomSecret, readMailroomSecret } from '../../src/gitlab/index.js';
+import { readMailroomSecret } from '../../src/gitlab/index.js';
+import { writeMailroomSecret } from '../helpers/mailroomSecret.js';
 import { Spool } from '../../src/spool/index.js';
 import { answerLikeGitlab, json, startFakeGitlab, type Answer, type FakeGitlab } from '../helpers/fakeGitlab.js';
 import { startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
