@@ -48,6 +48,11 @@ describe('HTML whose nesting the sender controls', () => {
     expect(htmlToMarkdown(`${'<td> </td>'.repeat(50_000)}x`)).toBe(`${'\t'.repeat(50_000)}x`.trim());
   });
 
+  it("reads 20,000 nested blockquotes of the sender's own with Postroom's trimming", () => {
+    const html = `${'<blockquote>'.repeat(20_000)}Quoted by hand.${'</blockquote>'.repeat(20_000)}`;
+    expect(replyFromBody(html, true, { trimming: 'postroom' }).body).toBe('Quoted by hand.');
+  });
+
   it('stops with ReplyBudgetExceeded once the budget is spent', () => {
     let checks = 0;
     const budget: Budget = {
