@@ -257,9 +257,9 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 // CJK and Hangul verbs are written without spaces around them.
 const needsBoundary = (word: string): boolean => word.charCodeAt(0) < 0x2e80;
 
-/** Where `word` first occurs from `from` as a whole word (a letter on neither side), or -1. */
-function findWord(lower: string, word: string, from: number): number {
-  for (let at = lower.indexOf(word, from); at >= 0; at = lower.indexOf(word, at + 1)) {
+/** Where `word` first occurs as a whole word (a letter on neither side), or -1. */
+function findWord(lower: string, word: string): number {
+  for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + 1)) {
     if (!needsBoundary(word)) return at;
     const before = at > 0 ? lower[at - 1] : ' ';
     const after = at + word.length < lower.length ? lower[at + word.length] : ' ';
@@ -291,7 +291,7 @@ export function quoteHeader(line: string): QuoteHeader | null {
   if (text.length > MAX_HEADER_LENGTH || !endsWithColon(text) || text.startsWith('>')) return null;
   const lower = text.toLowerCase();
   const strong = hasDigit(lower) || lower.includes('@');
-  const verbs = VERBS.filter((verb) => findWord(lower, verb, 0) >= 0);
+  const verbs = VERBS.filter((verb) => findWord(lower, verb) >= 0);
   if (verbs.length > 0 && (strong || startsWithOpener(lower))) return 'strong';
   // "I sent:" introduces what the sender quotes on purpose; only "Bob wrote:" and kin count.
   if (verbs.some((verb) => verb !== 'sent')) return 'weak';
@@ -361,7 +361,7 @@ export function sameLineQuoteHeader(line: string): { start: number; end: number 
   let verbAt = -1;
   let verbEnd = -1;
   for (const verb of VERBS) {
-    const at = findWord(lower, verb, 0);
+    const at = findWord(lower, verb);
     if (at >= 0 && (verbAt < 0 || at < verbAt)) {
       verbAt = at;
       verbEnd = at + verb.length;
