@@ -27,6 +27,8 @@ export interface Delivery {
   envelopeSender?: string;
   envelopeRecipients: string[];
   mailbox?: Mailbox;
+  /** Leading bytes Postroom wrote itself (its Received header): not part of what the sender sent. */
+  ownHeaderBytes?: number;
 }
 
 export type ReceiverOutcome =
@@ -78,7 +80,7 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
       target,
       sink: deps.sink,
       text: deps.textOf(mail),
-      idempotencyKey: `${mail.messageId ?? `sha:${digest(delivery.raw)}`}|${found.key}`,
+      idempotencyKey: `${mail.messageId ?? `sha:${digest(delivery.raw.subarray(delivery.ownHeaderBytes ?? 0))}`}|${found.key}`,
       fromAddress: fromAddress(mail),
       isOwnAddress: deps.isOwnAddress,
     });
@@ -92,6 +94,6 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
 }
 
 function digest(raw: Buffer): string {
-  // Without a Message-ID, the bytes themselves name the message.
+  // Without a Message-ID, the bytes the sender sent name the message (ours differ every time).
   return createHash('sha256').update(raw).digest('hex').slice(0, 32);
 }

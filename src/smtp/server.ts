@@ -150,6 +150,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       chunks,
       transferable: true,
       size: trace.length + collected.size,
+      ownHeaderBytes: trace.length,
     });
     if (!result.stored) {
       log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchWriter } from './batchWriter.js';
+import { BodyFiles, bodyDirOf } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
 import type { CommitReply, CommitRequest } from './commitThread.js';
 
@@ -8,7 +9,7 @@ import type { CommitReply, CommitRequest } from './commitThread.js';
  * reading while a commit is on its way to disk, and what arrives meanwhile shares the next one.
  */
 const db = openSpoolDatabase(workerData as string);
-const writer = new BatchWriter(db);
+const writer = new BatchWriter(db, new BodyFiles(bodyDirOf(workerData as string)));
 const port = parentPort!;
 port.on('message', (request: CommitRequest) => {
   if (request.kind === 'close') {

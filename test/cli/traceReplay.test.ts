@@ -1,44 +1,23 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/spool/index.js';
+import { runCli, storeTestMessage } from '../helpers/cli.js';
 import { tempDir, testConfigText } from '../helpers/postroom.js';
 
-const run = promisify(execFile);
 const { dir, cleanup } = tempDir();
 const configFile = path.join(dir, 'postroom.yml');
 let deadId: number;
 
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args, '--config', configFile]);
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
+const cli = (...args: string[]) => runCli([...args, '--config', configFile]);
 
 beforeAll(async () => {
   writeFileSync(configFile, testConfigText(dir));
+  deadId = await storeTestMessage(path.join(dir, 'spool.db'), '<trace-me@example.com>');
   const spool = Spool.open(path.join(dir, 'spool.db'));
-  const stored = await spool.store({
-    source: 'smtp',
-    sessionId: 's1',
-    tls: false,
-    mailFrom: 'jake@example.com',
-    recipients: ['incoming+abc@postroom.test'],
-    receivedAt: 1_700_000_000_000,
-    messageId: '<trace-me@example.com>',
-    chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')],
-    size: 21,
-  });
-  deadId = (stored as { id: number }).id;
   spool.queue.claim(1_700_000_000_100, 1);
   spool.queue.finish(
-    deadId,
+    spool.deliveriesOf(deadId)[0].id,
     1_700_000_000_200,
     { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
     { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
@@ -64,6 +43,14 @@ describe('postroom trace and replay', () => {
     expect(trace.events.map((e) => e.kind)).toEqual(['claimed', 'dead']);
   });
 
+  it('traces the latest messages with a dead recipient (--state dead), and refuses an unknown state', async () => {
+    const [trace] = JSON.parse((await cli('trace', '--state', 'dead', '--json')).stdout) as { id: number }[];
+    expect(trace.id).toBe(deadId);
+    const wrong = await cli('trace', '--state', 'lost');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--state must be one of queued, processing/);
+  });
+
   it('replays a dead message once, and says so when it is already queued', async () => {
     expect((await cli('replay', String(deadId))).stdout).toBe(`message ${deadId} queued again\n`);
     const again = await cli('replay', String(deadId));
@@ -71,7 +58,7 @@ describe('postroom trace and replay', () => {
     expect(again.stderr).toContain('is queued; only dead or rejected messages are replayed');
     const spool = Spool.open(path.join(dir, 'spool.db'));
     expect(spool.get(deadId)!.state).toBe('queued');
-    expect(spool.queue.events(deadId).at(-1)).toMatchObject({
+    expect(spool.events(deadId).at(-1)).toMatchObject({
       kind: 'replay',
       detail: { reason: 'replayed by an operator' },
     });

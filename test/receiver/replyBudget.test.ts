@@ -48,7 +48,7 @@ log: { level: silent }
 
   const smtp = nodemailer.createTransport({
     host: '127.0.0.1',
-    port: running.smtp.port,
+    port: running.smtp!.port,
     tls: { rejectUnauthorized: false },
   });
   const depth = 200_000;
