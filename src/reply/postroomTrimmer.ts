@@ -12,6 +12,7 @@ import {
   isRule,
   isSeparator,
   isSignatureDelimiter,
+  type QuoteHeader,
   quoteHeader,
   sameLineQuoteHeader,
   startsWithOpener,
@@ -24,6 +25,8 @@ const HEADER_BLOCK_WINDOW = 6;
 const FENCE = '```';
 /** Lines a client may wrap a quote header over, above the one with the verb. */
 const WRAPPED_HEADER_LINES = 3;
+/** How a line ends that a client broke inside a quote header (`… "Rafael" <`). */
+const UNFINISHED = ['<', '('];
 
 /** Splits "… text On <date>, Bob wrote: > old" into the text, the header and the quote. */
 function splitSameLineHeaders(lines: string[]): string[] {
@@ -75,6 +78,23 @@ function nextNonEmpty(lines: string[], from: number): number {
   return i;
 }
 
+/** The quote header ending at line `at`, alone or wrapped over the lines just above it. */
+function quoteHeaderAt(
+  lines: string[],
+  fenced: boolean[],
+  at: number,
+): { header: QuoteHeader | null; wrapped: number } {
+  const alone = quoteHeader(lines[at]);
+  if (alone) return { header: alone, wrapped: 0 };
+  for (let wrapped = 1; wrapped <= WRAPPED_HEADER_LINES - 1; wrapped += 1) {
+    const start = at - wrapped;
+    if (start < 0 || fenced[start] || isEmpty(lines[start]) || isQuote(lines[start])) break;
+    const header = quoteHeader(lines.slice(start, at + 1).join(' '));
+    if (header) return { header, wrapped };
+  }
+  return { header: null, wrapped: 0 };
+}
+
 class Split {
   readonly kept: string[] = [];
   readonly elided: string[] = [];
@@ -86,6 +106,15 @@ class Split {
     if (this.cut && blankAfterBlank) return;
     if (!isEmpty(line)) this.cut = false;
     this.kept.push(line);
+  }
+
+  /** Takes back the last `count` kept lines (all non-blank, so none was skipped). */
+  unkeep(count: number): void {
+    this.kept.splice(this.kept.length - count, count);
+  }
+
+  rekeep(lines: string[]): void {
+    for (const line of lines) this.keep(line);
   }
 
   elide(lines: string[]): void {
@@ -102,6 +131,10 @@ class Split {
 
   /** "On Sun, Jun 9, 2013 at 1:39 PM, Bob Example" wrapped above the line that ends in "wrote:". */
   elideWrappedHeaderStart(): void {
+    const last = this.kept.length - 1;
+    if (last >= 0 && UNFINISHED.some((end) => this.kept[last].trimEnd().endsWith(end))) {
+      this.elided.push(...this.kept.splice(last));
+    }
     for (let i = this.kept.length - 1; i >= 0 && i >= this.kept.length - WRAPPED_HEADER_LINES; i -= 1) {
       if (isEmpty(this.kept[i])) return;
       if (startsWithOpener(this.kept[i].trimStart().toLowerCase())) {
@@ -144,21 +177,23 @@ function strictSplit(lines: string[], fenced: boolean[], budget: Budget): Split 
       i = end;
       continue;
     }
-    const header = quoteHeader(line);
+    const { header, wrapped } = quoteHeaderAt(lines, fenced, i);
     if (header) {
       const next = nextNonEmpty(lines, i + 1);
+      split.unkeep(wrapped);
       if (next >= lines.length || (isQuote(lines[next]) && !fenced[next])) {
         split.elideWrappedHeaderStart();
-        split.elide(lines.slice(i, next));
+        split.elide(lines.slice(i - wrapped, next));
         i = next;
         continue;
       }
       if (header === 'strong') {
         split.elideWrappedHeaderStart();
         split.elideTrailingRule();
-        split.elide(lines.slice(i));
+        split.elide(lines.slice(i - wrapped));
         break;
       }
+      split.rekeep(lines.slice(i - wrapped, i));
     }
     if (isSeparator(line) || isSignatureDelimiter(line) || isHeaderBlock(lines, i)) {
       split.elideTrailingRule();

@@ -195,6 +195,9 @@ const FROM_HEADER_NAMES = new Set(FROM_HEADERS);
 const DEVICE_SIGNATURES = [
   'sent from my ',
   'sent from ',
+  'sent by ',
+  'from my ',
+  'diese nachricht wurde von ',
   'sent with ',
   'sent via ',
   'sent using ',
@@ -224,7 +227,7 @@ const DEVICE_SIGNATURES = [
   '发自我的',
   '從我的 iphone 傳送',
 ];
-const MAX_DEVICE_SIGNATURE_LENGTH = 80;
+const MAX_DEVICE_SIGNATURE_LENGTH = 100;
 
 const BLANKS = ' \t\u00a0\u3000';
 
@@ -299,7 +302,7 @@ export function quoteHeader(line: string): QuoteHeader | null {
   return hasDigit(lower) && hasBracketedAddress(lower) ? 'strong' : null;
 }
 
-const RULE_CHARS = '-_=*~—';
+const RULE_CHARS = '-_=*~—ᐧ';
 
 /** "-----Original Message-----", "---- Bob wrote ----", "Begin forwarded message:". */
 export function isSeparator(line: string): boolean {
@@ -345,10 +348,13 @@ export function isSignatureDelimiter(line: string): boolean {
 
 /** "Sent from my iPhone", "Get Outlook for Android", "Von meinem iPhone gesendet". */
 export function isDeviceSignature(line: string): boolean {
-  const text = trimBlanks(line).replace(/^[(<]+/, '');
+  // "Get [Outlook for Android](https://…)": the link text is what the app wrote.
+  const text = trimBlanks(line)
+    .replace(/^[(<]+/, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
   if (text.length === 0 || text.length > MAX_DEVICE_SIGNATURE_LENGTH) return false;
   const lower = text.toLowerCase();
-  return DEVICE_SIGNATURES.some((signature) => lower.startsWith(signature));
+  return DEVICE_SIGNATURES.some((signature) => lower.startsWith(signature)) || /^\S+ from mobile$/.test(lower);
 }
 
 /**

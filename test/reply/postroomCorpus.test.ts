@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UNLIMITED } from '../../src/reply/budget.js';
 import { replyFromBody, type TrimmingMode } from '../../src/reply/index.js';
+import { trimPostroom } from '../../src/reply/postroomTrimmer.js';
+import { rubyStrip } from '../../src/reply/rubyText.js';
 
 // Postroom's own corpus (see its README) and the GitLab fixtures' expected replies, read in both modes.
 const corpus = join(import.meta.dirname, '..', 'fixtures', 'postroom-replies');
@@ -30,6 +33,19 @@ describe("Postroom's reply corpus", () => {
     if (replyOf(file, 'gitlab') === expected) score.gitlab += 1;
     expect(replyOf(file, 'postroom')).toBe(expected);
     score.postroom += 1;
+  });
+
+  it("agrees with the Discourse trimmer's own expectations on most of its corpus", () => {
+    const gem = join(import.meta.dirname, '..', 'fixtures', 'email_reply_trimmer');
+    const emails = readdirSync(join(gem, 'emails')).filter((f) => f.endsWith('.txt'));
+    const agree = emails.filter((name) => {
+      const email = rubyStrip(readFileSync(join(gem, 'emails', name), 'utf8'));
+      const trimmed = rubyStrip(readFileSync(join(gem, 'trimmed', name), 'utf8'));
+      return (trimPostroom(email, UNLIMITED)?.trimmed ?? '') === trimmed;
+    }).length;
+    console.log(`email_reply_trimmer corpus, trimming postroom agrees: ${agree}/${emails.length}`);
+    // The rest are cases where Postroom keeps text below a quote or cuts what the gem keeps on purpose.
+    expect(agree).toBeGreaterThanOrEqual(53);
   });
 
   it('never leaves a reply with text of its own empty', () => {
