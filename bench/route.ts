@@ -128,7 +128,6 @@ function depsFor(reading: ReplyConfig): ReceiverDeps {
       gitlabHost: 'postroom.test',
     },
     sink: memorySink,
-    automatic: { ownAddresses: () => false, host: 'postroom.test' },
     textOf: (mail) => mailTextOf(mail, reading),
     isOwnAddress: () => false,
     isKnownSender: async () => true,

@@ -1,5 +1,8 @@
 import type { ParsedArgs } from './args.js';
+import { configPath } from './configPath.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';
+import { loadConfig } from '../config/index.js';
+import { describeOutgoingMail, outgoingMailOf, type OutgoingMail } from '../outgoing/index.js';
 import type { DeliveryEntry, MessageTrace, SpoolEvent, SpoolState } from '../spool/index.js';
 
 const STATES: readonly SpoolState[] = ['queued', 'processing', 'retry', 'done', 'ignored', 'rejected', 'dead'];
@@ -22,6 +25,9 @@ export async function trace(args: ParsedArgs): Promise<void> {
     return;
   }
   const spool = openConfiguredSpool(args);
+  const outgoing = outgoingMailOf(
+    loadConfig(configPath(args), process.env, { encryptedCredentials: false }).tracker.path,
+  );
   try {
     const entries =
       state === undefined
@@ -34,18 +40,22 @@ export async function trace(args: ParsedArgs): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const traces = entries.flatMap((entry) => spool.trace(entry.id) ?? []);
+    const traces = entries.flatMap((entry) => {
+      const found = spool.trace(entry.id);
+      return found ? [{ ...found, outgoing: outgoing.causedBy(entry.id) }] : [];
+    });
     process.stdout.write(
       args.flags.has('json') ? `${JSON.stringify(traces, null, 2)}\n` : traces.map(describe).join('\n'),
     );
   } finally {
+    outgoing.close();
     await spool.close();
   }
 }
 
 const time = (ms: number) => new Date(ms).toISOString();
 
-function describe(entry: MessageTrace): string {
+function describe(entry: MessageTrace & { outgoing: OutgoingMail[] }): string {
   const lines = [
     `message ${entry.id} ${entry.messageId ?? '(no Message-ID)'}`,
     `  received  ${time(entry.receivedAt)} via ${entry.source} from ${entry.clientAddress ?? '?'} (helo ${entry.helo ?? '?'})${entry.tls ? ' over TLS' : ''}`,
@@ -57,6 +67,7 @@ function describe(entry: MessageTrace): string {
       entry.events.filter((e) => e.delivery === undefined),
       '  ',
     ),
+    ...describeOutgoingMail(entry.outgoing),
   ];
   return `${lines.join('\n')}\n`;
 }

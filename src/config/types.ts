@@ -113,6 +113,12 @@ export interface OutgoingConfig {
   baseUrl: string;
   /** Rejection notices per sender address per rolling hour; a loop breaker, not a courtesy. */
   noticeLimitPerSenderPerHour: number;
+  /** The outbox sender: mails in flight at once (pooled connections), and its retry schedule. */
+  concurrency: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A mail the relay has not taken after this long is an outgoing dead letter. */
+  maxAgeMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -21,6 +21,9 @@ interface PendingStore {
 }
 
 const BATCH_BYTES = 16 * 1024 * 1024;
+// Batches leave as they form, so the writer finds the next one waiting when a commit ends; the
+// bound keeps what is in flight (and in memory twice over) small.
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 /**
  * The only code that may say "durable". `store` resolves only after the row is committed with
@@ -34,7 +37,8 @@ export class Spool {
   private readonly storedListeners: (() => void)[] = [];
   /** Made at the first store, so a spool opened only to read (trace, replay) starts no thread. */
   private writer: CommitThread | undefined;
-  private committing = false;
+  /** Batches sent to the writer and not yet answered. */
+  private inFlight = 0;
   private drained: (() => void)[] = [];
   readonly queue: WorkQueue;
   private readonly reads: SpoolReads;
@@ -55,16 +59,16 @@ export class Spool {
     return new Promise((resolve) => {
       this.pending.push({ message, resolve });
       // Stores from the same event-loop turn leave together.
-      if (this.pending.length === 1 && !this.committing) setImmediate(() => this.commitPending());
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
   private commitPending(): void {
-    if (this.committing || this.pending.length === 0) {
-      if (!this.committing) this.notifyDrained();
+    if (this.pending.length === 0 || this.inFlight >= MAX_BATCHES_IN_FLIGHT) {
+      if (this.inFlight === 0) this.notifyDrained();
       return;
     }
-    this.committing = true;
+    this.inFlight++;
     // Everything waiting goes together, up to a bound on bytes so one transaction never holds
     // many large messages at once (the rest follow in the next commit).
     let bytes = 0;
@@ -93,7 +97,7 @@ export class Spool {
         },
       )
       .finally(() => {
-        this.committing = false;
+        this.inFlight--;
         this.commitPending();
       });
   }
@@ -159,10 +163,10 @@ export class Spool {
 
   /** Answers every store still waiting, stops the writer, then closes the file. */
   async close(): Promise<void> {
-    if (this.committing || this.pending.length > 0) {
+    if (this.inFlight > 0 || this.pending.length > 0) {
       await new Promise<void>((resolve) => {
         this.drained.push(resolve);
-        if (!this.committing) this.commitPending();
+        this.commitPending();
       });
     }
     await this.writer?.close();

@@ -37,7 +37,7 @@ describe('notifications through a real relay', () => {
     world = outgoingWorld(relay.port);
   });
   afterAll(async () => {
-    world.cleanup();
+    await world.cleanup();
     await relay.close();
   });
 
