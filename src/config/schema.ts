@@ -6,6 +6,7 @@ import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readMailbox } from './mailboxSchema.js';
 import { readProcessing } from './processingSchema.js';
+import { readReply } from './replySchema.js';
 import { isMailboxProviderDomain } from './mailboxProviders.js';
 import { domainOf, readSmtp } from './smtpSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
@@ -54,6 +55,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const processing = readProcessing(root, resolvePath);
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
+  const reply = readReply(root.section('reply'));
   const postmaster = readPostmaster(root.section('postmaster'));
   root.rejectUnknown();
 
@@ -81,6 +83,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     outgoing,
     log,
     http,
+    reply,
     postmaster,
     gitlab,
     ...processing,

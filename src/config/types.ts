@@ -137,12 +137,21 @@ export interface PostroomConfig extends ProcessingConfig {
   outgoing: OutgoingConfig;
   log: { level: LogLevel };
   http: HttpConfig;
+  reply: ReplyConfig;
   postmaster: PostmasterConfig;
 }
 
 /** Where mail for `postmaster@<accepted domain>` goes besides the spool. */
 export interface PostmasterConfig {
   forwardTo?: string;
+}
+
+/** How the embedded tracker reads a reply; with `sink: gitlab`, GitLab reads the raw mail itself. */
+export interface ReplyConfig {
+  /** `gitlab`: GitLab's trimmer, byte for byte; `postroom`: keeps what the sender wrote, cuts what clients quote. */
+  trimming: 'gitlab' | 'postroom';
+  /** Reply parsing of one message may take this long; past it the message ends as a dead letter. */
+  budgetMs: number;
 }
 
 /** Health, metrics and the tracker's API over HTTP. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigErrors } from '../config/index.js';
-import { decodeBase64Key, writeNewBase64Key } from '../secrets/index.js';
+import { decodeBase64Key } from '../secrets/index.js';
 
 /** A mail_room secret file Postroom refuses to use; a ConfigErrors so `serve` reports it like any config mistake. */
 export class MailroomSecretError extends ConfigErrors {
@@ -31,19 +31,4 @@ export function readMailroomSecret(file: string): Buffer {
   const decoded = decodeBase64Key(text);
   if ('problem' in decoded) throw new MailroomSecretError(file, `the mail_room secret ${decoded.problem}`);
   return decoded.key;
-}
-
-/** Creates a new secret file (32 random bytes, base64, mode 0600) to copy to GitLab's `secret_file`. Refuses to replace one. */
-export function writeMailroomSecret(file: string): void {
-  try {
-    writeNewBase64Key(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new MailroomSecretError(
-      file,
-      code === 'EEXIST'
-        ? 'already exists; remove it first to make a new secret'
-        : `cannot write (${code ?? String(error)})`,
-    );
-  }
 }

@@ -22,7 +22,6 @@ export {
 } from './rejectionSender.js';
 export {
   buildNotification,
-  buildNotifications,
   type NotificationEvent,
   type NotificationInput,
   type NotificationRecipient,

@@ -32,15 +32,7 @@ export interface NotificationRecipient {
 
 const NOUNS = { Issue: 'issue', MergeRequest: 'merge request' } as const;
 
-/** One mail per recipient: each carries its own reply key, so a reply says who wrote it. */
-export function buildNotifications(
-  context: OutgoingContext,
-  input: NotificationInput,
-  recipients: readonly NotificationRecipient[],
-): OutgoingMessage[] {
-  return recipients.map((recipient) => buildNotification(context, input, recipient));
-}
-
+/** One mail for one recipient: each carries its own reply key, so a reply says who wrote it. */
 export function buildNotification(
   context: OutgoingContext,
   input: NotificationInput,

@@ -1,20 +1,26 @@
+import type { ReplyConfig } from '../config/index.js';
 import type { MailText } from '../handlers/context.js';
-import { replyFromBody, selectBody, type SelectedBody } from '../reply/index.js';
+import { replyFromBody, selectBody, timeBudget, type Budget, type SelectedBody } from '../reply/index.js';
 import { attachmentsOf } from './attachments.js';
 import type { ReceivedMail } from './mail.js';
 
-/** GitLab's ReplyParser over a received mail: the body is chosen and decoded once, then trimmed per variant. */
-export function mailTextOf(mail: ReceivedMail): MailText {
+/**
+ * GitLab's ReplyParser over a received mail: the body is chosen and decoded once, then trimmed per
+ * variant, all within one budget (past it, ReplyBudgetExceeded makes the message a dead letter).
+ */
+export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig): MailText {
   let selected: SelectedBody | undefined;
+  let budget: Budget | undefined;
   const body = () => (selected ??= selectBody(mail.raw));
+  const options = () => ({ trimming: reading.trimming, budget: (budget ??= timeBudget(reading.budgetMs)) });
   return {
     async body({ trimReply, allowOnlyQuotes }) {
       const { text, isHtml } = body();
-      return replyFromBody(text, isHtml, { trimReply, allowOnlyQuotes }).body.trim();
+      return replyFromBody(text, isHtml, { trimReply, allowOnlyQuotes, ...options() }).body.trim();
     },
     async bodyWithElided() {
       const { text, isHtml } = body();
-      const { body: reply, elided } = replyFromBody(text, isHtml, { trimReply: true, appendReply: true });
+      const { body: reply, elided } = replyFromBody(text, isHtml, { trimReply: true, ...options() });
       return { body: reply.trim(), elided };
     },
     attachments: () => attachmentsOf(mail),

@@ -45,6 +45,8 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
         return { outcome: { state: 'done', detail: result.effect }, routing: result.routing };
       case 'ignored':
         return { outcome: { state: 'ignored', reason: result.reason }, routing: result.routing };
+      case 'dead':
+        return { outcome: { state: 'dead', reason: result.reason }, routing: result.routing };
       case 'rejected': {
         const notice = await noticeFor(result.mail, result.error, envelopeSender);
         return {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseMailKey, type Mailbox } from '../address/index.js';
-import { HANDLER_NAMES, runHandler, type MailText, type Sink } from '../handlers/index.js';
+import { HANDLER_NAMES, runHandler, type HandlerResult, type MailText, type Sink } from '../handlers/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
+import { ReplyBudgetExceeded } from '../reply/index.js';
 import type { Routing } from '../spool/index.js';
 import { automaticMail } from './automatic.js';
 import { findKey, type MailboxTemplates } from './keySearch.js';
@@ -32,7 +33,9 @@ export interface Delivery {
 export type ReceiverOutcome =
   | { kind: 'done'; routing: Routing; effect: Record<string, unknown> }
   | { kind: 'ignored'; routing: Routing; reason: string; error?: ProcessingError }
-  | { kind: 'rejected'; routing: Routing; error: ProcessingError; mail?: ReceivedMail };
+  | { kind: 'rejected'; routing: Routing; error: ProcessingError; mail?: ReceivedMail }
+  /** Too costly to read: retrying would cost as much again. */
+  | { kind: 'dead'; routing: Routing; reason: string };
 
 /**
  * GitLab's Receiver#execute, in its order: blank check, parse, automatic mail, key, handler.
@@ -69,15 +72,21 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
     const twin = deps.alreadyDone(mail.messageId, found.key);
     if (twin !== undefined) return { kind: 'done', routing, effect: { duplicateOf: twin } };
   }
-  const result = await runHandler({
-    mail,
-    target,
-    sink: deps.sink,
-    text: deps.textOf(mail),
-    idempotencyKey: `${mail.messageId ?? `sha:${digest(delivery.raw.subarray(delivery.ownHeaderBytes ?? 0))}`}|${found.key}`,
-    fromAddress: fromAddress(mail),
-    isOwnAddress: deps.isOwnAddress,
-  });
+  let result: HandlerResult;
+  try {
+    result = await runHandler({
+      mail,
+      target,
+      sink: deps.sink,
+      text: deps.textOf(mail),
+      idempotencyKey: `${mail.messageId ?? `sha:${digest(delivery.raw.subarray(delivery.ownHeaderBytes ?? 0))}`}|${found.key}`,
+      fromAddress: fromAddress(mail),
+      isOwnAddress: deps.isOwnAddress,
+    });
+  } catch (error) {
+    if (error instanceof ReplyBudgetExceeded) return { kind: 'dead', routing, reason: error.message };
+    throw error;
+  }
   return result.ok
     ? { kind: 'done', routing, effect: result.effect }
     : { kind: 'rejected', routing, error: result.error, mail };

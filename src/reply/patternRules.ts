@@ -76,39 +76,3 @@ export function trailingEmptyOrQuoteStart(pattern: string): number {
   const run = suffixStart(pattern, 'eq');
   return run === pattern.length ? -1 : run;
 }
-
-/** Leftmost match of /(?:h[eqd]*?){3,}[tq]/: a [heqd] run with 3+ headers, then text/quote. */
-export function headerBlockStart(pattern: string): number {
-  let i = 0;
-  while (i < pattern.length) {
-    if (!'heqd'.includes(pattern[i])) {
-      i += 1;
-      continue;
-    }
-    let end = i;
-    let headers = 0;
-    while (end < pattern.length && 'heqd'.includes(pattern[end])) {
-      if (pattern[end] === 'h') headers += 1;
-      end += 1;
-    }
-    // Every "h" starts an iteration, so the earliest "h" of the run sees the most of them.
-    if (headers >= 3 && 'tq'.includes(pattern[end] ?? '')) return pattern.indexOf('h', i);
-    i = end;
-  }
-  return -1;
-}
-
-/** Leftmost match of /e*(?:b[eqd]*|b*[ed]*)$/ (always matches, possibly empty at the end). */
-export function markerTailStart(pattern: string): number {
-  const leftOverEmpty = (at: number): number => {
-    let s = at;
-    while (s > 0 && pattern[s - 1] === 'e') s -= 1;
-    return s;
-  };
-  let best = pattern.length;
-  const lastMarker = pattern.lastIndexOf('b');
-  if (lastMarker >= 0 && suffixStart(pattern, 'eqd') <= lastMarker + 1) best = leftOverEmpty(lastMarker);
-  let s = suffixStart(pattern, 'ed');
-  while (s > 0 && pattern[s - 1] === 'b') s -= 1;
-  return Math.min(best, leftOverEmpty(s));
-}

@@ -1,11 +1,10 @@
 // A TypeScript port of the behaviour of Discourse's EmailReplyTrimmer 0.2.0: each line is
 // classified into one letter, and rules written as regexes over that letter string decide
 // which lines are the reply and which are quoted/forwarded material.
+import { type Budget, UNLIMITED } from './budget.js';
 import { isEmbeddedMarkerLine } from './embeddedMarkers.js';
 import { isDelimiterLine, isEmailHeaderLine, isEmptyLine, isQuoteLine, isSignatureLine } from './lineMatchers.js';
 import {
-  headerBlockStart,
-  markerTailStart,
   markerThenQuote,
   markerWithoutQuoteStart,
   replyAtEndStart,
@@ -137,46 +136,18 @@ function elidedLines(original: string[], kept: string[]): string {
 export type TrimResult = { trimmed: string; elided: string };
 
 /** Trims a reply; null for blank input (the gem returns nil). */
-export function trimReplySplit(text: string): TrimResult | null {
+export function trimReplySplit(text: string, budget: Budget = UNLIMITED): TrimResult | null {
   if (isBlank(text)) return null;
   const [hoisted, blocks] = hoistCodeBlocks(preprocess(text));
   const lines = rubySplitLines(hoisted);
-  const c = new Classified(lines.map(classifyLine).join(''), lines);
+  const kinds = lines.map((line) => {
+    budget.check();
+    return classifyLine(line);
+  });
+  const c = new Classified(kinds.join(''), lines);
   applyRules(c);
   return {
     trimmed: restoreCodeBlocks(rubyStrip(c.lines.join('\n')), blocks),
     elided: restoreCodeBlocks(elidedLines(lines, c.lines), blocks),
   };
-}
-
-export function trimReply(text: string): string | null {
-  return trimReplySplit(text)?.trimmed ?? null;
-}
-
-export type EmbeddedEmail = { embedded: string; before: string };
-
-/** Finds a forwarded/embedded email and the text written before it (the gem's extract_embedded_email). */
-export function extractEmbeddedEmail(text: string): EmbeddedEmail | null {
-  if (isBlank(text)) return null;
-  const lines = rubySplitLines(preprocess(text));
-  const pattern = lines.map(classifyLine).join('');
-
-  let embedded: string;
-  let index = headerBlockStart(pattern);
-  if (index >= 0) {
-    embedded = rubyStrip(lines.slice(index).join('\n'));
-  } else {
-    // The gem writes b(?:[eqd]*){3,}[tq]; the repeated empty-able group means b[eqd]*[tq].
-    index = pattern.search(/b[eqd]*[tq]/);
-    if (index < 0) return null;
-    // macOS / iOS quote the forwarded mail, so its quote markers are dropped.
-    embedded = rubyStrip(
-      lines
-        .slice(index + 1)
-        .map((l) => l.replace(/^>[ \t\n\v\f\r]*/, ''))
-        .join('\n'),
-    );
-  }
-  const beforeEnd = markerTailStart(pattern.slice(0, index));
-  return { embedded, before: rubyStrip(lines.slice(0, beforeEnd).join('\n')) };
 }

@@ -113,7 +113,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const deps: ReceiverDeps = {
     templates,
     sink: new TrackerSink(tracker),
-    textOf: mailTextOf,
+    textOf: (mail) => mailTextOf(mail, config.reply),
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
     alreadyDone: (messageId, key) => spool.queue.doneTwin(messageId, key),

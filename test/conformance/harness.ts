@@ -119,6 +119,9 @@ outgoing:
   start_tls: never
   base_url: https://${HOST}
   notice_limit_per_sender_per_hour: 10000
+# These rows are GitLab's behaviour, reply text included.
+reply:
+  trimming: gitlab
 log:
   level: silent
 `,

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildNotification,
-  buildNotifications,
-  outgoingContext,
-  type NotificationInput,
-} from '../../src/outgoing/index.js';
+import { buildNotification, outgoingContext, type NotificationInput } from '../../src/outgoing/index.js';
 import { startCaptureRelay, type CaptureRelay, type CapturedMail } from '../helpers/captureRelay.js';
 import {
   ISSUE,
@@ -46,7 +41,7 @@ describe('notifications through a real relay', () => {
     await relay.close();
   });
 
-  async function deliver(...messages: ReturnType<typeof buildNotifications>): Promise<CapturedMail[]> {
+  async function deliver(...messages: ReturnType<typeof buildNotification>[]): Promise<CapturedMail[]> {
     const before = relay.messages.length;
     for (const message of messages) expect((await world.mailer.send(message)).status).toBe('sent');
     return (await relay.waitForMessages(before + messages.length)).slice(before);
@@ -54,10 +49,10 @@ describe('notifications through a real relay', () => {
 
   it('sends one mail per recipient for a new issue, with GitLab’s threading and list headers', async () => {
     const [alice, bob] = await deliver(
-      ...buildNotifications(world.context, ISSUE_CREATED, [
+      ...[
         { address: 'alice@example.net', name: 'Alice', replyKey: KEY_ALICE, reason: 'assigned' },
         { address: 'bob@example.net', replyKey: KEY_BOB },
-      ]),
+      ].map((recipient) => buildNotification(world.context, ISSUE_CREATED, recipient)),
     );
     expect(alice.envelope).toEqual({ from: 'postroom@postroom.test', to: ['alice@example.net'] });
     expect(alice.header('From')).toBe('Carol Maintainer <postroom@postroom.test>');

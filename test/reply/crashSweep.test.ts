@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractAttachments, message, messageIncludingReply, messageWithAppendedReply } from '../../src/reply/index.js';
+import { attachmentsOf } from '../../src/receiver/attachments.js';
+import { readMail } from '../../src/receiver/mail.js';
+import { mailTextOf } from '../../src/receiver/mailText.js';
 
 // Odd and broken MIME from two parsers' test suites (MIT, see each SOURCE.md): none may throw.
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -28,12 +30,16 @@ describe('no-crash sweep over mailparser and mail gem fixtures', () => {
   });
 
   it.each(files.map((path) => [relative(fixtures, path), path]))('%s', async (_name, path) => {
-    const raw = readFileSync(path);
-    for (const variant of [message, messageIncludingReply, messageWithAppendedReply]) {
-      expect(typeof variant(raw)).toBe('string');
+    const read = await readMail(readFileSync(path));
+    if (read.ok) {
+      for (const trimming of ['gitlab', 'postroom'] as const) {
+        const text = mailTextOf(read.mail, { trimming, budgetMs: 60_000 });
+        for (const trimReply of [true, false])
+          expect(typeof (await text.body({ trimReply, allowOnlyQuotes: false }))).toBe('string');
+        expect(typeof (await text.bodyWithElided()).elided).toBe('string');
+      }
+      for (const a of await attachmentsOf(read.mail)) expect(Buffer.isBuffer(a.content)).toBe(true);
     }
-    const attachments = await extractAttachments(raw);
-    for (const a of attachments) expect(a.size).toBe(a.content.length);
     swept += 1;
   });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown, selectBody } from '../../src/reply/index.js';
+import { htmlToMarkdown } from '../../src/reply/html.js';
+import { selectBody } from '../../src/reply/index.js';
 
 const gitlab = join(import.meta.dirname, '..', 'fixtures', 'gitlab');
 

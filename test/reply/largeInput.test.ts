@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { extractEmbeddedEmail, parseReplyText, trimReplySplit } from '../../src/reply/index.js';
+import { UNLIMITED } from '../../src/reply/budget.js';
+import { trimPostroom } from '../../src/reply/postroomTrimmer.js';
+import { replyFromBody, selectBody } from '../../src/reply/index.js';
+import { trimReplySplit } from '../../src/reply/trimmer.js';
 
 // Inputs that make the gem's regexes backtrack for minutes; each must finish promptly
 // (the per-test timeout is the guard) and still give the gem's answer.
@@ -28,7 +31,8 @@ describe('large and pathological input', () => {
       const result = trimReplySplit(text);
       expect(result).not.toBeNull();
       expect(result?.trimmed.length ?? 0).toBeLessThanOrEqual(text.length);
-      extractEmbeddedEmail(text);
+      const postroom = trimPostroom(text, UNLIMITED);
+      expect(postroom?.trimmed.length ?? 0).toBeLessThanOrEqual(text.length);
     },
     LIMIT,
   );
@@ -60,7 +64,12 @@ describe('large and pathological input', () => {
     () => {
       const html = `<div>${'<p>para <b>bold</b> <em>it</em></p>'.repeat(MB / 40)}</div>`;
       const raw = `Content-Type: text/html; charset=utf-8\r\n\r\n${html}`;
-      expect(parseReplyText(raw).body.startsWith('para bold *it*\n\npara bold *it*')).toBe(true);
+      const { text, isHtml } = selectBody(raw);
+      for (const trimming of ['gitlab', 'postroom'] as const) {
+        expect(replyFromBody(text, isHtml, { trimming }).body.startsWith('para bold *it*\n\npara bold *it*')).toBe(
+          true,
+        );
+      }
     },
     LIMIT,
   );

@@ -1,27 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { extractEmbeddedEmail, trimReply, trimReplySplit } from '../../src/reply/index.js';
+import { trimReplySplit } from '../../src/reply/trimmer.js';
 import { rubyStrip } from '../../src/reply/rubyText.js';
 
 // The gem's own corpus (MIT, see test/fixtures/email_reply_trimmer/LICENSE and SOURCE).
 const corpus = join(import.meta.dirname, '..', 'fixtures', 'email_reply_trimmer');
 const read = (dir: string, name: string): string => readFileSync(join(corpus, dir, name), 'utf8');
+const trimReply = (text: string): string | null => trimReplySplit(text)?.trimmed ?? null;
 // The gem's tests strip both the input and the expected files.
 const email = (name: string): string => rubyStrip(read('emails', name));
 const emails = readdirSync(join(corpus, 'emails'))
   .filter((f) => f.endsWith('.txt'))
   .sort();
-const embeddedCases = readdirSync(join(corpus, 'embedded'))
-  .filter((f) => f.endsWith('.txt'))
-  .sort();
 
-const passed = { trimmed: 0, elided: 0, embedded: 0 };
+const passed = { trimmed: 0, elided: 0 };
 
 afterAll(() => {
   console.log(
     `email_reply_trimmer corpus: trimmed ${passed.trimmed}/${emails.length}, ` +
-      `elided ${passed.elided}/${emails.length}, embedded+before ${passed.embedded}/${embeddedCases.length}`,
+      `elided ${passed.elided}/${emails.length}`,
   );
 });
 
@@ -40,19 +38,6 @@ describe('trimmer corpus: elided/', () => {
   it.each(emails)('%s', (name) => {
     expect(trimReplySplit(email(name))?.elided).toBe(rubyStrip(read('elided', name)));
     passed.elided += 1;
-  });
-});
-
-describe('trimmer corpus: embedded/ + before/', () => {
-  it('has the 10 forwarded-mail cases', () => {
-    expect(embeddedCases).toHaveLength(10);
-  });
-  it.each(embeddedCases)('%s', (name) => {
-    const result = extractEmbeddedEmail(email(name));
-    expect(result).not.toBeNull();
-    expect(result?.embedded).toBe(rubyStrip(read('embedded', name)));
-    expect(result?.before).toBe(rubyStrip(read('before', name)));
-    passed.embedded += 1;
   });
 });
 
