@@ -4,6 +4,7 @@ import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readProcessing } from './processingSchema.js';
+import { readSmtpLimits } from './smtpLimitsSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
 
@@ -60,6 +61,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
     acceptedDomains: [...new Set(acceptedDomains)],
     verifyKeys: smtpSection.boolean('verify_keys', true),
+    ...readSmtpLimits(smtpSection),
   };
   smtpSection.rejectUnknown();
 

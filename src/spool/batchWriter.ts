@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { messagePieces } from './incomingBytes.js';
 import type { IncomingMessage, StoreResult } from './types.js';
 
 // Small messages live in their row; larger ones in rows of at most a mebibyte each (views into
@@ -68,15 +69,12 @@ export class BatchWriter {
       recipients: JSON.stringify(message.recipients),
       messageId: message.messageId ?? null,
       size: message.size,
-      raw: inline ? Buffer.concat(message.chunks, message.size) : null,
+      raw: inline ? Buffer.concat([...messagePieces(message, CHUNK_ROW_BYTES)]) : null,
     });
     const id = Number(result.lastInsertRowid);
     if (!inline) {
       let seq = 0;
-      for (const chunk of message.chunks) {
-        for (let at = 0; at < chunk.length; at += CHUNK_ROW_BYTES)
-          this.insertChunk.run(id, seq++, chunk.subarray(at, at + CHUNK_ROW_BYTES));
-      }
+      for (const piece of messagePieces(message, CHUNK_ROW_BYTES)) this.insertChunk.run(id, seq++, piece);
     }
     return { stored: true, id };
   }
