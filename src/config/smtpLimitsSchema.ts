@@ -12,7 +12,7 @@ export function readSmtpLimits(smtp: Section): SmtpLimits {
     minDataRate: smtp.size('min_data_rate', 1024),
     sessionLifetimeMs: smtp.duration('session_lifetime', 600_000, 100, 86_400_000),
     maxConnectionsPerAddress: smtp.integer('max_connections_per_ip', 50, 1, 100_000),
-    memoryBudget: smtp.size('memory_budget', 64 * 1024 * 1024),
-    spillThreshold: smtp.size('spill_threshold', 1024 * 1024),
+    memoryBudget: smtp.size('memory_budget', 32 * 1024 * 1024),
+    spillThreshold: smtp.size('spill_threshold', 256 * 1024),
   };
 }

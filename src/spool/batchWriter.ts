@@ -17,6 +17,8 @@ export class BatchWriter {
   private readonly insertMessage: Database.Statement;
   private readonly insertChunk: Database.Statement;
   private readonly findBySourceRef: Database.Statement;
+  /** Spill files are read through this one buffer: SQLite copies each piece as it is bound. */
+  private readonly scratch = Buffer.allocUnsafeSlow(CHUNK_ROW_BYTES);
   private readonly inTransaction: Database.Transaction<(messages: IncomingMessage[]) => StoreResult[]>;
 
   constructor(db: Database.Database) {
@@ -74,7 +76,7 @@ export class BatchWriter {
     const id = Number(result.lastInsertRowid);
     if (!inline) {
       let seq = 0;
-      for (const piece of messagePieces(message, CHUNK_ROW_BYTES)) this.insertChunk.run(id, seq++, piece);
+      for (const piece of messagePieces(message, CHUNK_ROW_BYTES, this.scratch)) this.insertChunk.run(id, seq++, piece);
     }
     return { stored: true, id };
   }
