@@ -148,6 +148,9 @@ export interface GitlabApiConfig {
   url?: string;
   /** A token that can read projects; without one, RCPT TO checks keys by their grammar only. */
   apiToken?: string;
+  /** RCPT-time lookups. */
   timeoutMs: number;
+  /** One mail_room postback, from request to GitLab's answer. */
+  postbackTimeoutMs: number;
   cacheTtlMs: number;
 }
