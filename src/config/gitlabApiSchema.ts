@@ -1,4 +1,4 @@
-import { DEFAULT_POSTBACK_TIMEOUT_MS } from '../gitlab/postback.js';
+import { DEFAULT_POSTBACK_TIMEOUT_MS } from '../gitlab/postbackTimeout.js';
 import type { Section } from './reader.js';
 import type { GitlabApiConfig } from './types.js';
 

@@ -1,11 +1,9 @@
 import type { MailboxConfig } from '../config/index.js';
 import { isTimeout, resultOfAnswer, resultOfFailure } from './answer.js';
+import { DEFAULT_POSTBACK_TIMEOUT_MS } from './postbackTimeout.js';
 import { MAILROOM_JWT_HEADER, mailroomJwt } from './jwt.js';
 import { readMailroomSecret } from './mailroomSecret.js';
 import type { MailroomMailboxType, PostbackResult } from './types.js';
-
-/** Long enough for a GitLab on the same network to take a 25 MB message, short enough that a hung one frees the worker soon. */
-export const DEFAULT_POSTBACK_TIMEOUT_MS = 5_000;
 
 export interface GitlabPostbackOptions {
   /** GitLab's external URL, with its relative root if any: https://gitlab.example.com/gitlab */
