@@ -16,8 +16,4 @@ export class MemoryBudget {
   give(bytes: number): void {
     this.used -= bytes;
   }
-
-  get inUse(): number {
-    return this.used;
-  }
 }

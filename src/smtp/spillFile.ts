@@ -45,10 +45,6 @@ export class SpillFile {
       this.file.once('close', () => resolve());
       this.file.destroy();
     });
-    await removeSpill(this.path);
+    await rm(this.path, { force: true });
   }
-}
-
-export function removeSpill(path: string): Promise<void> {
-  return rm(path, { force: true });
 }
