@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { compileTemplate } from '../address/index.js';
 import { readHttp } from './httpSchema.js';
+import { readPostmaster } from './postmasterSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readMailbox } from './mailboxSchema.js';
@@ -53,6 +54,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const processing = readProcessing(root, resolvePath);
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
+  const postmaster = readPostmaster(root.section('postmaster'));
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp);
@@ -79,6 +81,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     outgoing,
     log,
     http,
+    postmaster,
     gitlab,
     ...processing,
   };

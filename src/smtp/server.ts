@@ -191,6 +191,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       spillFile: collected.spill?.path,
       transferable: true,
       size: trace.length + collected.size,
+      ownHeaderBytes: trace.length,
     });
     if (!result.stored) {
       log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');

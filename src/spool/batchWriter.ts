@@ -1,11 +1,19 @@
 import type Database from 'better-sqlite3';
+import { canonicalRecipient } from '../address/envelopeRecipient.js';
+import type { BodyFiles } from './bodyFiles.js';
 import { messagePieces } from './incomingBytes.js';
 import type { IncomingMessage, StoreResult } from './types.js';
 
-// Small messages live in their row; larger ones in rows of at most a mebibyte each (views into
-// the buffer that arrived, not copies), so no row and no read of one is ever message-sized.
-const INLINE_LIMIT_BYTES = 256 * 1024;
-const CHUNK_ROW_BYTES = 1024 * 1024;
+// Small messages live in their row; larger ones in a body file of the commit (BodyFiles), so
+// their bytes are written once instead of once to the WAL and again by the checkpoint.
+const INLINE_LIMIT_BYTES = 64 * 1024;
+// Spill files are read this much at a time.
+const SPILL_PIECE_BYTES = 1024 * 1024;
+
+interface BodyPlace {
+  file: string;
+  offset: number;
+}
 
 export interface BatchOutcome {
   results: StoreResult[];
@@ -15,25 +23,54 @@ export interface BatchOutcome {
 /** Writes a batch of messages in one transaction; the one place rows enter the spool. */
 export class BatchWriter {
   private readonly insertMessage: Database.Statement;
-  private readonly insertChunk: Database.Statement;
+  private readonly insertDelivery: Database.Statement;
   private readonly findBySourceRef: Database.Statement;
-  /** Spill files are read through this one buffer: SQLite copies each piece as it is bound. */
-  private readonly scratch = Buffer.allocUnsafeSlow(CHUNK_ROW_BYTES);
   private readonly inTransaction: Database.Transaction<(messages: IncomingMessage[]) => StoreResult[]>;
+  private places = new Map<IncomingMessage, BodyPlace>();
+  /** Spill files are read through this one buffer; each piece is written out before the next is read. */
+  private readonly scratch = Buffer.allocUnsafeSlow(SPILL_PIECE_BYTES);
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly bodies: BodyFiles,
+  ) {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, next_attempt_at)
+                             mail_from, recipients, message_id, size, raw, own_header_bytes, body_file, body_offset)
        VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt)`,
+               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes, @bodyFile, @bodyOffset)`,
+    );
+    this.insertDelivery = db.prepare(
+      'INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (?, ?, ?, ?)',
     );
     this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
-    this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
     this.inTransaction = db.transaction((messages: IncomingMessage[]) => messages.map((m) => this.insert(m)));
   }
 
   write(messages: IncomingMessage[]): BatchOutcome {
+    const large = messages.filter((m) => m.size > INLINE_LIMIT_BYTES);
+    let bodyFile: string | undefined;
+    let bodyFailure: string | undefined;
+    if (large.length > 0) {
+      try {
+        const written = this.bodies.writeBatch(large.map((m) => messagePieces(m, SPILL_PIECE_BYTES, this.scratch)));
+        bodyFile = written.file;
+        this.places = new Map(large.map((m, i) => [m, { file: written.file, offset: written.offsets[i] }]));
+      } catch (error) {
+        bodyFailure = errorText(error);
+      }
+    }
+    const storable = bodyFailure === undefined ? messages : messages.filter((m) => m.size <= INLINE_LIMIT_BYTES);
+    const outcome = this.commit(storable);
+    const byMessage = new Map(storable.map((m, i) => [m, outcome.results[i]]));
+    const results = messages.map((m) => byMessage.get(m) ?? { stored: false as const, reason: bodyFailure! });
+    if (bodyFile !== undefined && !large.some((m) => byMessage.get(m)?.stored)) this.bodies.remove(bodyFile);
+    this.places.clear();
+    return { results, commits: outcome.commits };
+  }
+
+  private commit(messages: IncomingMessage[]): BatchOutcome {
+    if (messages.length === 0) return { results: [], commits: 0 };
     try {
       return { results: this.inTransaction.immediate(messages), commits: 1 };
     } catch (error) {
@@ -57,7 +94,7 @@ export class BatchWriter {
     const known =
       message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
     if (known !== undefined) return { stored: true, id: known, duplicate: true };
-    const inline = message.size <= INLINE_LIMIT_BYTES;
+    const place = this.places.get(message);
     const result = this.insertMessage.run({
       receivedAt: message.receivedAt,
       source: message.source,
@@ -71,15 +108,22 @@ export class BatchWriter {
       recipients: JSON.stringify(message.recipients),
       messageId: message.messageId ?? null,
       size: message.size,
-      raw: inline ? Buffer.concat([...messagePieces(message, CHUNK_ROW_BYTES)]) : null,
+      raw: place ? null : Buffer.concat([...messagePieces(message, SPILL_PIECE_BYTES)], message.size),
+      ownHeaderBytes: message.ownHeaderBytes ?? 0,
+      bodyFile: place?.file ?? null,
+      bodyOffset: place?.offset ?? null,
     });
     const id = Number(result.lastInsertRowid);
-    if (!inline) {
-      let seq = 0;
-      for (const piece of messagePieces(message, CHUNK_ROW_BYTES, this.scratch)) this.insertChunk.run(id, seq++, piece);
-    }
+    for (const recipient of deliveryRecipients(message.recipients))
+      this.insertDelivery.run(id, recipient, message.receivedAt, message.receivedAt);
     return { stored: true, id };
   }
+}
+
+/** One delivery per distinct recipient; a source without an envelope (IMAP, Graph) has one, routed by the headers. */
+function deliveryRecipients(recipients: string[]): (string | null)[] {
+  if (recipients.length === 0) return [null];
+  return [...new Set(recipients.map(canonicalRecipient))];
 }
 
 function errorText(error: unknown): string {
