@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
-import type { Spool } from '../spool/index.js';
+import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
 import { MemoryBudget } from './memoryBudget.js';
 import { collectMessage, type CollectedMessage } from './messageCollector.js';
@@ -19,24 +19,47 @@ export interface SmtpFrontOptions {
   policy: RecipientPolicy;
   logger: Logger;
   tls: TlsMaterial;
+  /** Told of every recipient refused at RCPT TO (the console's refusal log); must not block. */
+  onRcptRefused?: (refusal: RcptRefusal) => void;
 }
 
 export interface SmtpFront {
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** RCPT TO and end-of-DATA replies given so far, by code: what metrics read. */
+  replies(): Record<string, number>;
 }
 
 type Callback = (error?: Error | null, message?: string) => void;
 
 /** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
-export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFrontOptions): SmtpFront {
+export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefused }: SmtpFrontOptions): SmtpFront {
   keepExplicitEnhancedStatus();
   // One child logger per session, made at connect: every line carries the session id.
   const sessionLogs = new Map<string, Logger>();
   const sessionLog = (session: SMTPServerSession) =>
     sessionLogs.get(session.id) ?? logger.child({ session: session.id });
-  const answer = (verdict: Verdict, callback: Callback, message?: string) =>
-    verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
+  const replies: Record<string, number> = {};
+  const answer = (verdict: Verdict, callback: Callback, message?: string) => {
+    const code = verdict.kind === 'accept' ? 250 : verdict.code;
+    replies[code] = (replies[code] ?? 0) + 1;
+    return verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
+  };
+  const answerRecipient = (verdict: Verdict, recipient: string, session: SMTPServerSession, callback: Callback) => {
+    if (verdict.kind !== 'accept') {
+      onRcptRefused?.({
+        at: Date.now(),
+        sessionId: session.id,
+        clientAddress: session.remoteAddress,
+        helo: session.hostNameAppearsAs,
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        recipient,
+        code: verdict.code,
+        reason: `${verdict.status} ${verdict.text}`,
+      });
+    }
+    answer(verdict, callback);
+  };
   const guards = new SessionGuards(config, logger);
   const budget = new MemoryBudget(config.memoryBudget);
 
@@ -62,8 +85,9 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       sessionLogs.set(session.id, log);
       log.info({ client: session.remoteAddress }, 'connection');
       const verdict = guards.connect(session);
-      if (verdict.kind !== 'accept')
-        log.info({ client: session.remoteAddress, code: verdict.code }, 'connection refused');
+      // Only a refusal is a reply of its own; an accepted connection is answered by the greeting.
+      if (verdict.kind === 'accept') return callback();
+      log.info({ client: session.remoteAddress, code: verdict.code }, 'connection refused');
       answer(verdict, callback);
     },
 
@@ -81,7 +105,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       const log = sessionLog(session);
       if (session.envelope.rcptTo.length >= config.maxRecipients) {
         log.info({ rcpt: address.address }, 'recipient refused: too many recipients');
-        return answer(REFUSED.tooManyRecipients, callback);
+        return answerRecipient(REFUSED.tooManyRecipients, address.address, session, callback);
       }
       Promise.resolve()
         .then(() => policy.check(address.address))
@@ -89,11 +113,11 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
           (verdict) => {
             if (verdict.kind === 'accept') log.debug({ rcpt: address.address }, 'recipient accepted');
             else log.info({ rcpt: address.address, code: verdict.code, status: verdict.status }, 'recipient refused');
-            answer(verdict, callback);
+            answerRecipient(verdict, address.address, session, callback);
           },
           (error: unknown) => {
             log.error({ rcpt: address.address, err: error }, 'recipient check failed');
-            answer(REFUSED.lookupUnavailable, callback);
+            answerRecipient(REFUSED.lookupUnavailable, address.address, session, callback);
           },
         );
     },
@@ -222,5 +246,6 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
         });
       }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    replies: () => ({ ...replies }),
   };
 }
