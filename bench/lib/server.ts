@@ -29,7 +29,7 @@ export async function startBenchServer(
     config,
     `host: postroom.test
 incoming_email: { enabled: true, address: "incoming+%{key}@postroom.test" }
-smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500, verify_keys: ${verifyKeys} }
+smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500, max_connections_per_ip: 500, verify_keys: ${verifyKeys} }
 store: { path: ${path.join(dir, 'spool.db')} }
 tracker: { path: ${path.join(dir, 'tracker.db')} }
 outgoing: { enabled: false }

@@ -50,14 +50,24 @@ export class LoadConnection {
 
   /** Sends one message; `body` must already end in CRLF and hold no line starting with a dot. */
   async send(from: string, to: string, body: Buffer, onEndOfData?: () => void): Promise<void> {
-    this.socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
-    await this.expect(250);
-    await this.expect(250);
-    await this.expect(354);
+    await this.beginData(from, to);
     this.socket.write(body);
     this.socket.write('.\r\n');
     onEndOfData?.();
     await this.expect(250);
+  }
+
+  /** Opens a transaction and waits for 354: what is written next is the message. */
+  async beginData(from: string, to: string): Promise<void> {
+    this.socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
+    await this.expect(250);
+    await this.expect(250);
+    await this.expect(354);
+  }
+
+  /** Resolves once the bytes have left for the server (it may still be reading them). */
+  write(bytes: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.write(bytes, (error) => (error ? reject(error) : resolve())));
   }
 
   close(): void {

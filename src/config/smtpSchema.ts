@@ -1,4 +1,5 @@
 import type { Section } from './reader.js';
+import { readSmtpLimits } from './smtpLimitsSchema.js';
 import type { MailboxConfig, SmtpConfig } from './types.js';
 
 /** The `smtp` section: Postroom's own front door, or none at all (`enabled: false`, mail_room only). */
@@ -33,6 +34,7 @@ export function readSmtp(
     tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
     acceptedDomains: [...new Set(acceptedDomains)],
     verifyKeys: section.boolean('verify_keys', true),
+    ...readSmtpLimits(section),
   };
   section.rejectUnknown();
   if (!enabled) return smtp;

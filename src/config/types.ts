@@ -55,7 +55,24 @@ export interface MailboxConfig {
   encryptedSecretFile: string;
 }
 
-export interface SmtpConfig {
+/** Deadlines, connection caps and the DATA memory budget of the SMTP front (see smtpLimitsSchema.ts). */
+export interface SmtpLimits {
+  /** A command line must arrive whole this long after its first byte (and a TLS handshake after STARTTLS). */
+  commandTimeoutMs: number;
+  /** The longest one DATA phase may take, however steadily the bytes come. */
+  dataTimeoutMs: number;
+  /** Bytes per second DATA must keep up on average, after a first command_timeout of grace. */
+  minDataRate: number;
+  /** The longest a connection may stay, whatever it does. */
+  sessionLifetimeMs: number;
+  maxConnectionsPerAddress: number;
+  /** DATA bytes all sessions together may hold in memory; beyond it they go to disk as they arrive. */
+  memoryBudget: number;
+  /** A message larger than this goes to disk as it arrives, whatever the budget. */
+  spillThreshold: number;
+}
+
+export interface SmtpConfig extends SmtpLimits {
   /** False runs mail_room-only: no SMTP port; mail arrives by polling the mailboxes. */
   enabled: boolean;
   /** How accepted_domains came about, for `check`: listed, or taken from the addresses. */
@@ -191,6 +208,9 @@ export interface GitlabApiConfig {
   url?: string;
   /** A token that can read projects; without one, RCPT TO checks keys by their grammar only. */
   apiToken?: string;
+  /** RCPT-time lookups. */
   timeoutMs: number;
+  /** One mail_room postback, from request to GitLab's answer. */
+  postbackTimeoutMs: number;
   cacheTtlMs: number;
 }

@@ -66,9 +66,14 @@ function cut(text: string): string {
   return oneLine.length > MAX_REASON_CHARS ? `${oneLine.slice(0, MAX_REASON_CHARS)}…` : oneLine;
 }
 
+/** The request's time ran out: GitLab took it (or the connection) and said nothing. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
 /** A request that got no answer at all is always worth another try: nothing reached GitLab's queue. */
 export function resultOfFailure(error: unknown, url: string, timeoutMs: number): PostbackResult {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  if (isTimeout(error)) {
     return { kind: 'retry', reason: `GitLab did not answer within ${timeoutMs} ms (${url})` };
   }
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;

@@ -1,8 +1,8 @@
 export { resultOfAnswer, resultOfFailure, type GitlabAnswer } from './answer.js';
 export { MAILROOM_JWT_HEADER, MAILROOM_JWT_ISSUER, mailroomJwt } from './jwt.js';
 export { MailroomSecretError, readMailroomSecret } from './mailroomSecret.js';
+export { DEFAULT_POSTBACK_TIMEOUT_MS } from './postbackTimeout.js';
 export {
-  DEFAULT_POSTBACK_TIMEOUT_MS,
   createGitlabPostback,
   gitlabPostbackFor,
   mailroomEndpoint,

@@ -1,11 +1,9 @@
 import type { MailboxConfig } from '../config/index.js';
-import { resultOfAnswer, resultOfFailure } from './answer.js';
+import { isTimeout, resultOfAnswer, resultOfFailure } from './answer.js';
+import { DEFAULT_POSTBACK_TIMEOUT_MS } from './postbackTimeout.js';
 import { MAILROOM_JWT_HEADER, mailroomJwt } from './jwt.js';
 import { readMailroomSecret } from './mailroomSecret.js';
 import type { MailroomMailboxType, PostbackResult } from './types.js';
-
-/** Long enough for a busy GitLab to enqueue a 25 MB message, short enough that a hung one frees the worker. */
-export const DEFAULT_POSTBACK_TIMEOUT_MS = 30_000;
 
 export interface GitlabPostbackOptions {
   /** GitLab's external URL, with its relative root if any: https://gitlab.example.com/gitlab */
@@ -25,35 +23,56 @@ export interface GitlabPostback {
 export function createGitlabPostback(options: GitlabPostbackOptions): GitlabPostback {
   const url = mailroomEndpoint(options.gitlabUrl, options.mailboxType);
   const timeoutMs = options.timeoutMs ?? DEFAULT_POSTBACK_TIMEOUT_MS;
+  // Once a postback went unanswered, GitLab is taken for hung until one is answered: a single
+  // postback at a time finds out, and the rest go back to the queue at once instead of each
+  // holding a worker for the whole timeout.
+  let hung = false;
+  let probing = false;
   return {
     url,
     async deliver(raw) {
+      if (hung && probing)
+        return { kind: 'retry', reason: `GitLab did not answer the last postback within ${timeoutMs} ms (${url})` };
+      const probe = hung;
+      probing ||= probe;
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'text/plain', [MAILROOM_JWT_HEADER]: mailroomJwt(options.secret) },
-          // Typed views over a SharedArrayBuffer cannot be sent; spool rows are plain Buffers.
-          body: raw as Uint8Array<ArrayBuffer>,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        if (response.ok) {
-          // The status is all we need; dropping the body frees the connection.
-          await response.body?.cancel().catch(() => undefined);
-          return resultOfAnswer({ status: response.status, statusText: response.statusText, body: '', location: null });
-        }
-        const body = await response.text().catch(() => '');
-        return resultOfAnswer({
-          status: response.status,
-          statusText: response.statusText,
-          body,
-          location: response.headers.get('location'),
-        });
-      } catch (error) {
-        return resultOfFailure(error, url, timeoutMs);
+        const { result, unanswered } = await post(raw);
+        hung = unanswered;
+        return result;
+      } finally {
+        if (probe) probing = false;
       }
     },
   };
+
+  async function post(raw: Uint8Array): Promise<{ result: PostbackResult; unanswered: boolean }> {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', [MAILROOM_JWT_HEADER]: mailroomJwt(options.secret) },
+        // Typed views over a SharedArrayBuffer cannot be sent; spool rows are plain Buffers.
+        body: raw as Uint8Array<ArrayBuffer>,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.ok) {
+        // The status is all we need; dropping the body frees the connection.
+        await response.body?.cancel().catch(() => undefined);
+        const answer = { status: response.status, statusText: response.statusText, body: '', location: null };
+        return { result: resultOfAnswer(answer), unanswered: false };
+      }
+      const body = await response.text().catch(() => '');
+      const answer = {
+        status: response.status,
+        statusText: response.statusText,
+        body,
+        location: response.headers.get('location'),
+      };
+      return { result: resultOfAnswer(answer), unanswered: false };
+    } catch (error) {
+      return { result: resultOfFailure(error, url, timeoutMs), unanswered: isTimeout(error) };
+    }
+  }
 }
 
 /** The postback for a configured mailbox; throws (at start, not per message) when gitlab_url or secret_file is missing or unusable. */

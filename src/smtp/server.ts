@@ -4,10 +4,12 @@ import type { SmtpConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
-import { collectMessage } from './messageCollector.js';
+import { MemoryBudget } from './memoryBudget.js';
+import { collectMessage, type CollectedMessage } from './messageCollector.js';
 import { owned } from './ownedPages.js';
 import { receivedHeader } from './receivedHeader.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
+import { SessionGuards, type DataWatch } from './sessionGuards.js';
 import type { TlsMaterial } from './tls.js';
 import { REFUSED, toSmtpError, type Verdict } from './verdict.js';
 
@@ -58,6 +60,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
     }
     answer(verdict, callback);
   };
+  const guards = new SessionGuards(config, logger);
+  const budget = new MemoryBudget(config.memoryBudget);
 
   const server = new SMTPServer({
     name: config.hostname,
@@ -80,6 +84,15 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       const log = logger.child({ session: session.id });
       sessionLogs.set(session.id, log);
       log.info({ client: session.remoteAddress }, 'connection');
+      const verdict = guards.connect(session);
+      // Only a refusal is a reply of its own; an accepted connection is answered by the greeting.
+      if (verdict.kind === 'accept') return callback();
+      log.info({ client: session.remoteAddress, code: verdict.code }, 'connection refused');
+      answer(verdict, callback);
+    },
+
+    onSecure(socket, session, callback) {
+      guards.secured(session, socket);
       callback();
     },
 
@@ -112,16 +125,24 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
     onData(stream: SMTPServerDataStream, session, callback) {
       const transaction = `${session.id}.${session.transaction}`;
       const log = sessionLog(session).child({ transaction });
-      receiveData(stream, session, transaction, log).then(
-        ({ verdict, message }) => answer(verdict, callback, message),
+      const watch = guards.dataStarted(session, stream);
+      const answered = (verdict: Verdict, message?: string) => {
+        answer(verdict, callback, message);
+        guards.answered(session);
+      };
+      receiveData(stream, session, transaction, log, watch).then(
+        ({ verdict, message }) => answered(verdict, message),
         (error: unknown) => {
-          log.error({ err: error }, 'message not stored');
-          answer(REFUSED.storageFailed, callback);
+          if ((error as NodeJS.ErrnoException).code === 'ECONNECTION')
+            log.info('message abandoned: the connection closed before its end');
+          else log.error({ err: error }, 'message not stored');
+          answered(REFUSED.storageFailed);
         },
       );
     },
 
     onClose(session) {
+      guards.closed(session);
       sessionLog(session).info('disconnected');
       sessionLogs.delete(session.id);
     },
@@ -129,23 +150,43 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
 
   // A client's broken connection is an event to log, never a reason for the process to die.
   server.on('error', (error) => logger.warn({ err: error }, 'smtp connection error'));
+  guards.watch(server.server);
 
   async function receiveData(
     stream: SMTPServerDataStream,
     session: SMTPServerSession,
     transaction: string,
     log: Logger,
+    watch: DataWatch,
   ) {
-    const collected = await collectMessage(stream, config.maxMessageSize);
+    const collected = await collectMessage(stream, {
+      maxSize: config.maxMessageSize,
+      budget,
+      spillThreshold: config.spillThreshold,
+      spillPath: () => spool.spillPath(),
+    });
+    try {
+      return await storeCollected(collected, stream, session, transaction, log, watch);
+    } finally {
+      budget.give(collected.held);
+    }
+  }
+
+  async function storeCollected(
+    collected: CollectedMessage,
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    transaction: string,
+    log: Logger,
+    watch: DataWatch,
+  ) {
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-    if (collected.oversized || stream.sizeExceeded) {
-      log.warn({ size: collected.size, limit: config.maxMessageSize }, 'message refused: too large');
-      return { verdict: REFUSED.tooLarge };
-    }
-    if (collected.bareLineEnding) {
-      log.warn({ size: collected.size, mailFrom }, 'message refused: bare CR or LF');
-      return { verdict: REFUSED.bareLineEnding };
+    const refused = refusal(collected, stream, watch);
+    if (refused) {
+      log.warn({ size: collected.size, limit: config.maxMessageSize, mailFrom }, `message refused: ${refused.why}`);
+      await collected.spill?.discard();
+      return { verdict: refused.verdict };
     }
     const receivedAt = Date.now();
     const trace = receivedHeader({
@@ -171,6 +212,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       receivedAt,
       messageId: collected.messageId,
       chunks,
+      spillFile: collected.spill?.path,
       transferable: true,
       size: trace.length + collected.size,
       ownHeaderBytes: trace.length,
@@ -184,6 +226,14 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       'message stored',
     );
     return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };
+  }
+
+  /** What stops a collected message short of the spool, checked in the order a client can fix them. */
+  function refusal(collected: CollectedMessage, stream: SMTPServerDataStream, watch: DataWatch) {
+    if (watch.pipelined) return { verdict: REFUSED.unsynchronizedPipelining, why: 'content sent before 354' };
+    if (collected.oversized || stream.sizeExceeded) return { verdict: REFUSED.tooLarge, why: 'too large' };
+    if (collected.bareLineEnding) return { verdict: REFUSED.bareLineEnding, why: 'bare CR or LF' };
+    return undefined;
   }
 
   return {

@@ -1,11 +1,14 @@
 import type Database from 'better-sqlite3';
 import { canonicalRecipient } from '../address/envelopeRecipient.js';
 import type { BodyFiles } from './bodyFiles.js';
+import { messagePieces } from './incomingBytes.js';
 import type { IncomingMessage, StoreResult } from './types.js';
 
 // Small messages live in their row; larger ones in a body file of the commit (BodyFiles), so
 // their bytes are written once instead of once to the WAL and again by the checkpoint.
 const INLINE_LIMIT_BYTES = 64 * 1024;
+// Spill files are read this much at a time.
+const SPILL_PIECE_BYTES = 1024 * 1024;
 
 interface BodyPlace {
   file: string;
@@ -24,6 +27,8 @@ export class BatchWriter {
   private readonly findBySourceRef: Database.Statement;
   private readonly inTransaction: Database.Transaction<(messages: IncomingMessage[]) => StoreResult[]>;
   private places = new Map<IncomingMessage, BodyPlace>();
+  /** Spill files are read through this one buffer; each piece is written out before the next is read. */
+  private readonly scratch = Buffer.allocUnsafeSlow(SPILL_PIECE_BYTES);
 
   constructor(
     db: Database.Database,
@@ -48,7 +53,7 @@ export class BatchWriter {
     let bodyFailure: string | undefined;
     if (large.length > 0) {
       try {
-        const written = this.bodies.writeBatch(large.map((m) => m.chunks));
+        const written = this.bodies.writeBatch(large.map((m) => messagePieces(m, SPILL_PIECE_BYTES, this.scratch)));
         bodyFile = written.file;
         this.places = new Map(large.map((m, i) => [m, { file: written.file, offset: written.offsets[i] }]));
       } catch (error) {
@@ -103,7 +108,7 @@ export class BatchWriter {
       recipients: JSON.stringify(message.recipients),
       messageId: message.messageId ?? null,
       size: message.size,
-      raw: place ? null : Buffer.concat(message.chunks, message.size),
+      raw: place ? null : Buffer.concat([...messagePieces(message, SPILL_PIECE_BYTES)], message.size),
       ownHeaderBytes: message.ownHeaderBytes ?? 0,
       bodyFile: place?.file ?? null,
       bodyOffset: place?.offset ?? null,

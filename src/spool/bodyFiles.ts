@@ -18,7 +18,7 @@ export class BodyFiles {
   }
 
   /** Writes the bodies one after another into a new file and makes it durable; answers its name and each offset. */
-  writeBatch(bodies: Buffer[][]): { file: string; offsets: number[] } {
+  writeBatch(bodies: Iterable<Buffer>[]): { file: string; offsets: number[] } {
     const file = `${Date.now()}-${randomBytes(6).toString('hex')}`;
     const offsets: number[] = [];
     const fd = openSync(path.join(this.dir, file), 'wx');

@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import { mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
@@ -40,6 +43,7 @@ export class Spool {
   /** Batches sent to the writer and not yet answered. */
   private inFlight = 0;
   private drained: (() => void)[] = [];
+  private spills = 0;
   readonly queue: WorkQueue;
   private readonly reads: SpoolReads;
 
@@ -55,12 +59,35 @@ export class Spool {
     return new Spool(openSpoolDatabase(file, options), file);
   }
 
+  /**
+   * A fresh path in the spool's incoming directory (`<store>-incoming/`) for a message too large
+   * to wait in memory. The first one of a process clears what an earlier one left behind: only
+   * the front door spills, and a file not yet handed to `store` was never answered with 250.
+   */
+  spillPath(): string {
+    const dir = `${this.file}-incoming`;
+    if (this.spills === 0) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    }
+    return path.join(dir, `${process.pid}-${++this.spills}`);
+  }
+
   store(message: IncomingMessage): Promise<StoreResult> {
-    return new Promise((resolve) => {
+    const stored = new Promise<StoreResult>((resolve) => {
       this.pending.push({ message, resolve });
       // Stores from the same event-loop turn leave together.
       if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
+    const { spillFile } = message;
+    if (spillFile === undefined) return stored;
+    // Committed or not, the file has served: the bytes are in the spool, or the client retries.
+    return stored.then((result) =>
+      rm(spillFile, { force: true }).then(
+        () => result,
+        () => result,
+      ),
+    );
   }
 
   private commitPending(): void {

@@ -34,7 +34,14 @@ export interface Envelope {
 /** What the front door hands the spool: the envelope plus the message as received, in pieces. */
 export interface IncomingMessage extends Envelope {
   messageId?: string;
+  /** The message's bytes in memory; with a spill file, the ones before the file's. */
   chunks: Buffer[];
+  /**
+   * The rest of the message in a file of the spool's incoming directory (see Spool.spillPath),
+   * read in pieces at commit. Handing the message to `store` hands the file over too: the
+   * spool removes it once the store is answered.
+   */
+  spillFile?: string;
   /**
    * The chunks' memory belongs to this message alone (whole ArrayBuffers, none shared with Node's
    * pool or a socket), so the spool may move it to its writer thread instead of copying it.

@@ -36,7 +36,7 @@ export function gitlabProcessorFor(config: PostroomConfig): Processor {
     if (incoming.enabled && incoming.address) {
       mailboxes.incoming = {
         template: compileTemplate(incoming.address),
-        postback: gitlabPostbackFor('incoming_email', incoming),
+        postback: gitlabPostbackFor('incoming_email', incoming, { timeoutMs: config.gitlab.postbackTimeoutMs }),
       };
     }
     const desk = config.serviceDeskEmail;
@@ -49,7 +49,7 @@ export function gitlabProcessorFor(config: PostroomConfig): Processor {
       };
       mailboxes.serviceDesk = {
         template: compileTemplate(desk.address),
-        postback: gitlabPostbackFor('service_desk_email', withDefaults),
+        postback: gitlabPostbackFor('service_desk_email', withDefaults, { timeoutMs: config.gitlab.postbackTimeoutMs }),
       };
     }
   } catch (error) {

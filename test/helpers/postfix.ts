@@ -122,6 +122,12 @@ function mainCf(
     smtpd_relay_restrictions: 'reject_unauth_destination',
     smtpd_recipient_restrictions: 'reject_unverified_recipient',
     unverified_recipient_reject_code: '550',
+    // docs/postfix.md's defence against SMTP smuggling: only CRLF.CRLF ends DATA, for every
+    // client (the test client is in mynetworks, which the default exempts), and no command
+    // pipelined where RFC 2920 forbids it.
+    smtpd_forbid_bare_newline: 'normalize',
+    smtpd_forbid_bare_newline_exclusions: '',
+    smtpd_forbid_unauth_pipelining: 'yes',
     // Probes land in a cache in data_directory; a test wants answers now and not for long.
     address_verify_poll_delay: '1s',
     address_verify_positive_expire_time: '1h',

@@ -23,8 +23,9 @@ export class SmtpTalk {
     this.attach(socket);
   }
 
-  static async connect(port: number, host = '127.0.0.1'): Promise<SmtpTalk> {
-    const socket = net.connect(port, host);
+  /** `localAddress` picks the client's address (any of 127.0.0.0/8 on Linux), for per-address limits. */
+  static async connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<SmtpTalk> {
+    const socket = net.connect({ port, host, localAddress });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);

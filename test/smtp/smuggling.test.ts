@@ -98,3 +98,38 @@ describe('SMTP smuggling: no fake end-of-DATA ever yields a second message', () 
     expect(stored[0].raw).not.toContain('second');
   });
 });
+
+const storedCount = () => postroom.spool.db.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+
+describe('message content must wait for 354 (RFC 2920: DATA ends a pipelined group)', () => {
+  it('refuses content sent with DATA and closes the connection, storing nothing', async () => {
+    const before = storedCount();
+    const { talk } = await greet(postroom.port);
+    talk.write(
+      `MAIL FROM:<a@example.com>\r\nRCPT TO:<${TO}>\r\nDATA\r\nSubject: early\r\n\r\ntoo soon\r\n.\r\nQUIT\r\n`,
+    );
+    const replies = [await talk.read(), await talk.read(), await talk.read(), await talk.read()];
+    expect(replies.map((r) => r.code)).toEqual([250, 250, 354, 554]);
+    expect(replies[3].text).toMatch(/^5\.5\.0 .*synchronization/);
+    expect(await talk.waitClosed()).toBe(true);
+    expect(storedCount()).toBe(before);
+  });
+
+  it('refuses content sent with DATA even without its end', async () => {
+    const { talk } = await greet(postroom.port);
+    talk.write(`MAIL FROM:<a@example.com>\r\nRCPT TO:<${TO}>\r\nDATA\r\nSubject: early\r\n\r\nand more to come`);
+    const replies = [await talk.read(), await talk.read(), await talk.read(), await talk.read()];
+    expect(replies.map((r) => r.code)).toEqual([250, 250, 354, 554]);
+    expect(await talk.waitClosed()).toBe(true);
+  });
+
+  it('accepts the same message once the client waited for 354', async () => {
+    const before = storedCount();
+    const { talk } = await greet(postroom.port);
+    talk.write(`MAIL FROM:<a@example.com>\r\nRCPT TO:<${TO}>\r\nDATA\r\n`);
+    expect([(await talk.read()).code, (await talk.read()).code, (await talk.read()).code]).toEqual([250, 250, 354]);
+    expect((await talk.command('Subject: patient\r\n\r\nin time\r\n.')).code).toBe(250);
+    talk.close();
+    expect(storedCount()).toBe(before + 1);
+  });
+});
