@@ -57,6 +57,7 @@ const memorySink: Sink = {
   can: async () => true,
   issueByIid: async () => issue,
   ticketByMessageId: async () => null,
+  isTicketParticipant: async () => true,
   supportBot: async () => ({ ...user, id: 2, isSupportBot: true }),
   upload: async () => null,
   createNote: async () => ({ saved: true, record: { id: 1, noteableId: 1, commandsOnly: false } }),
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
     isOwnAddress: () => false,
     isKnownSender: async () => true,
     alreadyDone: () => undefined,
+    senderPolicy: { identity: 'author', require: 'not_failed' },
   };
   const raw = realisticReply();
   const delivery = { raw, envelopeSender: 'finn@example.com', envelopeRecipients: [`incoming+${KEY}@postroom.test`] };

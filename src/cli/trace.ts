@@ -1,3 +1,4 @@
+import { resultSummary } from '../auth/index.js';
 import type { ParsedArgs } from './args.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';
 import type { Spool, SpoolEntry } from '../spool/index.js';
@@ -30,6 +31,7 @@ function describe(_spool: Spool, entry: SpoolEntry & { events: ReturnType<Spool[
     `  received  ${time(entry.receivedAt)} via ${entry.source} from ${entry.clientAddress ?? '?'} (helo ${entry.helo ?? '?'})${entry.tls ? ' over TLS' : ''}`,
     `  envelope  from <${entry.mailFrom}> to ${entry.recipients.map((r) => `<${r}>`).join(', ') || '(none: read from headers)'}`,
     `  size      ${entry.size} bytes`,
+    `  auth      ${entry.auth ? resultSummary(entry.auth) : '(not checked)'}`,
     `  key       ${entry.key ?? '(none found)'}${entry.keySource ? ` (from ${entry.keySource})` : ''}`,
     `  handler   ${entry.handler ?? '-'}`,
     `  state     ${entry.state} after ${entry.attempts} attempt(s)${entry.lastError ? `: ${entry.lastError}` : ''}`,

@@ -4,6 +4,7 @@ import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readProcessing } from './processingSchema.js';
+import { readSenderAuth, readTrustedRelays } from './senderAuthSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
 import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
 
@@ -60,6 +61,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
     acceptedDomains: [...new Set(acceptedDomains)],
     verifyKeys: smtpSection.boolean('verify_keys', true),
+    trustedRelays: readTrustedRelays(smtpSection),
   };
   smtpSection.rejectUnknown();
 
@@ -71,6 +73,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const processing = readProcessing(root, resolvePath);
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
+  const senderAuth = readSenderAuth(root.section('sender_auth'));
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
@@ -91,6 +94,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     outgoing,
     log,
     http,
+    senderAuth,
     gitlab,
     ...processing,
   };

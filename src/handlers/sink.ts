@@ -129,6 +129,8 @@ export interface Sink {
   /** The ticket whose creating mail had this Message-ID (Service Desk replies by In-Reply-To). */
   ticketByMessageId(project: Project, messageId: string): Promise<Noteable | null>;
   supportBot(): Promise<User>;
+  /** Is `address` the ticket's customer or one of its email participants (case-insensitive)? */
+  isTicketParticipant(ticket: Noteable, address: string): Promise<boolean>;
 
   // Actions. Quick actions in a body run with the author's rights; the Support Bot's are neutralised
   // (shown as code, never run), so a handler may but need not redact them first.

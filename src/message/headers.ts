@@ -1,3 +1,4 @@
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { RawHeader } from '../address/index.js';
 
 const HEADER_LIMIT_BYTES = 256 * 1024;
@@ -43,4 +44,17 @@ export function firstField(fields: readonly RawHeader[], name: string): string |
 export function messageIdOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return /<[^<>\s]+>/.exec(value)?.[0] ?? (value.trim().slice(0, 998) || undefined);
+}
+
+type ParsedAddress = { address?: string; group?: ParsedAddress[] };
+
+/**
+ * The addresses of an address-list field (From, To, Cc, Reply-To), groups flattened. The field is
+ * parsed as sent, before any encoded word is decoded, as mail clients do: a display name such
+ * as `=?utf-8?Q?Bob_=3Cbob=40example.net=3E?=` stays a name and can never become the address.
+ */
+export function addressesIn(value: string): string[] {
+  const walk = (entries: ParsedAddress[]): string[] =>
+    entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
+  return walk(addressparser(value) as ParsedAddress[]);
 }

@@ -18,6 +18,8 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
   ): Promise<string> {
     // GitLab sends nothing for a blank or unparsable message, nor to a message without a sender.
     if (!mail) return 'not sent: the message could not be read';
+    // A sender that failed authentication is likely forged: the notice would go to its victim.
+    if (error.senderRefused) return 'not sent: the sender failed authentication';
     const from = fromAddress(mail);
     if (!from) return 'not sent: the message names no sender';
     // Mail that fits none of our addresses is mostly spam with a forged sender: answering
@@ -31,7 +33,7 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
   return async (entry: SpoolEntry, raw: Buffer) => {
     const envelopeSender = entry.source === 'smtp' ? entry.mailFrom : undefined;
     const result = await receive(
-      { raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox },
+      { raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox, auth: entry.auth },
       deps,
     );
     switch (result.kind) {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/index.js';
+import { resultSummary } from '../auth/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
@@ -8,7 +9,9 @@ import { collectMessage } from './messageCollector.js';
 import { owned } from './ownedPages.js';
 import { receivedHeader } from './receivedHeader.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
+import { checkSender, type SenderAuth } from './senderCheck.js';
 import type { TlsMaterial } from './tls.js';
+import { TrustedRelays } from './trustedRelays.js';
 import { REFUSED, toSmtpError, type Verdict } from './verdict.js';
 
 export interface SmtpFrontOptions {
@@ -17,6 +20,8 @@ export interface SmtpFrontOptions {
   policy: RecipientPolicy;
   logger: Logger;
   tls: TlsMaterial;
+  /** Sender authentication at end of DATA; absent when `sender_auth` is off. */
+  senderAuth?: SenderAuth;
 }
 
 export interface SmtpFront {
@@ -27,8 +32,9 @@ export interface SmtpFront {
 type Callback = (error?: Error | null, message?: string) => void;
 
 /** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
-export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFrontOptions): SmtpFront {
+export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth }: SmtpFrontOptions): SmtpFront {
   keepExplicitEnhancedStatus();
+  const relays = config.trustedRelays.length > 0 ? new TrustedRelays(config.trustedRelays) : undefined;
   // One child logger per session, made at connect: every line carries the session id.
   const sessionLogs = new Map<string, Logger>();
   const sessionLog = (session: SMTPServerSession) =>
@@ -52,16 +58,23 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
     // Off by default in smtp-server; clients and Postfix read the x.y.z detail from them.
     hideENHANCEDSTATUSCODES: false,
     logger: false,
+    // Only a trusted relay may name the original client; no list means no peer may.
+    useXClient: relays?.connected ?? false,
+    useXForward: relays?.connected ?? false,
 
     onConnect(session, callback) {
       const log = logger.child({ session: session.id });
       sessionLogs.set(session.id, log);
-      log.info({ client: session.remoteAddress }, 'connection');
+      log.info(
+        { client: session.remoteAddress, trustedRelay: relays?.admit(session.id, session.remoteAddress) },
+        'connection',
+      );
       callback();
     },
 
     onMailFrom(address, session, callback) {
-      sessionLog(session).debug({ mailFrom: address.address }, 'mail from');
+      // After a trusted relay's XCLIENT/XFORWARD the session's address is the original client's.
+      sessionLog(session).debug({ mailFrom: address.address, client: session.remoteAddress }, 'mail from');
       callback();
     },
 
@@ -101,6 +114,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
     onClose(session) {
       sessionLog(session).info('disconnected');
       sessionLogs.delete(session.id);
+      relays?.release(session.id);
     },
   });
 
@@ -124,6 +138,12 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       log.warn({ size: collected.size, mailFrom }, 'message refused: bare CR or LF');
       return { verdict: REFUSED.bareLineEnding };
     }
+    const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session));
+    if (checked?.kind === 'refused') {
+      log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
+      return { verdict: checked.verdict };
+    }
+    const message = checked ?? { chunks: collected.chunks, size: collected.size, header: Buffer.alloc(0) };
     const receivedAt = Date.now();
     const trace = receivedHeader({
       helo: session.hostNameAppearsAs,
@@ -136,7 +156,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
     });
     // The spool is now the only holder of the chunks: it lets them go once they are on their
     // way to the writer, long before the commit answers.
-    const chunks = [owned(trace), ...collected.chunks.splice(0)];
+    const chunks = [owned(Buffer.concat([message.header, trace])), ...message.chunks.splice(0)];
     const result = await spool.store({
       source: 'smtp',
       sessionId: session.id,
@@ -149,14 +169,23 @@ export function createSmtpFront({ config, spool, policy, logger, tls }: SmtpFron
       messageId: collected.messageId,
       chunks,
       transferable: true,
-      size: trace.length + collected.size,
+      size: message.header.length + trace.length + message.size,
+      auth: checked?.results,
     });
     if (!result.stored) {
       log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
       return { verdict: REFUSED.storageFailed };
     }
     log.info(
-      { spoolId: result.id, messageId: collected.messageId, size: collected.size, mailFrom, recipients },
+      {
+        spoolId: result.id,
+        messageId: collected.messageId,
+        size: collected.size,
+        mailFrom,
+        recipients,
+        client: session.remoteAddress,
+        auth: checked && resultSummary(checked.results),
+      },
       'message stored',
     );
     return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };

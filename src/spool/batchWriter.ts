@@ -21,9 +21,9 @@ export class BatchWriter {
   constructor(db: Database.Database) {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, next_attempt_at)
+                             mail_from, recipients, message_id, size, raw, next_attempt_at, auth)
        VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt)`,
+               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt, @auth)`,
     );
     this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
     this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
@@ -69,6 +69,7 @@ export class BatchWriter {
       messageId: message.messageId ?? null,
       size: message.size,
       raw: inline ? Buffer.concat(message.chunks, message.size) : null,
+      auth: message.auth ? JSON.stringify(message.auth) : null,
     });
     const id = Number(result.lastInsertRowid);
     if (!inline) {

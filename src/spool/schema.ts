@@ -46,6 +46,8 @@ const MIGRATIONS: readonly string[] = [
      detail   TEXT
    );
    CREATE INDEX message_events_by_message ON message_events (message, id);`,
+  // Sender authentication's results (SPF, DKIM, DMARC, ARC) as JSON, for SMTP mail.
+  `ALTER TABLE messages ADD COLUMN auth TEXT;`,
 ];
 
 export function migrate(db: Database.Database): void {

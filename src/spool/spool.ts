@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AuthResults } from '../auth/index.js';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
@@ -32,6 +33,7 @@ interface MessageRow {
   key_source: string | null;
   handler: string | null;
   outcome: string | null;
+  auth: string | null;
 }
 
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -187,5 +189,6 @@ function toEntry(row: MessageRow): SpoolEntry {
     keySource: row.key_source ?? undefined,
     handler: row.handler ?? undefined,
     outcome: row.outcome ? (JSON.parse(row.outcome) as Outcome) : undefined,
+    auth: row.auth ? (JSON.parse(row.auth) as AuthResults) : undefined,
   };
 }

@@ -9,6 +9,7 @@ import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
 import { Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
+import { startSenderAuth } from './senderAuth.js';
 import { startRoutingThread } from '../worker/routingThread.js';
 import type { Worker } from '../worker/worker.js';
 
@@ -80,12 +81,15 @@ export async function startPostroom(
         cacheTtlMs: config.gitlab.cacheTtlMs,
       });
     }
+    const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
+    if (senderAuth) closers.push(() => senderAuth.authenticator.close());
     const front = createSmtpFront({
       config: config.smtp,
       spool,
       policy: configRecipientPolicy(config, directory),
       logger,
       tls,
+      senderAuth,
     });
     const smtp = await front.listen();
     closers.push(() => front.close());
