@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { issueAsNoteable, openTracker } from '../src/tracker/index.js';
+import { spawnServer } from './lib/child.js';
 import { LoadConnection } from './lib/smtpLoad.js';
 
 // Issue #4's figure: end of DATA → committed issue or note, for a mix of new issues and replies
@@ -53,22 +52,8 @@ outgoing: { enabled: false }
 log: { level: warn }
 `,
     );
-    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--config', configFile], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, POSTROOM__LOG__LEVEL: 'info' },
-    });
-    const port = await new Promise<number>((resolve) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.includes('"postroom listening"'))
-          resolve(
-            Number(
-              String((JSON.parse(line) as { smtp: string }).smtp)
-                .split(':')
-                .pop(),
-            ),
-          );
-      });
-    });
+    const server = await spawnServer(configFile, { POSTROOM__LOG__LEVEL: 'info' });
+    const port = server.port;
 
     const pool = await Promise.all(Array.from({ length: CONNECTIONS }, () => LoadConnection.open(port)));
     const free = [...pool];
@@ -118,8 +103,7 @@ log: { level: warn }
       if (committedAt.size < sent.length) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     reader.close();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop();
 
     const latencies = sent
       .map((s) => (committedAt.get(s.marker) ?? Number.NaN) - s.endOfData)

@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 
 export interface BenchServer {
   port: number;
@@ -16,6 +14,7 @@ export interface BenchServer {
 }
 
 import { issueAsNoteable, openTracker } from '../../src/tracker/index.js';
+import { spawnServer } from './child.js';
 
 /** Starts `postroom serve` as its own process on a private spool with the default durability. */
 export async function startBenchServer(
@@ -38,46 +37,18 @@ worker: { enabled: ${routing} }
 log: { level: info }
 `,
   );
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      'dist/src/cli/main.js',
-      'serve',
-      '--config',
-      config,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env },
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`postroom exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"postroom listening"')) return;
-      resolve(
-        Number(
-          String((JSON.parse(line) as { smtp: string }).smtp)
-            .split(':')
-            .pop(),
-        ),
-      );
-    });
-  });
+  const server = await spawnServer(config);
   return {
-    port,
+    port: server.port,
     recipient,
-    pid: child.pid!,
+    pid: server.child.pid!,
     dir,
     peakRssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
     },
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
