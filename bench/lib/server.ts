@@ -21,6 +21,8 @@ export async function startBenchServer(
   maxMessageSize = '25MB',
   routing = true,
   verifyKeys = true,
+  /** More YAML for the config (e.g. a `sender_auth` section). */
+  extraConfig = '',
 ): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
@@ -35,6 +37,7 @@ tracker: { path: ${path.join(dir, 'tracker.db')} }
 outgoing: { enabled: false }
 worker: { enabled: ${routing} }
 log: { level: info }
+${extraConfig}
 `,
   );
   const server = await spawnServer(config);

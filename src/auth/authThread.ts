@@ -12,42 +12,43 @@ export interface AuthThreadOptions {
 export type AuthRequest = { id: number; message: Uint8Array; client: AuthClient };
 export type AuthReply = { id: number; results: AuthResults };
 
-/** Checks one message's sender; never throws and never takes longer than its deadline. */
-export interface SenderAuthenticator {
-  check(chunks: readonly Buffer[], size: number, client: AuthClient): Promise<AuthResults>;
+export interface AuthThread {
+  /** `message` is moved to the thread: the caller must not use it afterwards. */
+  check(message: Buffer, client: AuthClient): Promise<AuthResults>;
+  /** Answers what is still waiting `temperror`. */
   close(): Promise<void>;
 }
 
 interface Pending {
   client: AuthClient;
   resolve: (results: AuthResults) => void;
-  timer: NodeJS.Timeout;
 }
 
 /**
- * mailauth runs in a thread of its own: its hashing and RSA checks would otherwise take the SMTP
- * event loop's time from every other session. A message whose check outlives the deadline, or
- * meets a thread that died, is answered `temperror` at once and kept: DNS trouble never loses mail.
+ * mailauth in a thread of its own for signed messages: hashing the body and checking RSA
+ * signatures (as many as the sender put in) would otherwise take the SMTP event loop's time from
+ * every other session. A thread that dies answers its messages `temperror` and is started again.
  */
-export function startAuthThread(options: AuthThreadOptions, deadlineMs: number): SenderAuthenticator {
+export function startAuthThread(options: AuthThreadOptions): AuthThread {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let thread: Thread | undefined;
-  let closing = false;
 
   const settle = (id: number, results: AuthResults) => {
     const waiting = pending.get(id);
     if (!waiting) return;
     pending.delete(id);
-    clearTimeout(waiting.timer);
     waiting.resolve(results);
+  };
+  const failAll = (why: string) => {
+    for (const [id, waiting] of pending) settle(id, temporaryFailure(waiting.client, why));
   };
   const start = (): Thread => {
     const started = new Thread(threadEntry(import.meta.url, 'authThreadMain.js'), { workerData: options });
     started.on('message', (reply: AuthReply) => settle(reply.id, reply.results));
     const lost = (why: string) => {
       if (thread === started) thread = undefined;
-      for (const [id, waiting] of pending) settle(id, temporaryFailure(waiting.client, why));
+      failAll(why);
     };
     started.once('error', (error) => lost(`authentication thread failed: ${error.message}`));
     started.once('exit', (code) => lost(`authentication thread stopped (exit ${code})`));
@@ -57,28 +58,19 @@ export function startAuthThread(options: AuthThreadOptions, deadlineMs: number):
   };
 
   return {
-    check(chunks, size, client) {
-      if (closing) return Promise.resolve(temporaryFailure(client, 'shutting down'));
+    check(message, client) {
       thread ??= start();
       const current = thread;
       return new Promise((resolve) => {
         const id = nextId++;
-        const timer = setTimeout(
-          () => settle(id, temporaryFailure(client, `no answer within ${deadlineMs} ms`)),
-          deadlineMs,
-        );
-        pending.set(id, { client, resolve, timer });
-        // A copy of its own, moved to the thread: the message's pages stay with the spool.
-        const message = Buffer.allocUnsafeSlow(size);
-        let at = 0;
-        for (const chunk of chunks) at += chunk.copy(message, at);
+        pending.set(id, { client, resolve });
         current.postMessage({ id, message, client } satisfies AuthRequest, [message.buffer as ArrayBuffer]);
       });
     },
     async close() {
-      closing = true;
       const current = thread;
       thread = undefined;
+      failAll('shutting down');
       if (current) await current.terminate();
     },
   };

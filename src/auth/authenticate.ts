@@ -1,4 +1,6 @@
-import { authenticate } from 'mailauth';
+import { isIP } from 'node:net';
+import { authenticate, dmarc, spf } from 'mailauth';
+import { addressesIn, readHeaderFields } from '../message/headers.js';
 import type { AuthResult, AuthResults } from './results.js';
 import type { DnsLookup } from './resolver.js';
 
@@ -34,6 +36,49 @@ export async function authenticateMessage(
       ? { result: result(found.dmarc.status.result), domain: found.dmarc.domain, policy: found.dmarc.policy }
       : { result: 'none' },
     arc: { result: found.arc ? result(found.arc.status.result) : 'none' },
+    fromDomain: from.length === 1 ? from[0].slice(from[0].lastIndexOf('@') + 1).toLowerCase() : undefined,
+    client,
+  };
+}
+
+/**
+ * The same checks for a message that carries no DKIM or ARC signature, from its header block
+ * alone: SPF for the session's client and DMARC for the From domain (DKIM and ARC are `none`),
+ * with mailauth's SPF and DMARC, without running its signature machinery over nothing.
+ */
+export async function authenticateUnsigned(
+  head: Buffer,
+  client: AuthClient,
+  options: { authservId: string; resolver: DnsLookup },
+): Promise<AuthResults> {
+  // mailauth's own rule: no HELO means the address, and an address is written in brackets.
+  const helo = client.helo || client.ip;
+  const checked = await spf({
+    ip: client.ip ?? '',
+    helo: helo && isIP(helo) ? `[${helo}]` : helo,
+    sender: client.mailFrom,
+    mta: options.authservId,
+    resolver: options.resolver,
+  });
+  const fromFields = readHeaderFields(head).filter((field) => field.name.toLowerCase() === 'from');
+  const from = fromFields.length === 1 ? addressesIn(fromFields[0].value) : [];
+  const spfResult = result(checked?.status.result);
+  const found =
+    from.length === 1
+      ? await dmarc({
+          headerFrom: from[0],
+          spfDomains: spfResult === 'pass' && checked.domain ? [checked.domain] : [],
+          dkimDomains: [],
+          resolver: options.resolver,
+        })
+      : false;
+  return {
+    spf: checked ? { result: spfResult, domain: checked.domain } : { result: 'none' },
+    dkim: [],
+    dmarc: found
+      ? { result: result(found.status.result), domain: found.domain, policy: found.policy }
+      : { result: 'none' },
+    arc: { result: 'none' },
     fromDomain: from.length === 1 ? from[0].slice(from[0].lastIndexOf('@') + 1).toLowerCase() : undefined,
     client,
   };

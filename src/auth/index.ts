@@ -1,4 +1,4 @@
-export { startAuthThread, type SenderAuthenticator } from './authThread.js';
+export { startSenderAuthenticator, type SenderAuthenticator } from './authenticator.js';
 export { authenticationResultsHeader, withoutClaimedResults } from './header.js';
 export {
   dmarcRefusal,

@@ -1,11 +1,9 @@
 import type { SMTPServerSession } from 'smtp-server';
 import { authenticationResultsHeader, dmarcRefusal, withoutClaimedResults, type SenderPolicy } from '../auth/index.js';
 import type { AuthResults, SenderAuthenticator } from '../auth/index.js';
+import { headerBlockOf } from '../message/headers.js';
 import { owned } from './ownedPages.js';
 import { reject, type Verdict } from './verdict.js';
-
-// Our own Authentication-Results are looked for in the header block only, and only this far in.
-const HEAD_SCAN_LIMIT = 64 * 1024;
 
 export interface SenderAuth {
   authenticator: SenderAuthenticator;
@@ -41,13 +39,9 @@ export async function checkSender(
 }
 
 function withoutForgedResults(chunks: Buffer[], size: number, authservId: string): { chunks: Buffer[]; size: number } {
-  const start = Buffer.concat(chunks.slice(0, 8)).subarray(0, HEAD_SCAN_LIMIT);
-  const end = start.indexOf('\r\n\r\n');
-  // A message of header fields only is all head; a header block past the limit is left as sent.
-  const whole = end < 0 && start.length === size;
-  if (end < 0 && !whole) return { chunks, size };
-  const head = whole ? start : start.subarray(0, end + 2);
-  if (!/authentication-results/i.test(head.toString('latin1'))) return { chunks, size };
+  // A header block past the scan limit is left as sent.
+  const head = headerBlockOf(chunks, size);
+  if (!head || !/authentication-results/i.test(head.toString('latin1'))) return { chunks, size };
   const kept = withoutClaimedResults(head.toString('latin1').slice(0, -2), authservId);
   if (kept === undefined) return { chunks, size };
   const newHead = owned(Buffer.from(`${kept}\r\n`, 'latin1'));

@@ -1,4 +1,4 @@
-import { startAuthThread } from '../auth/index.js';
+import { startSenderAuthenticator } from '../auth/index.js';
 import type { PostroomConfig } from '../config/index.js';
 import type { SenderAuth } from '../smtp/senderCheck.js';
 
@@ -6,7 +6,7 @@ import type { SenderAuth } from '../smtp/senderCheck.js';
 export function startSenderAuth(config: PostroomConfig): SenderAuth {
   const { senderAuth, smtp } = config;
   return {
-    authenticator: startAuthThread(
+    authenticator: startSenderAuthenticator(
       {
         authservId: smtp.hostname,
         dns: { servers: senderAuth.dnsServers, timeoutMs: senderAuth.dnsTimeoutMs, cacheTtlMs: senderAuth.cacheTtlMs },
