@@ -19,13 +19,16 @@ export type SenderCheck =
 /**
  * End of DATA: authenticate the sender the session saw (after a trusted relay's XFORWARD, the
  * original client), refuse a DMARC `reject` while the sender is still connected, and hand back
- * the message without any Authentication-Results that pretends to be ours, plus our own.
+ * the message without any Authentication-Results that pretends to be ours, plus our own. From a
+ * relay the sender has already left: a 550 would become the relay's bounce to a forged address,
+ * so the message is kept and marked instead (the identity policy still refuses it).
  */
 export async function checkSender(
   auth: SenderAuth,
   chunks: Buffer[],
   size: number,
   session: SMTPServerSession,
+  viaRelay: boolean,
 ): Promise<SenderCheck> {
   const results = await auth.authenticator.check(chunks, size, {
     ip: session.remoteAddress,
@@ -33,7 +36,7 @@ export async function checkSender(
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
   });
   const refusal = dmarcRefusal(results, auth.policy);
-  if (refusal) return { kind: 'refused', verdict: reject(550, '5.7.1', refusal), results };
+  if (refusal && !viaRelay) return { kind: 'refused', verdict: reject(550, '5.7.1', refusal), results };
   const header = authenticationResultsHeader(auth.authservId, results);
   return { kind: 'checked', results, header, ...withoutForgedResults(chunks, size, auth.authservId) };
 }

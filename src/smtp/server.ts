@@ -138,7 +138,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth
       log.warn({ size: collected.size, mailFrom }, 'message refused: bare CR or LF');
       return { verdict: REFUSED.bareLineEnding };
     }
-    const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session));
+    const viaRelay = relays?.relayed(session.id) ?? false;
+    const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session, viaRelay));
     if (checked?.kind === 'refused') {
       log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
       return { verdict: checked.verdict };

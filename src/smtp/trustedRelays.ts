@@ -31,6 +31,11 @@ export class TrustedRelays {
     return true;
   }
 
+  /** Did this session come from a trusted relay (whose client is no longer connected to us)? */
+  relayed(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
+  }
+
   release(sessionId: string): void {
     const peer = this.sessions.get(sessionId);
     if (peer === undefined) return;

@@ -6,13 +6,17 @@ import { greet, type SmtpTalk } from '../helpers/smtpTalk.js';
 
 const RCPT = 'incoming+0123456789abcdef0123456789abcdef@postroom.test';
 // The original client's domain allows exactly the original client, never the relay.
-const RECORDS = { 'origin.test': 'v=spf1 ip4:203.0.113.9 -all' };
+const RECORDS = {
+  'origin.test': 'v=spf1 ip4:203.0.113.9 -all',
+  'strict.test': 'v=spf1 ip4:192.0.2.1 -all',
+  '_dmarc.strict.test': 'v=DMARC1; p=reject',
+};
 
-async function deliver(talk: SmtpTalk): Promise<number> {
-  expect((await talk.command('MAIL FROM:<a@origin.test>')).code).toBe(250);
+async function deliver(talk: SmtpTalk, from = 'a@origin.test'): Promise<number> {
+  expect((await talk.command(`MAIL FROM:<${from}>`)).code).toBe(250);
   expect((await talk.command(`RCPT TO:<${RCPT}>`)).code).toBe(250);
   expect((await talk.command('DATA')).code).toBe(354);
-  const done = await talk.command('From: a@origin.test\r\nSubject: relayed\r\n\r\nhi\r\n.');
+  const done = await talk.command(`From: ${from}\r\nSubject: relayed\r\n\r\nhi\r\n.`);
   expect(done.code).toBe(250);
   return Number(/queued as (\d+)/.exec(done.text)![1]);
 }
@@ -44,6 +48,14 @@ describe.skipIf(!dnsmasqAvailable)('XCLIENT and XFORWARD from smtp.trusted_relay
     expect(entry.helo).toBe('mail.origin.test');
     expect(entry.auth).toMatchObject({ spf: { result: 'pass' }, client: { ip: '203.0.113.9' } });
     expect(trusting.spool.raw(id)!.toString()).toMatch(/\r\nReceived: from mail\.origin\.test \(\[203\.0\.113\.9\]\)/);
+  });
+
+  it('a DMARC reject behind a relay is kept and marked, not refused: the 550 would become a bounce', async () => {
+    const { talk } = await greet(trusting.port, 'relay.test');
+    expect((await talk.command('XFORWARD ADDR=203.0.113.9 HELO=mail.origin.test')).code).toBe(250);
+    const id = await deliver(talk, 'ceo@strict.test');
+    talk.close();
+    expect(trusting.spool.get(id)!.auth?.dmarc).toMatchObject({ result: 'fail', policy: 'reject' });
   });
 
   it('XCLIENT works the same way for a trusted relay', async () => {
