@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimKey, dnsmasqAvailable, startDns, startSilentDns, type TestDns } from '../helpers/dns.js';
 import type { TestPostroom } from '../helpers/postroom.js';
-import { sendRaw, signed, startAuthPostroom } from '../helpers/senderAuth.js';
+import { authConfigText, sendRaw, signed, startAuthPostroom } from '../helpers/senderAuth.js';
 
 const RCPT = 'incoming+0123456789abcdef0123456789abcdef@postroom.test';
 const key = dkimKey();
@@ -55,6 +59,16 @@ describe.skipIf(!dnsmasqAvailable)('sender authentication at end of DATA (real D
     expect(stored(sent.id)).toMatch(
       /^Authentication-Results: postroom\.test;\r\n\tspf=pass smtp\.mailfrom=bob@signed\.test smtp\.helo=mail\.client\.test;\r\n\tdkim=pass header\.d=signed\.test header\.s=s1;\r\n\tdmarc=pass \(p=reject\) header\.from=signed\.test;\r\n\tarc=none\r\nReceived: /,
     );
+    const configFile = path.join(postroom.dir, 'postroom.yml');
+    writeFileSync(configFile, authConfigText(postroom.dir, dns.server));
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      'dist/src/cli/main.js',
+      'trace',
+      String(sent.id),
+      '--config',
+      configFile,
+    ]);
+    expect(stdout).toContain('\n  auth      spf=pass dkim=pass dmarc=pass arc=none\n');
   });
 
   it('a forged From of a p=reject domain is refused with 550 5.7.1 at DATA and never stored', async () => {
