@@ -26,6 +26,7 @@ const project: Project = {
     ticketsConfidentialByDefault: true,
     addExternalParticipantsFromCc: false,
     reopenIssueOnExternalParticipantNote: false,
+    addAlignedRepliersAsParticipants: false,
   },
 };
 const issue: Noteable = {

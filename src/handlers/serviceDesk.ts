@@ -2,7 +2,7 @@ import type { ServiceDeskTarget } from '../address/index.js';
 import { composeBody } from './body.js';
 import { resolveProject } from './checks.js';
 import type { HandlerContext } from './context.js';
-import type { Noteable } from './sink.js';
+import type { Noteable, Project } from './sink.js';
 import { processingError } from './errors.js';
 import { failed, succeeded, type HandlerResult } from './result.js';
 
@@ -23,7 +23,7 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
     const body = await composeBody(context, 'messageIncludingReply', project, bot);
     if (body.trim() === '') return failed(processingError('EmptyEmailError'));
     // Knowing a ticket's Message-ID is no credential: only its participants join the thread.
-    const participant = await fromParticipant(context, ticket);
+    const participant = await fromParticipant(context, ticket, project);
     const note = await sink.createNote({
       idempotencyKey: context.idempotencyKey,
       project,
@@ -75,12 +75,18 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
 
 /**
  * A reply counts as the ticket's own when the address that acts (the From address unless
- * `identity: gitlab`) passed the identity policy and already is the customer or a participant.
+ * `identity: gitlab`) passed the identity policy and already is the customer or a participant,
+ * or, where the project allows it, passed aligned authentication and is the address that joins.
  */
-async function fromParticipant(context: HandlerContext<ServiceDeskTarget>, ticket: Noteable): Promise<boolean> {
-  const { sender, fromAddress } = context;
+async function fromParticipant(
+  context: HandlerContext<ServiceDeskTarget>,
+  ticket: Noteable,
+  project: Project,
+): Promise<boolean> {
+  const { sender, fromAddress, sink } = context;
   if (!sender.accepted || !sender.address || !fromAddress) return false;
-  const { sink } = context;
+  const aligned = sender.standing.standing === 'aligned' && sender.address.toLowerCase() === fromAddress.toLowerCase();
+  if (aligned && project.serviceDesk.addAlignedRepliersAsParticipants) return true;
   return (await sink.isTicketParticipant(ticket, sender.address)) && sink.isTicketParticipant(ticket, fromAddress);
 }
 

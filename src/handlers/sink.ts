@@ -24,6 +24,8 @@ export interface ServiceDeskSettings {
   ticketsConfidentialByDefault: boolean;
   addExternalParticipantsFromCc: boolean;
   reopenIssueOnExternalParticipantNote: boolean;
+  /** A reply by In-Reply-To from a non-participant whose From passed aligned authentication joins the ticket. */
+  addAlignedRepliersAsParticipants: boolean;
 }
 
 export interface Project {

@@ -200,6 +200,8 @@ const MIGRATIONS: readonly string[] = [
      project_id       INTEGER NOT NULL,
      branch           TEXT    NOT NULL
    ) WITHOUT ROWID;`,
+  // Service Desk: may a stranger whose mail passed aligned authentication join a ticket by replying?
+  `ALTER TABLE projects ADD COLUMN add_aligned_repliers_as_participants INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function migrate(db: Database.Database): void {

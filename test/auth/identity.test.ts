@@ -144,6 +144,21 @@ describe.skipIf(!dnsmasqAvailable)('who may act as a user (identity: author, req
       expect(later.filter((m) => m.text.includes('Sounds good to me'))).toEqual([]);
     });
 
+    it('a stranger whose mail passed aligned joins only where the project allows it', async () => {
+      const reply = () =>
+        deliver(`From: dave@example.test\nIn-Reply-To: ${ticketMessageId}`, deskAddress(), { sign: true });
+      expect((await reply()).entry.outcome).toMatchObject({ detail: { unverifiedSender: 'dave@example.test' } });
+      expect(notesOn(ticket).at(-1)!.internal).toBe(true);
+      must(tracker.configureServiceDesk(desk, { addAlignedRepliersAsParticipants: true }));
+      try {
+        expect((await reply()).entry.outcome?.state).toBe('done');
+        expect(notesOn(ticket).at(-1)!.internal).toBe(false);
+        expect(tracker.emailParticipants(ticket)).toEqual(['carol@example.test', 'dave@example.test']);
+      } finally {
+        must(tracker.configureServiceDesk(desk, { addAlignedRepliersAsParticipants: false }));
+      }
+    });
+
     it('the customer’s own reply is a public note on the ticket', async () => {
       const { entry } = await deliver(`From: carol@example.test\nIn-Reply-To: ${ticketMessageId}`, deskAddress(), {
         sign: true,
