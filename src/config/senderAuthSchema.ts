@@ -23,6 +23,8 @@ export function readSenderAuth(section: Section): SenderAuthConfig {
     identity: section.oneOf('identity', ['author', 'gitlab'] as const, 'author'),
     require: section.oneOf('require', ['not_failed', 'aligned', 'off'] as const, 'not_failed'),
   };
+  if (config.require === 'aligned' && !config.enabled)
+    section.fail('require', 'aligned needs enabled: true, or no mail could ever act as a user');
   section.rejectUnknown();
   return config;
 }
