@@ -46,18 +46,42 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
     check(chunks, size, client) {
       if (closing) return Promise.resolve(temporaryFailure(client, 'shutting down'));
       const head = headerBlockOf(chunks, size);
-      if (head && !SIGNATURE_FIELD.test(head.toString('latin1'))) {
+      // Beyond the scan limit the signatures could not be counted: such a head is not worth the work.
+      if (!head) return Promise.resolve(temporaryFailure(client, 'header block too large to authenticate'));
+      const text = head.toString('latin1');
+      if (!SIGNATURE_FIELD.test(text)) {
         return withDeadline(authenticateUnsigned(head, client, { authservId: options.authservId, resolver }), client);
       }
-      // A copy of its own, moved to the thread: the message's pages stay with the spool.
-      const message = Buffer.allocUnsafeSlow(size);
-      let at = 0;
-      for (const chunk of chunks) at += chunk.copy(message, at);
-      return withDeadline(thread.check(message, client), client);
+      return withDeadline(thread.check(signedCopy(chunks, size, head, text), client), client);
     },
     async close() {
       closing = true;
       await thread.close();
     },
   };
+}
+
+// Each DKIM signature costs a key lookup and an RSA check, as many as the sender writes: past
+// this many, the rest are not looked at (honest mail carries one to three).
+const MAX_DKIM_SIGNATURES = 8;
+const DKIM_SIGNATURE_FIELD = /^dkim-signature[ \t]*:/i;
+
+/**
+ * A copy of its own, moved to the thread (the message's pages stay with the spool), keeping at
+ * most MAX_DKIM_SIGNATURES signature fields.
+ */
+function signedCopy(chunks: readonly Buffer[], size: number, head: Buffer, text: string): Buffer {
+  const fields = text.split(/\r\n(?![ \t])/);
+  let signatures = 0;
+  const kept = fields.filter((field) => !DKIM_SIGNATURE_FIELD.test(field) || ++signatures <= MAX_DKIM_SIGNATURES);
+  const newHead = kept.length === fields.length ? head : Buffer.from(kept.join('\r\n'), 'latin1');
+  const copy = Buffer.allocUnsafeSlow(size - head.length + newHead.length);
+  let at = newHead.copy(copy, 0);
+  let skip = head.length;
+  for (const chunk of chunks) {
+    const from = Math.min(skip, chunk.length);
+    skip -= from;
+    at += chunk.copy(copy, at, from);
+  }
+  return copy;
 }

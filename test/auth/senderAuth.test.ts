@@ -101,6 +101,20 @@ describe.skipIf(!dnsmasqAvailable)('sender authentication at end of DATA (real D
     }
   });
 
+  it('past eight DKIM signatures the rest are not checked: a sender cannot buy unbounded work', async () => {
+    const junk = Array.from(
+      { length: 30 },
+      (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; d=junk${i}.test; s=s1; h=from; bh=AAAA; b=AAAA\n`,
+    ).join('');
+    const raw = await signed(message('bob@signed.test', junk), 'signed.test', key);
+    const sent = await sendRaw(postroom.port, raw, { from: 'bob@signed.test', to: RCPT });
+    expect(sent.accepted).toBe(true);
+    if (!sent.accepted) return;
+    const { dkim } = postroom.spool.get(sent.id)!.auth!;
+    expect(dkim).toHaveLength(8);
+    expect(dkim[0]).toMatchObject({ result: 'pass', domain: 'signed.test' });
+  });
+
   it('a tampered signed message fails DKIM, and DMARC with it', async () => {
     const raw = (await signed(message('bob@signed.test'), 'signed.test', key)).replace('Hello there.', 'Pay me.');
     // From elsewhere than SPF allows: only DKIM could have saved it, and it breaks.
