@@ -16,9 +16,21 @@ export interface LocalDns {
   stop(): Promise<void>;
 }
 
+// A free UDP port can still be taken over TCP (dnsmasq binds both): a new port is tried then.
+const START_ATTEMPTS = 3;
+
 /** A private dnsmasq (Debian's dnsmasq-base) on a free loopback port serving these TXT records. */
 export async function startDns(txt: Record<string, string>): Promise<LocalDns> {
-  const port = await freeUdpPort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(await freeUdpPort(), txt);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function launch(port: number, txt: Record<string, string>): Promise<LocalDns> {
   const args = [
     '--keep-in-foreground',
     '--conf-file=/dev/null',
@@ -30,14 +42,20 @@ export async function startDns(txt: Record<string, string>): Promise<LocalDns> {
     '--bind-interfaces',
     '--listen-address=127.0.0.1',
     `--port=${port}`,
+    '--log-facility=-',
     ...LOCAL_ZONES.map((zone) => `--local=/${zone}/`),
     ...Object.entries(txt).map(([name, text]) => `--txt-record=${name},${txtStrings(text)}`),
   ];
   const child: ChildProcess = spawn('dnsmasq', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  child.stderr?.on('data', (data: Buffer) => (said = (said + data.toString()).slice(-2000)));
   let exited = false;
   child.once('exit', () => (exited = true));
   const server = `127.0.0.1:${port}`;
-  await answering(server, () => exited);
+  await answering(server, () => exited).catch((error: Error) => {
+    child.kill('SIGTERM');
+    throw new Error(`${error.message}: ${said.trim()}`);
+  });
   return {
     server,
     async stop() {
