@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers the tests talk to (Postfix, Dovecot, swaks, dnsmasq as a DNS server, Chromium
-# for the console's browser tests) from Debian's packages, without prompts and without starting them:
-# tests run private instances of their own.
+# for the console's browser tests, systemd-analyze for the unit file) from Debian's packages, without
+# prompts and without starting them: tests run private instances of their own.
 set -euo pipefail
 need=()
 command -v postfix >/dev/null 2>&1 || need+=(postfix)
@@ -9,6 +9,8 @@ command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v swaks >/dev/null 2>&1 || need+=(swaks)
 command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# systemd-analyze verifies packaging/postroom.service.
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-peers: not root; interop tests will skip (missing: ${need[*]})" >&2

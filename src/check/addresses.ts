@@ -2,7 +2,7 @@ import type { MailboxConfig, PostroomConfig } from '../config/index.js';
 import { ok, warn, type CheckResult } from './result.js';
 
 // Some providers refuse local parts over 64 characters; keys need about 33 of them.
-const LOCAL_PART_LIMIT = 64;
+export const LOCAL_PART_LIMIT = 64;
 const ROOM_FOR_KEYS = 33;
 
 /** The two warnings GitLab's documentation gives about incoming addresses. */

@@ -3,12 +3,13 @@ import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { PostroomConfig } from '../config/index.js';
-import { errorText, fail, ok, warn, type CheckResult } from './result.js';
+import { errorText, fail, ok, skip, warn, type CheckResult } from './result.js';
 
 const EXPIRY_WARNING_DAYS = 14;
 
 /** Can the SMTP port be bound (or is Postroom already on it)? */
 export async function checkListener(config: PostroomConfig): Promise<CheckResult> {
+  if (!config.smtp.enabled) return skip('smtp listener', 'smtp.enabled is false');
   const where = `${config.smtp.host}:${config.smtp.port}`;
   const server = net.createServer();
   try {
@@ -28,6 +29,7 @@ export async function checkListener(config: PostroomConfig): Promise<CheckResult
 
 /** The certificate STARTTLS will present: it must name smtp.hostname and be in date. */
 export function checkCertificate(config: PostroomConfig, certDir = path.resolve('certs')): CheckResult {
+  if (!config.smtp.enabled) return skip('tls certificate', 'smtp.enabled is false');
   const file = config.smtp.tls.cert ?? path.join(certDir, 'dev-cert.pem');
   if (!existsSync(file))
     return warn('tls certificate', `none configured; a self-signed development certificate will be made in ${certDir}`);

@@ -1,35 +1,22 @@
 #!/usr/bin/env node
 import { ConfigErrors } from '../config/index.js';
-import { check } from './check.js';
-import { parseArgs } from './args.js';
-import { replay } from './replay.js';
-import { secret } from './secret.js';
-import { seed } from './seed.js';
-import { serve } from './serve.js';
-import { trace } from './trace.js';
+import { commandHelp, parseCommandArgs, usageLine, UsageError } from './args.js';
+import { COMMANDS } from './commands.js';
 
-const USAGE = `usage: postroom <command> [options]
+// sysexits.h: the command was used incorrectly.
+const EX_USAGE = 64;
+const EX_CONFIG = 78;
 
-commands:
-  serve [--config FILE]   run the SMTP front door (config also from POSTROOM_CONFIG)
-  check [--config FILE]   verify the config, mailboxes, listener, certificate and GitLab sink
-  trace <spool id | Message-ID> [--json]
-                          what happened to a message: envelope, key, handler, every attempt
-  replay <spool id | Message-ID> [--force]
-                          queue a dead or rejected message again
-  secret write|show|edit <incoming_email|service_desk_email> [--config FILE]
-                          keep a mailbox's user and password encrypted (AES-256-GCM)
-  seed [--config FILE]    create a demo user and project in the embedded tracker; print their addresses
-`;
+function overview(): string {
+  const rows = Object.values(COMMANDS).map(
+    (command) => `  ${command.name.padEnd(8)} ${firstSentence(command.summary)}`,
+  );
+  return `usage: postroom <command> [options]\n\ncommands:\n${rows.join('\n')}\n\n"postroom <command> --help" describes a command and its options.\n`;
+}
 
-const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<void>> = {
-  serve,
-  check,
-  secret,
-  trace,
-  replay,
-  seed,
-};
+function firstSentence(text: string): string {
+  return text.split(/(?<=\.) /)[0];
+}
 
 // `postroom trace … | head` closes the pipe early: that is the reader's choice, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -37,21 +24,38 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const run = args.command ? commands[args.command] : undefined;
-  if (!run) {
-    process.stderr.write(USAGE);
-    process.exitCode = args.command ? 64 : 0;
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const about = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    process.stdout.write(about ? commandHelp(about) : overview());
     return;
   }
-  await run(args);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`postroom: unknown command ${JSON.stringify(name)}\n\n${overview()}`);
+    process.exitCode = EX_USAGE;
+    return;
+  }
+  let args;
+  try {
+    args = parseCommandArgs(command, rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(
+      `postroom ${name}: ${error.message}\n${usageLine(command)}\n(postroom ${name} --help for more)\n`,
+    );
+    process.exitCode = EX_USAGE;
+    return;
+  }
+  if (args === 'help') process.stdout.write(commandHelp(command));
+  else await command.run(args);
 }
 
-main().catch((error: unknown) => {
+main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigErrors) {
     process.stderr.write(`postroom: refusing to start: ${error.message}\n`);
-    process.exit(78);
+    process.exit(EX_CONFIG);
   }
   process.stderr.write(`postroom: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

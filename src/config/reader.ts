@@ -52,6 +52,11 @@ export class Section {
     return this.raw[key] !== undefined && this.raw[key] !== null;
   }
 
+  /** The raw value, without counting the key as read (to choose how to read it). */
+  peek(key: string): Json | undefined {
+    return this.raw[key];
+  }
+
   private take(key: string): Exclude<Json, null> | undefined {
     this.seen.add(key);
     const value = this.raw[key];

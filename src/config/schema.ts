@@ -3,16 +3,15 @@ import { compileTemplate } from '../address/index.js';
 import { readHttp } from './httpSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
+import { readMailbox } from './mailboxSchema.js';
 import { readProcessing } from './processingSchema.js';
-import { readSenderAuth, readTrustedRelays } from './senderAuthSchema.js';
+import { readSenderAuth } from './senderAuthSchema.js';
+import { isMailboxProviderDomain } from './mailboxProviders.js';
+import { domainOf, readSmtp } from './smtpSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
-import type { LogLevel, MailboxConfig, PostroomConfig } from './types.js';
+import type { LogLevel, MailboxConfig, PostroomConfig, SmtpConfig } from './types.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-// Keys GitLab's sections carry that mean nothing to Postroom itself; pasting them is not a mistake.
-const GITLAB_ONLY_KEYS = ['log_file', 'delivery_method'] as const;
-// mail_room refuses an IDLE longer than 29 minutes; servers drop idle clients after 30.
-const MAX_IDLE_TIMEOUT_SECONDS = 29 * 60;
 
 export interface ParseOptions {
   source?: string;
@@ -38,37 +37,19 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
 
   const incomingEmail = readMailbox(root.section('incoming_email'), secretsDir, resolvePath);
   const serviceDeskEmail = readMailbox(root.section('service_desk_email'), secretsDir, resolvePath);
-  const smtpSection = root.section('smtp');
-  const hostname = smtpSection.string('hostname', 'localhost');
-  const tlsSection = smtpSection.section('tls');
-  const tlsKey = tlsSection.string('key');
-  const tlsCert = tlsSection.string('cert');
-  tlsSection.rejectUnknown();
-  if (Boolean(tlsKey) !== Boolean(tlsCert)) tlsSection.fail('key', 'key and cert must be given together');
-  const listen = readListen(smtpSection);
-  const addressDomains = [incomingEmail, serviceDeskEmail]
-    .filter((mailbox) => mailbox.enabled && mailbox.address)
-    .map((mailbox) => domainOf(mailbox.address as string));
-  const acceptedDomains = (smtpSection.stringList('accepted_domains') ?? addressDomains).map((d) => d.toLowerCase());
-  const smtp = {
-    ...listen,
-    hostname,
-    maxMessageSize: smtpSection.size('max_message_size', 25 * 1024 * 1024),
-    maxRecipients: smtpSection.integer('max_recipients', 50, 1, 10_000),
-    maxClients: smtpSection.integer('max_clients', 200, 1, 100_000),
-    socketTimeoutMs: smtpSection.integer('socket_timeout', 60, 1, 3600) * 1000,
-    closeTimeoutMs: smtpSection.integer('close_timeout', 30, 1, 3600) * 1000,
-    tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
-    acceptedDomains: [...new Set(acceptedDomains)],
-    verifyKeys: smtpSection.boolean('verify_keys', true),
-    trustedRelays: readTrustedRelays(smtpSection),
-  };
-  smtpSection.rejectUnknown();
+  const smtp = readSmtp(
+    root.section('smtp'),
+    [
+      ['incoming_email', incomingEmail],
+      ['service_desk_email', serviceDeskEmail],
+    ],
+    resolvePath,
+  );
 
   const logSection = root.section('log');
   const log = { level: logSection.oneOf('level', LOG_LEVELS, 'info') };
   logSection.rejectUnknown();
-  const host = root.string('host', hostname);
+  const host = root.string('host', smtp.hostname);
   const outgoing = readOutgoing(root.section('outgoing'), host);
   const processing = readProcessing(root, resolvePath);
   const gitlab = readGitlabApi(root.section('gitlab'));
@@ -76,11 +57,17 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const senderAuth = readSenderAuth(root.section('sender_auth'));
   root.rejectUnknown();
 
-  checkAddresses(root, incomingEmail, serviceDeskEmail, smtp.acceptedDomains);
-  if (smtp.acceptedDomains.length === 0) {
-    problems.push(
-      'smtp.accepted_domains: no domain to accept mail for (enable incoming_email with an address, or list domains)',
-    );
+  checkAddresses(root, incomingEmail, serviceDeskEmail, smtp);
+  const polled = [incomingEmail, serviceDeskEmail].some(
+    (m) => m.enabled && (m.host || m.inboxMethod === 'microsoft_graph'),
+  );
+  if (!smtp.enabled && !polled) {
+    root
+      .section('smtp')
+      .fail(
+        'enabled',
+        'is false, but no mailbox is polled (no host, no inbox_method: microsoft_graph): no mail could arrive',
+      );
   }
   if (problems.length > 0) throw new ConfigErrors(problems);
   return {
@@ -100,46 +87,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   };
 }
 
-function readListen(smtp: Section): { host: string; port: number } {
-  const listen = smtp.string('listen', '127.0.0.1:2525');
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen);
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65535) {
-    smtp.fail('listen', `must be host:port such as 127.0.0.1:2525 or [::1]:25, got ${JSON.stringify(listen)}`);
-    return { host: '127.0.0.1', port: 2525 };
-  }
-  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
-}
-
-function readMailbox(section: Section, secretsDir: string, resolvePath: (file: string) => string): MailboxConfig {
-  const address = section.string('address') ?? null;
-  const mailbox: MailboxConfig = {
-    enabled: section.boolean('enabled', false),
-    address,
-    user: section.string('user'),
-    password: section.string('password'),
-    host: section.string('host'),
-    port: section.integer('port', 143, 1, 65535),
-    ssl: section.boolean('ssl', false),
-    startTls: section.boolean('start_tls', false),
-    mailbox: section.string('mailbox', 'inbox'),
-    idleTimeoutSeconds: section.integer('idle_timeout', 60, 1, MAX_IDLE_TIMEOUT_SECONDS),
-    deleteAfterDelivery: section.boolean('delete_after_delivery', true),
-    expungeDeleted: section.boolean('expunge_deleted', false),
-    inboxMethod: section.oneOf('inbox_method', ['imap', 'microsoft_graph'] as const, 'imap'),
-    inboxOptions: section.mapping('inbox_options'),
-    searchCommand: section.string('search_command', 'UNSEEN'),
-    gitlabUrl: section.string('gitlab_url'),
-    secretFile: section.string('secret_file'),
-    encryptedSecretFile: resolvePath(
-      section.string('encrypted_secret_file') ?? path.join(secretsDir, `${section.path}.yaml.enc`),
-    ),
-  };
-  section.rejectUnknown(GITLAB_ONLY_KEYS);
-  return mailbox;
-}
-
-function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: MailboxConfig, domains: string[]): void {
+function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: MailboxConfig, smtp: SmtpConfig): void {
   for (const [key, mailbox] of [
     ['incoming_email', incoming],
     ['service_desk_email', serviceDesk],
@@ -156,8 +104,8 @@ function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: Mai
         'address',
         `must be an email address template such as incoming+%{key}@example.com, got ${JSON.stringify(mailbox.address)}`,
       );
-    } else if (!domains.includes(domainOf(mailbox.address))) {
-      where.fail('address', `its domain ${domainOf(mailbox.address)} is not in smtp.accepted_domains`);
+    } else if (smtp.enabled) {
+      checkDomain(where, domainOf(mailbox.address), smtp);
     }
     try {
       compileTemplate(mailbox.address);
@@ -170,6 +118,14 @@ function checkAddresses(root: Section, incoming: MailboxConfig, serviceDesk: Mai
   }
 }
 
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+/** The SMTP front may only claim domains the operator means; a provider's domain must be listed on purpose. */
+function checkDomain(where: Section, domain: string, smtp: SmtpConfig): void {
+  if (!smtp.acceptedDomainsGiven && isMailboxProviderDomain(domain)) {
+    where.fail(
+      'address',
+      `${domain} is a mailbox provider's domain: taken as an accepted domain, Postroom's SMTP front would accept mail for every ${domain} address. Poll the mailbox with the SMTP front off (smtp.enabled: false, mail_room mode), or list the domains the front may accept in smtp.accepted_domains`,
+    );
+  } else if (!smtp.acceptedDomains.includes(domain)) {
+    where.fail('address', `its domain ${domain} is not in smtp.accepted_domains`);
+  }
 }

@@ -1,6 +1,23 @@
+import type { SearchKey } from './searchCommand.js';
+
 /** Postroom's validated configuration. YAML keys are snake_case; these are their typed forms. */
 
 export type InboxMethod = 'imap' | 'microsoft_graph';
+
+/**
+ * GitLab's `delivery_method`. Postroom stores every message in its own spool and hands it to the
+ * `sink`; it never pushes into Redis. With `sink: gitlab` it always delivers through GitLab's
+ * internal mail_room API (what `webhook` / mail_room's `postback` name), whichever value is given;
+ * with the embedded tracker the value has no effect.
+ */
+export type DeliveryMethod = 'webhook' | 'postback' | 'sidekiq';
+
+/** mail_room's `ssl` hash (or `ssl: true`): how the server's certificate is checked. */
+export interface SslOptions {
+  verifyMode: 'none' | 'peer';
+  /** PEM file of the CA(s) to trust instead of the system's. */
+  caFile?: string;
+}
 
 /** GitLab's `incoming_email` / `service_desk_email` section, key for key. */
 export interface MailboxConfig {
@@ -12,14 +29,26 @@ export interface MailboxConfig {
   host?: string;
   port: number;
   ssl: boolean;
+  /** Certificate checks for implicit TLS and STARTTLS alike. */
+  sslOptions: SslOptions;
   startTls: boolean;
   mailbox: string;
   idleTimeoutSeconds: number;
   deleteAfterDelivery: boolean;
   expungeDeleted: boolean;
+  /** At most this many messages per IMAP pass (0: all), as mail_room's limit_max_unread. */
+  limitMaxUnread: number;
   inboxMethod: InboxMethod;
   inboxOptions?: Record<string, unknown>;
-  searchCommand: string;
+  /** UID SEARCH keys, ANDed. */
+  searchCommand: SearchKey[];
+  /** As given; absent when the section does not say. */
+  deliveryMethod?: DeliveryMethod;
+  /**
+   * mail_room's own log file (`log_path`, or Omnibus's `log_file`). Postroom writes one JSON log
+   * for all its parts to stdout; this is kept only so `check` can say so.
+   */
+  logPath?: string;
   gitlabUrl?: string;
   secretFile?: string;
   /** Where `postroom secret write` keeps this mailbox's encrypted user/password (GitLab's `encrypted_secret_file`). */
@@ -27,6 +56,10 @@ export interface MailboxConfig {
 }
 
 export interface SmtpConfig {
+  /** False runs mail_room-only: no SMTP port; mail arrives by polling the mailboxes. */
+  enabled: boolean;
+  /** How accepted_domains came about, for `check`: listed, or taken from the addresses. */
+  acceptedDomainsGiven: boolean;
   host: string;
   port: number;
   /** Our name in the greeting, EHLO and Received headers. */

@@ -35,3 +35,13 @@ export function graphOptions(config: MailboxConfig): GraphOptions {
 function endpoint(value: unknown, fallback: string): string {
   return (typeof value === 'string' && value !== '' ? value : fallback).replace(/\/+$/, '');
 }
+
+/** The mailbox owner's resource; '@' may stay as is in a path segment, and mail_room sends it that way. */
+export function graphUserUrl(options: GraphOptions, user: string): string {
+  return `${options.graphEndpoint}/v1.0/users/${encodeURIComponent(user).replace(/%40/g, '@')}`;
+}
+
+/** The first page of the folder's unread messages, ids only: what every poll starts with. */
+export function unreadMessagesUrl(userUrl: string, folder: string): string {
+  return `${userUrl}/mailFolders/${encodeURIComponent(folder)}/messages?$filter=${encodeURIComponent('isRead eq false')}&$select=id`;
+}

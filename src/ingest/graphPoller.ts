@@ -4,7 +4,7 @@ import type { MailboxName } from '../spool/index.js';
 import { sleep } from './backoff.js';
 import { errorText } from './errorText.js';
 import { GraphClient, GraphError, parseJson, type GraphTiming } from './graphClient.js';
-import type { GraphOptions } from './graphOptions.js';
+import { graphUserUrl, unreadMessagesUrl, type GraphOptions } from './graphOptions.js';
 import { toIncomingMessage } from './rawMessage.js';
 import type { IngestSpool, Poller, PollerHealth } from './types.js';
 
@@ -34,8 +34,7 @@ export class GraphPoller implements Poller {
     timing: GraphTiming,
   ) {
     this.client = new GraphClient(options, timing, this.stopping.signal, log);
-    // '@' may stay as is in a path segment, and mail_room sends it that way.
-    this.userUrl = `${options.graphEndpoint}/v1.0/users/${encodeURIComponent(config.user).replace(/%40/g, '@')}`;
+    this.userUrl = graphUserUrl(options, config.user);
     this.state = { mailbox: name, method: 'microsoft_graph', connected: false, failedStores: 0, reconnects: 0 };
     this.loop = this.run();
   }
@@ -90,8 +89,7 @@ export class GraphPoller implements Poller {
    */
   private async listUnread(): Promise<string[]> {
     const ids: string[] = [];
-    let url: string | undefined =
-      `${this.userUrl}/mailFolders/${encodeURIComponent(this.config.mailbox)}/messages?$filter=${encodeURIComponent('isRead eq false')}&$select=id`;
+    let url: string | undefined = unreadMessagesUrl(this.userUrl, this.config.mailbox);
     while (url) {
       const page = parseJson(await this.client.request('GET', url)) as MessagePage;
       if (!Array.isArray(page.value)) throw new GraphError(200, 'message list without a value array');

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { MailboxName, SpoolEntry } from '../spool/index.js';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff.js';
 import { errorText } from './errorText.js';
+import { imapConnectionOptions } from './imapConnection.js';
 import { imapFolderRef, imapSourceRef, uidValidityOf } from './imapSourceRef.js';
 import { imapSearchQuery } from './imapSearch.js';
 import { toIncomingMessage } from './rawMessage.js';
@@ -99,13 +100,9 @@ export class ImapPoller implements Poller {
 
   /** One connection's life: returns only when stopping, throws when the connection is lost. */
   private async session(onReady: () => void): Promise<void> {
-    const { host, port, ssl, startTls, user, password, mailbox } = this.config;
+    const { host, port, user, password, mailbox } = this.config;
     const client = new ImapFlow({
-      host,
-      port,
-      secure: ssl,
-      // mail_room's start_tls: false means cleartext, not "upgrade if offered".
-      doSTARTTLS: ssl ? undefined : startTls,
+      ...imapConnectionOptions(this.config),
       auth: { user, pass: password },
       logger: false,
       disableAutoIdle: true,
@@ -160,8 +157,11 @@ export class ImapPoller implements Poller {
   private async drain(client: ImapFlow, watchdog: Watchdog): Promise<void> {
     this.news = false;
     const uidValidity = selectedUidValidity(client);
-    const uids = await watchdog.guard(client.search(this.query, { uid: true }));
-    if (!uids) throw new Error('UID SEARCH failed');
+    const found = await watchdog.guard(client.search(this.query, { uid: true }));
+    if (!found) throw new Error('UID SEARCH failed');
+    // mail_room's limit_max_unread: the oldest first; the rest wait for the next pass, after IDLE, as there.
+    const limit = this.config.limitMaxUnread;
+    const uids = limit > 0 ? [...found].sort((a, b) => a - b).slice(0, limit) : found;
     for (let i = 0; i < uids.length && !this.stopped; i += this.timing.batchSize) {
       const fetched = await this.fetchSources(client, uids.slice(i, i + this.timing.batchSize), watchdog);
       // UIDs from another UIDVALIDITY name other messages: storing them under ours would be wrong.

@@ -1,21 +1,22 @@
 import type { SearchObject } from 'imapflow';
+import type { SearchKey } from '../config/index.js';
 
-// mail_room passes `search_command` to UID SEARCH verbatim; these are the single keys that make
-// sense for a mailbox drained by a bot. Anything else is refused at start rather than guessed at.
-const SEARCH_KEYS: Record<string, SearchObject> = {
-  UNSEEN: { seen: false },
+// Each supported UID SEARCH key as imapflow's query; several keys are ANDed, as in IMAP.
+const QUERIES: Record<SearchKey, SearchObject> = {
   ALL: { all: true },
+  UNSEEN: { seen: false },
+  SEEN: { seen: true },
   NEW: { new: true },
+  OLD: { old: true },
   RECENT: { recent: true },
+  UNDELETED: { deleted: false },
+  DELETED: { deleted: true },
+  UNFLAGGED: { flagged: false },
+  FLAGGED: { flagged: true },
+  UNANSWERED: { answered: false },
+  ANSWERED: { answered: true },
 };
 
-export function imapSearchQuery(searchCommand: string): SearchObject {
-  const key = searchCommand.trim().toUpperCase() || 'UNSEEN';
-  const query = SEARCH_KEYS[key];
-  if (!query) {
-    throw new Error(
-      `search_command "${searchCommand}" is not supported; use one of ${Object.keys(SEARCH_KEYS).join(', ')}`,
-    );
-  }
-  return query;
+export function imapSearchQuery(keys: readonly SearchKey[]): SearchObject {
+  return Object.assign({}, ...keys.map((key) => QUERIES[key])) as SearchObject;
 }

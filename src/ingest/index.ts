@@ -5,7 +5,6 @@ import { DEFAULT_GRAPH_TIMING, type GraphTiming } from './graphClient.js';
 import { graphOptions } from './graphOptions.js';
 import { GraphPoller } from './graphPoller.js';
 import { DEFAULT_IMAP_TIMING, ImapPoller, type ImapTiming } from './imapPoller.js';
-import { imapSearchQuery } from './imapSearch.js';
 import type { IngestSpool, Poller, PollerHealth } from './types.js';
 
 export type { IngestSpool, Poller, PollerHealth } from './types.js';
@@ -34,7 +33,7 @@ export interface RunningIngest {
 /**
  * Starts a poller for each enabled mailbox that has somewhere to poll: an IMAP `host`, or
  * `inbox_method: microsoft_graph`. A mailbox without either is fed over SMTP only. A config that
- * cannot work (no user, unknown search_command) throws here, before anything runs.
+ * cannot work (no user, no password) throws here, before anything runs.
  */
 export function startIngest(options: IngestOptions): RunningIngest {
   const wanted = (
@@ -69,7 +68,9 @@ function starter(name: MailboxName, config: MailboxConfig, options: IngestOption
     return () => new GraphPoller(name, { ...config, user }, graph, options.spool, log, timing);
   }
   if (!host || password === undefined) throw new Error(`${name}: host and password are required for IMAP`);
-  imapSearchQuery(config.searchCommand);
   const timing = { ...DEFAULT_IMAP_TIMING, ...options.imapTiming };
   return () => new ImapPoller(name, { ...config, host, user, password }, options.spool, log, timing);
 }
+export { imapConnectionOptions, imapTransport } from './imapConnection.js';
+export { DEFAULT_GRAPH_TIMING, GraphClient, parseJson } from './graphClient.js';
+export { graphOptions, graphUserUrl, unreadMessagesUrl } from './graphOptions.js';

@@ -79,7 +79,7 @@ export function createMailer(
   };
 }
 
-function transportOptions(config: OutgoingConfig, timeouts: MailerTimeouts): SMTPPool.Options {
+export function transportOptions(config: OutgoingConfig, timeouts: MailerTimeouts): SMTPPool.Options {
   return {
     pool: true,
     maxConnections: 2,

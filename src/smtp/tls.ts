@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
+import { createSelfSignedCertificate } from './selfSignedCertificate.js';
 
 export interface TlsMaterial {
   key: Buffer;
@@ -26,30 +26,13 @@ export function loadTlsMaterial(
   const certFile = path.join(certDir, 'dev-cert.pem');
   if (!existsSync(keyFile) || !existsSync(certFile)) {
     mkdirSync(certDir, { recursive: true });
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-sha256',
-        '-days',
-        '825',
-        '-subj',
-        `/CN=${hostname}`,
-        '-addext',
-        `subjectAltName=DNS:${hostname}`,
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
+    createSelfSignedCertificate({
+      keyFile,
+      certFile,
+      commonName: hostname,
+      altNames: [`DNS:${hostname}`],
+      days: 825,
+    });
     log.warn({ certFile }, 'no TLS certificate configured: generated a self-signed development certificate');
   }
   return { key: readFileSync(keyFile), cert: readFileSync(certFile), generated: true };

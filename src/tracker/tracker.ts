@@ -14,6 +14,7 @@ import type {
   Upload,
   User,
 } from '../handlers/sink.js';
+import { addressParts, type AddressParts } from './addressParts.js';
 import { createIssue, type IssueInput } from './createIssue.js';
 import { createMergeRequest, type MergeRequestInput, type MergeRequestOutcome } from './createMergeRequest.js';
 import { createNote, type NoteInput } from './createNote.js';
@@ -169,6 +170,9 @@ export class Tracker {
   }
   projectByFullPath(fullPath: string): Project | null {
     return projectByFullPath(this.ctx, fullPath);
+  }
+  addressParts(): AddressParts {
+    return addressParts(this.ctx);
   }
   projectsByServiceDeskKey(projectKey: string): Project[] {
     return projectsByServiceDeskKey(this.ctx, projectKey);

@@ -14,7 +14,8 @@ import { startRoutingThread } from '../worker/routingThread.js';
 import type { Worker } from '../worker/worker.js';
 
 export interface RunningPostroom {
-  smtp: AddressInfo;
+  /** Absent when `smtp.enabled` is false (mail_room mode). */
+  smtp?: AddressInfo;
   http?: AddressInfo;
   spool: Spool;
   /** Absent when `worker.enabled` is false. */
@@ -57,42 +58,7 @@ export async function startPostroom(
       closers.push(() => worker.stop());
       spool.onStored(() => worker.wake());
     }
-    const tls = loadTlsMaterial(
-      config.smtp.tls,
-      config.smtp.hostname,
-      options.certDir ?? path.resolve('certs'),
-      logger,
-    );
-    // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
-    let directory: KeyDirectory | undefined;
-    if (config.sink === 'embedded' && config.smtp.verifyKeys) {
-      const { openTracker, trackerKeyDirectory } = await import('../tracker/index.js');
-      const tracker = openTracker(config.tracker.path);
-      closers.push(() => tracker.close());
-      directory = trackerKeyDirectory(tracker);
-    }
-    const gitlabUrl = config.gitlab.url ?? config.incomingEmail.gitlabUrl;
-    if (config.sink === 'gitlab' && config.smtp.verifyKeys && config.gitlab.apiToken && gitlabUrl) {
-      const { gitlabKeyDirectory } = await import('../gitlab/index.js');
-      directory = gitlabKeyDirectory({
-        gitlabUrl,
-        apiToken: config.gitlab.apiToken,
-        timeoutMs: config.gitlab.timeoutMs,
-        cacheTtlMs: config.gitlab.cacheTtlMs,
-      });
-    }
-    const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
-    if (senderAuth) closers.push(() => senderAuth.authenticator.close());
-    const front = createSmtpFront({
-      config: config.smtp,
-      spool,
-      policy: configRecipientPolicy(config, directory),
-      logger,
-      tls,
-      senderAuth,
-    });
-    const smtp = await front.listen();
-    closers.push(() => front.close());
+    const smtp = config.smtp.enabled ? await openSmtpFront(config, spool, logger, options, closers) : undefined;
     // The parts below load only when configured: every module the SMTP thread does not need is
     // memory it does not spend (the routing thread has its own copy of the heavy ones).
     const polled = [config.incomingEmail, config.serviceDeskEmail].some(
@@ -128,7 +94,7 @@ export async function startPostroom(
 
     logger.info(
       {
-        smtp: `${smtp.address}:${smtp.port}`,
+        smtp: smtp ? `${smtp.address}:${smtp.port}` : 'off',
         http: http && `${http.address}:${http.port}`,
         store: config.store.path,
         sink: config.sink,
@@ -154,4 +120,46 @@ export async function startPostroom(
     await closeAll();
     throw error;
   }
+}
+
+/** The SMTP front door, with its certificate and the key directory RCPT TO asks. */
+async function openSmtpFront(
+  config: PostroomConfig,
+  spool: Spool,
+  logger: Logger,
+  options: StartOptions,
+  closers: (() => unknown)[],
+): Promise<AddressInfo> {
+  const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
+  // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
+  let directory: KeyDirectory | undefined;
+  if (config.sink === 'embedded' && config.smtp.verifyKeys) {
+    const { openTracker, trackerKeyDirectory } = await import('../tracker/index.js');
+    const tracker = openTracker(config.tracker.path);
+    closers.push(() => tracker.close());
+    directory = trackerKeyDirectory(tracker);
+  }
+  const gitlabUrl = config.gitlab.url ?? config.incomingEmail.gitlabUrl;
+  if (config.sink === 'gitlab' && config.smtp.verifyKeys && config.gitlab.apiToken && gitlabUrl) {
+    const { gitlabKeyDirectory } = await import('../gitlab/index.js');
+    directory = gitlabKeyDirectory({
+      gitlabUrl,
+      apiToken: config.gitlab.apiToken,
+      timeoutMs: config.gitlab.timeoutMs,
+      cacheTtlMs: config.gitlab.cacheTtlMs,
+    });
+  }
+  const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
+  if (senderAuth) closers.push(() => senderAuth.authenticator.close());
+  const front = createSmtpFront({
+    config: config.smtp,
+    spool,
+    policy: configRecipientPolicy(config, directory),
+    logger,
+    tls,
+    senderAuth,
+  });
+  const address = await front.listen();
+  closers.push(() => front.close());
+  return address;
 }

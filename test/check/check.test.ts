@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { checkCertificate, checkListener } from '../../src/check/listener.js';
 import { checkMailbox } from '../../src/check/mailbox.js';
 import { checkGitlabSink } from '../../src/check/gitlab.js';
 import { writeMailroomSecret, readMailroomSecret } from '../../src/gitlab/index.js';
+import { selfSignedPair } from '../helpers/certificate.js';
 import { createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
 import { answerLikeGitlab, startFakeGitlab, type FakeGitlab } from '../helpers/fakeGitlab.js';
 import { tempDir, testConfigText } from '../helpers/postroom.js';
@@ -48,40 +49,14 @@ describe('postroom check', () => {
   });
 
   it('checks that the certificate names smtp.hostname', () => {
-    const certFor = (cn: string) => {
-      const cert = path.join(dir, `${cn}.pem`);
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '30',
-          '-subj',
-          `/CN=${cn}`,
-          '-addext',
-          `subjectAltName=DNS:${cn}`,
-          '-keyout',
-          path.join(dir, `${cn}.key`),
-          '-out',
-          cert,
-        ],
-        { stdio: 'ignore' },
-      );
-      return cert;
-    };
+    const certFor = (cn: string) => selfSignedPair(dir, cn, { altNames: [`DNS:${cn}`], days: 30 });
     const c = config();
-    c.smtp.tls = { cert: certFor('postroom.test'), key: path.join(dir, 'postroom.test.key') };
+    c.smtp.tls = certFor('postroom.test');
     expect(checkCertificate(c)).toMatchObject({
       status: 'ok',
       detail: expect.stringContaining('names postroom.test, valid for 29 more days'),
     });
-    c.smtp.tls = { cert: certFor('other.test'), key: path.join(dir, 'other.test.key') };
+    c.smtp.tls = certFor('other.test');
     expect(checkCertificate(c)).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('does not name postroom.test'),

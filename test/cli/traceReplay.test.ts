@@ -1,41 +1,20 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/spool/index.js';
+import { runCli, storeTestMessage } from '../helpers/cli.js';
 import { tempDir, testConfigText } from '../helpers/postroom.js';
 
-const run = promisify(execFile);
 const { dir, cleanup } = tempDir();
 const configFile = path.join(dir, 'postroom.yml');
 let deadId: number;
 
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/src/cli/main.js', ...args, '--config', configFile]);
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
-}
+const cli = (...args: string[]) => runCli([...args, '--config', configFile]);
 
 beforeAll(async () => {
   writeFileSync(configFile, testConfigText(dir));
+  deadId = await storeTestMessage(path.join(dir, 'spool.db'), '<trace-me@example.com>');
   const spool = Spool.open(path.join(dir, 'spool.db'));
-  const stored = await spool.store({
-    source: 'smtp',
-    sessionId: 's1',
-    tls: false,
-    mailFrom: 'jake@example.com',
-    recipients: ['incoming+abc@postroom.test'],
-    receivedAt: 1_700_000_000_000,
-    messageId: '<trace-me@example.com>',
-    chunks: [Buffer.from('Subject: x\r\n\r\nbody\r\n')],
-    size: 21,
-  });
-  deadId = (stored as { id: number }).id;
   spool.queue.claim(1_700_000_000_100, 1);
   spool.queue.finish(
     deadId,

@@ -45,6 +45,8 @@ describe('config', () => {
   log_file: "/var/log/gitlab/mailroom/mail_room_json.log"
   delete_after_delivery: true
   expunge_deleted: false
+smtp:
+  enabled: false
 `,
       'gitlab.yml',
       {},
@@ -55,8 +57,9 @@ describe('config', () => {
       port: 993,
       ssl: true,
       idleTimeoutSeconds: 60,
+      logPath: '/var/log/gitlab/mailroom/mail_room_json.log',
     });
-    expect(config.smtp.acceptedDomains).toEqual(['gmail.com']);
+    expect(config.smtp.enabled).toBe(false);
   });
 
   it('reports every mistake with its key path', () => {

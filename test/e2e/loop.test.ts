@@ -60,7 +60,7 @@ function unwrap<T>(saved: { saved: true; record: T } | { saved: false; errors: s
 function smtp() {
   return nodemailer.createTransport({
     host: '127.0.0.1',
-    port: running!.smtp.port,
+    port: running!.smtp!.port,
     tls: { rejectUnauthorized: false },
   });
 }

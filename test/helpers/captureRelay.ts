@@ -27,12 +27,16 @@ export interface CaptureRelayOptions {
   /** Credentials the relay insists on; without them it takes mail from anyone. */
   auth?: { user: string; pass: string };
   answer?: (envelope: CapturedMail['envelope']) => RelayAnswer | null;
+  /** Offer STARTTLS with this key and certificate (PEM); without it the relay has no TLS. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 export interface CaptureRelay {
   host: string;
   port: number;
   messages: CapturedMail[];
+  /** What each client did before any mail: STARTTLS, and AUTH with which user. */
+  sessions: { tls: boolean; user?: string }[];
   waitForMessages(count: number, timeoutMs?: number): Promise<CapturedMail[]>;
   close(): Promise<void>;
 }
@@ -40,13 +44,25 @@ export interface CaptureRelay {
 /** A real SMTP listener on 127.0.0.1 standing in for the outgoing relay; it keeps what it is sent. */
 export async function startCaptureRelay(options: CaptureRelayOptions = {}): Promise<CaptureRelay> {
   const messages: CapturedMail[] = [];
+  const sessions = new Map<string, { tls: boolean; user?: string }>();
+  const sessionOf = (id: string) => sessions.get(id) ?? sessions.set(id, { tls: false }).get(id)!;
   const server = new SMTPServer({
     logger: false,
-    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
+    ...(options.tls ?? {}),
     allowInsecureAuth: true,
     authOptional: !options.auth,
-    onAuth(auth, _session, callback) {
+    onConnect(session, callback) {
+      sessionOf(session.id);
+      callback();
+    },
+    onSecure(_socket, session, callback) {
+      sessionOf(session.id).tls = true;
+      callback();
+    },
+    onAuth(auth, session, callback) {
       const ok = auth.username === options.auth?.user && auth.password === options.auth?.pass;
+      if (ok) sessionOf(session.id).user = auth.username;
       callback(
         ok ? null : Object.assign(new Error('Authentication failed'), { responseCode: 535 }),
         ok ? { user: auth.username } : undefined,
@@ -78,6 +94,9 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
     host: '127.0.0.1',
     port,
     messages,
+    get sessions() {
+      return [...sessions.values()];
+    },
     async waitForMessages(count, timeoutMs = 5000) {
       await waitFor(
         () => messages.length >= count,

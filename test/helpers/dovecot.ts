@@ -33,7 +33,10 @@ export interface DovecotUser {
 
 export interface PrivateDovecot {
   host: string;
+  /** IMAP: cleartext, offering STARTTLS when the server has a certificate. */
   port: number;
+  /** IMAPS (TLS from the first byte); only with a certificate. */
+  tlsPort?: number;
   version: string;
   user: DovecotUser;
   /** (Re)starts the server on the same port, with the same mail. */
@@ -61,11 +64,13 @@ export async function freePort(): Promise<number> {
 export async function createDovecot(
   dir: string,
   user: DovecotUser = { user: 'mailroom', password: 'secret' },
+  options: { tls?: { cert: string; key: string }; moreUsers?: DovecotUser[] } = {},
 ): Promise<PrivateDovecot> {
   if (!dovecotBinary) throw new Error('dovecot is not installed');
   const binary = dovecotBinary;
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   const port = await freePort();
+  const tlsPort = options.tls ? await freePort() : undefined;
   const baseDir = path.join(dir, 'run');
   const mailDir = path.join(dir, 'mail');
   for (const d of [baseDir, path.join(dir, 'state'), mailDir]) mkdirSync(d, { recursive: true });
@@ -81,7 +86,10 @@ export async function createDovecot(
     chownSync(mailDir, account.uid, account.gid);
   }
   const passwd = path.join(dir, 'passwd');
-  writeFileSync(passwd, `${user.user}:{PLAIN}${user.password}\n`);
+  writeFileSync(
+    passwd,
+    [user, ...(options.moreUsers ?? [])].map((each) => `${each.user}:{PLAIN}${each.password}\n`).join(''),
+  );
 
   const configFile = path.join(dir, 'dovecot.conf');
   writeFileSync(
@@ -91,7 +99,7 @@ state_dir = ${path.join(dir, 'state')}
 log_path = ${path.join(dir, 'dovecot.log')}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+${options.tls ? `ssl = yes\nssl_cert = <${options.tls.cert}\nssl_key = <${options.tls.key}` : 'ssl = no'}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:${mailDir}/%u/Maildir
@@ -118,7 +126,7 @@ service imap-login {
     port = ${port}
   }
   inet_listener imaps {
-    port = 0
+    ${tlsPort ? `address = 127.0.0.1\n    port = ${tlsPort}\n    ssl = yes` : 'port = 0'}
   }
 }
 `,
@@ -150,6 +158,7 @@ service imap-login {
   return {
     host: '127.0.0.1',
     port,
+    tlsPort,
     version,
     user,
     async start() {

@@ -29,7 +29,12 @@ smtp:
   # covers the tracker-backed check.
   verify_keys: false
 ${smtpExtra}
-store:
+${privateFilesText(dir)}`;
+}
+
+/** The sections every test config shares: files in `dir`, no outgoing mail, no log output. */
+export function privateFilesText(dir: string): string {
+  return `store:
   path: ${path.join(dir, 'spool.db')}
 tracker:
   path: ${path.join(dir, 'tracker.db')}
@@ -55,7 +60,7 @@ export async function startTestPostroom(smtpExtra = '', configText?: (dir: strin
     ...running,
     config,
     dir,
-    port: running.smtp.port,
+    port: running.smtp?.port ?? 0,
     async cleanup() {
       await running.stop();
       cleanup();

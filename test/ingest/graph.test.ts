@@ -56,7 +56,9 @@ describe("Microsoft Graph poller, against a local stand-in for Microsoft's servi
         graph_endpoint: standIn.url,
         ...options,
       },
-      searchCommand: 'UNSEEN',
+      searchCommand: ['UNSEEN'],
+      sslOptions: { verifyMode: 'peer' },
+      limitMaxUnread: 0,
       ...overrides,
     } as MailboxConfig;
   }

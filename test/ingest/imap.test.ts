@@ -97,7 +97,9 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
       deleteAfterDelivery: false,
       expungeDeleted: false,
       inboxMethod: 'imap',
-      searchCommand: 'UNSEEN',
+      searchCommand: ['UNSEEN'],
+      sslOptions: { verifyMode: 'peer' },
+      limitMaxUnread: 0,
       ...overrides,
     } as MailboxConfig;
   }
@@ -186,8 +188,18 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
   it('takes messages already marked seen when search_command is ALL', async () => {
     await append([mail(1)], ['\\Seen']);
     await append([mail(2)]);
-    start(mailbox({ searchCommand: 'ALL' }));
+    start(mailbox({ searchCommand: ['ALL'] }));
     await waitFor(() => storedMessageIds().length === 2, 5_000, 'both stored');
+  });
+
+  it('takes at most limit_max_unread messages per pass, the oldest first, as mail_room does', async () => {
+    await append([mail(1), mail(2), mail(3)]);
+    const running = start(mailbox({ limitMaxUnread: 2, idleTimeoutSeconds: 60 }));
+    await waitFor(() => running.health()[0].lastSuccessAt !== undefined, 5_000, 'first pass done');
+    expect(storedMessageIds().sort()).toEqual(['<m1@postroom.test>', '<m2@postroom.test>']);
+    // The rest waits for the next pass; new mail starts one.
+    await append([mail(4)]);
+    await waitFor(() => storedMessageIds().length === 4, 5_000, 'the next pass took the other two');
   });
 
   it('loses nothing and stores nothing twice when Dovecot is killed mid-pass and restarted', async () => {

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/cli/args.js';
+import { parseCommandArgs, type ParsedArgs } from '../../src/cli/args.js';
+import { COMMANDS } from '../../src/cli/commands.js';
 import { secret } from '../../src/cli/secret.js';
 import { loadConfig } from '../../src/config/index.js';
 import { SECRETS_KEY_ENV } from '../../src/secrets/index.js';
@@ -32,7 +33,7 @@ async function run(argv: string[], options: { stdin?: string; env?: Record<strin
   stdout.on('data', (chunk: Buffer) => out.push(chunk));
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   let exitCode = 0;
-  await secret(parseArgs(['secret', ...argv, '--config', configFile]), {
+  await secret(parseCommandArgs(COMMANDS.secret, [...argv, '--config', configFile]) as ParsedArgs, {
     stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
     stdout,
     stderr,

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
+import { privateFilesText, startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
+import { waitFor } from '../helpers/waitFor.js';
+
+describe('mail_room mode (smtp.enabled: false)', () => {
+  let graph: GraphStandIn;
+  let postroom: TestPostroom;
+  beforeAll(async () => {
+    graph = await startGraphStandIn();
+    postroom = await startTestPostroom(
+      '',
+      (dir) => `
+host: gitlab.example.com
+incoming_email:
+  enabled: true
+  address: "incoming+%{key}@contoso.onmicrosoft.com"
+  user: "${graph.user}"
+  mailbox: "${graph.folder}"
+  delete_after_delivery: false
+  inbox_method: microsoft_graph
+  inbox_options:
+    tenant_id: "${graph.tenant}"
+    client_id: "${graph.clientId}"
+    client_secret: "${graph.clientSecret}"
+    poll_interval: 0.1
+    azure_ad_endpoint: "${graph.url}"
+    graph_endpoint: "${graph.url}"
+smtp:
+  enabled: false
+worker:
+  enabled: false
+${privateFilesText(dir)}`,
+    );
+  });
+  afterAll(async () => {
+    await postroom?.cleanup();
+    await graph?.close();
+  });
+
+  it('opens no SMTP port, polls the provider mailbox and stores its mail', async () => {
+    expect(postroom.smtp).toBeUndefined();
+    const message = graph.add(Buffer.from('Message-ID: <polled@example.com>\r\nSubject: hi\r\n\r\nbody\r\n'));
+    await waitFor(() => message.isRead, 10_000, 'the message marked read after it was stored');
+    expect(postroom.spool.findByMessageId('<polled@example.com>')).toMatchObject([{ source: 'graph' }]);
+  });
+});
