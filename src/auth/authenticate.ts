@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { authenticate, dmarc, spf } from 'mailauth';
-import { addressesIn, readHeaderFields } from '../message/headers.js';
+import { addressesIn } from '../message/headers.js';
 import type { AuthResult, AuthResults } from './results.js';
 import type { DnsLookup } from './resolver.js';
 
@@ -42,12 +42,12 @@ export async function authenticateMessage(
 }
 
 /**
- * The same checks for a message that carries no DKIM or ARC signature, from its header block
+ * The same checks for a message that carries no DKIM or ARC signature, from its From fields
  * alone: SPF for the session's client and DMARC for the From domain (DKIM and ARC are `none`),
  * with mailauth's SPF and DMARC, without running its signature machinery over nothing.
  */
 export async function authenticateUnsigned(
-  head: Buffer,
+  fromFields: readonly string[],
   client: AuthClient,
   options: { authservId: string; resolver: DnsLookup },
 ): Promise<AuthResults> {
@@ -60,8 +60,7 @@ export async function authenticateUnsigned(
     mta: options.authservId,
     resolver: options.resolver,
   });
-  const fromFields = readHeaderFields(head).filter((field) => field.name.toLowerCase() === 'from');
-  const from = fromFields.length === 1 ? addressesIn(fromFields[0].value) : [];
+  const from = fromFields.length === 1 ? addressesIn(fromFields[0]) : [];
   const spfResult = result(checked?.status.result);
   const found =
     from.length === 1

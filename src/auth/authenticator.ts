@@ -1,4 +1,4 @@
-import { headerBlockOf } from '../message/headers.js';
+import { headerBlockOf, readHeaderFields } from '../message/headers.js';
 import { authenticateUnsigned, type AuthClient } from './authenticate.js';
 import { startAuthThread, type AuthThreadOptions } from './authThread.js';
 import { cachedResolver } from './resolver.js';
@@ -10,6 +10,8 @@ export interface SenderAuthenticator {
   close(): Promise<void>;
 }
 
+const SAME_SENDER_MS = 60_000;
+const MAX_RECENT_SENDERS = 10_000;
 // Fields only mailauth's full run reads: without any, SPF and DMARC need the header alone.
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
 
@@ -23,6 +25,29 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
   const resolver = cachedResolver(options.dns);
   const thread = startAuthThread(options);
   let closing = false;
+
+  // Without a signature the results are a function of the client, the From field and DNS answers
+  // that are cached anyway: a sender's burst is checked once per SAME_SENDER_MS, not per message.
+  const recent = new Map<string, { expires: number; results: Promise<AuthResults> }>();
+  const sameSenderMs = Math.min(SAME_SENDER_MS, options.dns.cacheTtlMs);
+  const unsigned = (head: Buffer, client: AuthClient): Promise<AuthResults> => {
+    const from = readHeaderFields(head)
+      .filter((field) => field.name.toLowerCase() === 'from')
+      .map((field) => field.value);
+    const key = JSON.stringify([client.ip, client.helo, client.mailFrom, from]);
+    const now = Date.now();
+    const hit = recent.get(key);
+    if (hit && hit.expires > now) return hit.results;
+    const results = authenticateUnsigned(from, client, { authservId: options.authservId, resolver });
+    if (sameSenderMs === 0) return results;
+    if (recent.size >= MAX_RECENT_SENDERS) recent.delete(recent.keys().next().value as string);
+    const entry = { expires: now + sameSenderMs, results };
+    recent.set(key, entry);
+    // A temporary failure is worth asking again at once.
+    const forget = () => recent.get(key) === entry && recent.delete(key);
+    results.then((found) => [found.spf.result, found.dmarc.result].includes('temperror') && forget(), forget);
+    return results;
+  };
 
   const withDeadline = (check: Promise<AuthResults>, client: AuthClient) =>
     new Promise<AuthResults>((resolve) => {
@@ -49,9 +74,7 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
       // Beyond the scan limit the signatures could not be counted: such a head is not worth the work.
       if (!head) return Promise.resolve(temporaryFailure(client, 'header block too large to authenticate'));
       const text = head.toString('latin1');
-      if (!SIGNATURE_FIELD.test(text)) {
-        return withDeadline(authenticateUnsigned(head, client, { authservId: options.authservId, resolver }), client);
-      }
+      if (!SIGNATURE_FIELD.test(text)) return withDeadline(unsigned(head, client), client);
       return withDeadline(thread.check(signedCopy(chunks, size, head, text), client), client);
     },
     async close() {
