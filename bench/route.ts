@@ -114,7 +114,6 @@ async function main(): Promise<void> {
       gitlabHost: 'postroom.test',
     },
     sink: memorySink,
-    automatic: { ownAddresses: () => false, host: 'postroom.test' },
     textOf: mailTextOf,
     isOwnAddress: () => false,
     isKnownSender: async () => true,

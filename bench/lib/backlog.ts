@@ -11,7 +11,7 @@ export interface Backlog {
 export function readBacklog(spoolPath: string): Backlog {
   const db = new Database(spoolPath, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as {
+    const rows = db.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
       state: string;
       n: number;
     }[];

@@ -10,3 +10,4 @@ export type * from './target.js';
 export { extractMailKey, mailKeyCandidates } from './extractKey.js';
 export type { KeyCandidate, KeyExtractionOptions, KeySource, MessageAddressing, RawHeader } from './extractKey.js';
 export { buildMailKey } from './buildKey.js';
+export { canonicalRecipient, isPostmaster } from './envelopeRecipient.js';

@@ -32,16 +32,21 @@ export const COMMANDS: Record<string, Command> = {
   },
   trace: {
     name: 'trace',
-    arguments: '<spool id | Message-ID>',
-    summary: 'What happened to a message: envelope, where its key came from, the handler, every attempt.',
-    options: { json: { type: 'boolean', description: 'print the trace as JSON' }, ...CONFIG_OPTION },
-    positionals: { min: 1, max: 1 },
+    arguments: '[<spool id | Message-ID>]',
+    summary:
+      'What happened to a message, per recipient: envelope, where its key came from, the handler, every attempt.',
+    options: {
+      json: { type: 'boolean', description: 'print the trace as JSON' },
+      state: { type: 'string', description: 'trace the latest messages with a recipient in this state (e.g. dead)' },
+      ...CONFIG_OPTION,
+    },
+    positionals: { min: 0, max: 1 },
     run: trace,
   },
   replay: {
     name: 'replay',
     arguments: '<spool id | Message-ID>',
-    summary: 'Queue a dead or rejected message again.',
+    summary: "Queue a message's dead or rejected recipients again, each with a fresh budget of attempts and age.",
     options: { force: { type: 'boolean', description: 'replay a message in any state' }, ...CONFIG_OPTION },
     positionals: { min: 1, max: 1 },
     run: replay,

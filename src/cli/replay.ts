@@ -2,8 +2,12 @@ import type { ParsedArgs } from './args.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';
 
 const REPLAYABLE = new Set(['dead', 'rejected']);
+const IN_PROGRESS = new Set(['queued', 'processing', 'retry']);
 
-/** `postroom replay <spool id | Message-ID> [--force]`: queue a dead or rejected message again. */
+/**
+ * `postroom replay <spool id | Message-ID> [--force]`: queue a message's dead or rejected
+ * deliveries again (with --force, every finished one), each with a fresh budget of attempts and age.
+ */
 export async function replay(args: ParsedArgs): Promise<void> {
   const spool = openConfiguredSpool(args);
   try {
@@ -15,17 +19,23 @@ export async function replay(args: ParsedArgs): Promise<void> {
       process.exitCode = 1;
       return;
     }
+    const force = args.flags.has('force');
     for (const entry of entries) {
-      if (!REPLAYABLE.has(entry.state) && !args.flags.has('force')) {
+      if (!REPLAYABLE.has(entry.state) && !force) {
         process.stderr.write(
           `message ${entry.id} is ${entry.state}; only dead or rejected messages are replayed (--force to replay anyway)\n`,
         );
         process.exitCode = 1;
         continue;
       }
-      const queued = spool.queue.requeue(entry.id, Date.now(), 'replayed by an operator');
+      const chosen = entry.deliveries.filter((d) => (force ? !IN_PROGRESS.has(d.state) : REPLAYABLE.has(d.state)));
+      const queued = chosen.filter((d) => spool.queue.requeue(d.id, Date.now(), 'replayed by an operator'));
+      const which =
+        entry.deliveries.length > 1 ? ` (${queued.map((d) => `<${d.recipient ?? 'headers'}>`).join(', ')})` : '';
       process.stdout.write(
-        queued ? `message ${entry.id} queued again\n` : `message ${entry.id} is already queued or in progress\n`,
+        queued.length > 0
+          ? `message ${entry.id} queued again${which}\n`
+          : `message ${entry.id} is already queued or in progress\n`,
       );
     }
   } finally {

@@ -3,6 +3,10 @@ import type { OutgoingConfig, StartTlsMode } from './types.js';
 
 const START_TLS_MODES: readonly StartTlsMode[] = ['require', 'opportunistic', 'never'];
 const DEFAULT_NOTICE_LIMIT_PER_HOUR = 5;
+// Enough to keep a relay's pipeline busy without looking like a flood to it.
+const DEFAULT_CONCURRENCY = 4;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 // Deliberately loose: the relay is the judge of deliverability; this only catches a pasted display name or a typo.
 const PLAIN_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+$/;
 
@@ -38,6 +42,10 @@ export function readOutgoing(section: Section, host: string): OutgoingConfig {
       0,
       10_000,
     ),
+    concurrency: section.integer('concurrency', DEFAULT_CONCURRENCY, 1, 32),
+    retryBaseMs: section.duration('retry_base', 30_000, 100, HOUR_MS),
+    retryMaxMs: section.duration('retry_max', HOUR_MS, 100, DAY_MS),
+    maxAgeMs: section.duration('max_age', 2 * DAY_MS, 1000, 30 * DAY_MS),
   };
   section.rejectUnknown();
   return outgoing;

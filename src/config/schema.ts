@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { compileTemplate } from '../address/index.js';
 import { readHttp } from './httpSchema.js';
+import { readPostmaster } from './postmasterSchema.js';
 import { readOutgoing } from './outgoingSchema.js';
 import { readGitlabApi } from './gitlabApiSchema.js';
 import { readMailbox } from './mailboxSchema.js';
@@ -55,6 +56,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
   const senderAuth = readSenderAuth(root.section('sender_auth'));
+  const postmaster = readPostmaster(root.section('postmaster'));
   root.rejectUnknown();
 
   checkAddresses(root, incomingEmail, serviceDeskEmail, smtp);
@@ -82,6 +84,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     log,
     http,
     senderAuth,
+    postmaster,
     gitlab,
     ...processing,
   };

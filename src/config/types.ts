@@ -139,6 +139,12 @@ export interface OutgoingConfig {
   baseUrl: string;
   /** Rejection notices per sender address per rolling hour; a loop breaker, not a courtesy. */
   noticeLimitPerSenderPerHour: number;
+  /** The outbox sender: mails in flight at once (pooled connections), and its retry schedule. */
+  concurrency: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A mail the relay has not taken after this long is an outgoing dead letter. */
+  maxAgeMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -158,6 +164,12 @@ export interface PostroomConfig extends ProcessingConfig {
   log: { level: LogLevel };
   http: HttpConfig;
   senderAuth: SenderAuthConfig;
+  postmaster: PostmasterConfig;
+}
+
+/** Where mail for `postmaster@<accepted domain>` goes besides the spool. */
+export interface PostmasterConfig {
+  forwardTo?: string;
 }
 
 /** Health, metrics and the tracker's API over HTTP. */

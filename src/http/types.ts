@@ -1,12 +1,12 @@
 import type { PollerHealth } from '../ingest/index.js';
-import type { Spool, WorkQueue } from '../spool/index.js';
+import type { Spool } from '../spool/index.js';
 import type { Tracker } from '../tracker/index.js';
 import type { AddressTemplates } from './addresses.js';
 import type { Fields } from './fields.js';
 import type { Reply } from './reply.js';
 
 /** What the server reads of the spool: counts and counters for health and metrics, one message's trace. */
-export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'get'> & { queue: Pick<WorkQueue, 'events'> };
+export type HttpSpool = Pick<Spool, 'countByState' | 'stats' | 'trace'>;
 
 /** Everything a handler may use, handed in by whoever starts the server. */
 export interface HttpDeps {

@@ -82,7 +82,7 @@ export function createMailer(
 export function transportOptions(config: OutgoingConfig, timeouts: MailerTimeouts): SMTPPool.Options {
   return {
     pool: true,
-    maxConnections: 2,
+    maxConnections: config.concurrency,
     host: config.host,
     port: config.port,
     secure: config.secure,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { headerText } from './headerText.js';
 
 export interface MailAddress {
   address: string;
@@ -10,7 +11,7 @@ export interface MailHeader {
   value: string;
 }
 
-export type OutgoingKind = 'rejection_notice' | 'notification' | 'service_desk';
+export type OutgoingKind = 'rejection_notice' | 'notification' | 'service_desk' | 'postmaster_forward';
 
 /** A mail ready for the relay: built by a pure builder, sent by the mailer, nothing decided in between. */
 export interface OutgoingMessage {
@@ -38,14 +39,32 @@ export const AUTOMATIC_MAIL_HEADERS: readonly MailHeader[] = [
   { name: 'X-Auto-Response-Suppress', value: 'All' },
 ];
 
-/** Every builder goes through here, so no kind of outgoing mail can forget the loop-breaking headers. */
+/**
+ * Every builder goes through here, so no kind of outgoing mail can forget the loop-breaking
+ * headers, and no text that came in by mail (a Subject, a display name) reaches a header unbounded
+ * or with a control character in it.
+ */
 export function outgoingMessage(
   fields: Omit<OutgoingMessage, 'headers'> & { headers?: MailHeader[] },
 ): OutgoingMessage {
-  const headers = (fields.headers ?? []).filter(
-    (header) => !AUTOMATIC_MAIL_HEADERS.some((fixed) => fixed.name.toLowerCase() === header.name.toLowerCase()),
-  );
-  return { ...fields, headers: [...AUTOMATIC_MAIL_HEADERS, ...headers] };
+  const headers = (fields.headers ?? [])
+    .filter((header) => !AUTOMATIC_MAIL_HEADERS.some((fixed) => fixed.name.toLowerCase() === header.name.toLowerCase()))
+    .map((header) => ({ name: header.name, value: headerText(header.value, MAX_FIELD_TEXT) }));
+  return {
+    ...fields,
+    from: named(fields.from),
+    to: fields.to.map(named),
+    replyTo: fields.replyTo && named(fields.replyTo),
+    subject: headerText(fields.subject),
+    headers: [...AUTOMATIC_MAIL_HEADERS, ...headers],
+  };
+}
+
+// Structured headers (List-Unsubscribe with two URLs, References) run longer than a subject.
+const MAX_FIELD_TEXT = 900;
+
+function named(address: MailAddress): MailAddress {
+  return address.name === undefined ? address : { ...address, name: headerText(address.name) };
 }
 
 /** `<random hex@host>`: unique per mail, and the host says who minted it. */

@@ -12,7 +12,6 @@ export class NoticeLog {
   private readonly countSince: Database.Statement<[string, number], { count: number }>;
   private readonly insert: Database.Statement<[string, number]>;
   private readonly prune: Database.Statement<[number]>;
-  private readonly remove: Database.Statement<[number]>;
 
   constructor(private readonly db: Database.Database) {
     db.exec(`
@@ -28,7 +27,6 @@ export class NoticeLog {
     );
     this.insert = db.prepare('INSERT INTO outgoing_notice_log (recipient, sent_at) VALUES (?, ?)');
     this.prune = db.prepare('DELETE FROM outgoing_notice_log WHERE sent_at <= ?');
-    this.remove = db.prepare('DELETE FROM outgoing_notice_log WHERE id = ?');
   }
 
   /**
@@ -54,16 +52,5 @@ export class NoticeLog {
         return { granted: true, ids };
       })
       .immediate();
-  }
-
-  /** Gives a reservation back when nothing was sent (relay down, outgoing mail disabled). */
-  release(reservation: NoticeReservation): void {
-    if (!reservation.granted) return;
-    this.db.transaction(() => reservation.ids.forEach((id) => this.remove.run(id))).immediate();
-  }
-
-  /** Notices recorded for this recipient within the hour before `now`. */
-  recentCount(recipient: string, now: number = Date.now()): number {
-    return this.countSince.get(recipient.toLowerCase(), now - HOUR_MS)?.count ?? 0;
   }
 }

@@ -1,5 +1,4 @@
 import type { ProcessingError } from '../handlers/errors.js';
-import type { SpoolEntry } from '../spool/index.js';
 import type { Processor } from '../worker/types.js';
 import { fromAddress, type ReceivedMail } from './mail.js';
 import { receive, type ReceiverDeps } from './receiver.js';
@@ -9,7 +8,7 @@ export interface RejectionNotices {
   send(input: { mail: ReceivedMail; error: ProcessingError; envelopeSender?: string }): Promise<string>;
 }
 
-/** The embedded path: the receiver's outcome becomes the message's outcome, notices included. */
+/** The embedded path: the receiver's outcome becomes the delivery's outcome, notices included. */
 export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices | undefined): Processor {
   async function noticeFor(
     mail: ReceivedMail | undefined,
@@ -30,10 +29,18 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
     return notices.send({ mail, error, envelopeSender });
   }
 
-  return async (entry: SpoolEntry, raw: Buffer) => {
-    const envelopeSender = entry.source === 'smtp' ? entry.mailFrom : undefined;
+  return async (message, delivery, raw) => {
+    const envelopeSender = message.source === 'smtp' ? message.mailFrom : undefined;
+    // Each delivery is routed by its own envelope recipient, as if it had come alone.
     const result = await receive(
-      { raw, envelopeSender, envelopeRecipients: entry.recipients, mailbox: entry.mailbox, auth: entry.auth },
+      {
+        raw,
+        envelopeSender,
+        envelopeRecipients: delivery.recipient === undefined ? [] : [delivery.recipient],
+        mailbox: message.mailbox,
+        ownHeaderBytes: message.ownHeaderBytes,
+        auth: message.auth,
+      },
       deps,
     );
     switch (result.kind) {

@@ -1,11 +1,11 @@
-import { compileTemplate, parseMailKey, type Mailbox } from '../address/index.js';
+import { canonicalRecipient, compileTemplate, isPostmaster, parseMailKey, type Mailbox } from '../address/index.js';
 import type { PostroomConfig } from '../config/index.js';
 import type { KeyDirectory } from './keyDirectory.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import { accept, REFUSED } from './verdict.js';
 
 /**
- * RCPT TO: the domain must be ours (else relaying), the address must fit a configured template,
+ * RCPT TO: `postmaster` is always taken (RFC 5321 §4.5.1); otherwise the domain must be ours (else relaying), the address must fit a configured template,
  * its key must fit a handler's grammar for that mailbox and, when a directory is given (the
  * embedded tracker), mean something there.
  */
@@ -19,7 +19,9 @@ export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDir
     mailboxes.push({ mailbox: 'serviceDesk', template: compileTemplate(config.serviceDeskEmail.address) });
   }
   return {
-    async check(address) {
+    async check(received) {
+      const address = canonicalRecipient(received);
+      if (isPostmaster(address, domains)) return accept();
       const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
       if (!address.includes('@') || !domains.has(domain)) return REFUSED.relay;
       for (const { mailbox, template } of mailboxes) {

@@ -171,6 +171,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth
       chunks,
       transferable: true,
       size: message.header.length + trace.length + message.size,
+      // Ours: the Authentication-Results and Received fields on top.
+      ownHeaderBytes: message.header.length + trace.length,
       auth: checked?.results,
     });
     if (!result.stored) {

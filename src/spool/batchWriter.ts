@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
+import { canonicalRecipient } from '../address/envelopeRecipient.js';
+import type { BodyFiles } from './bodyFiles.js';
 import type { IncomingMessage, StoreResult } from './types.js';
 
-// Small messages live in their row; larger ones in rows of at most a mebibyte each (views into
-// the buffer that arrived, not copies), so no row and no read of one is ever message-sized.
-const INLINE_LIMIT_BYTES = 256 * 1024;
-const CHUNK_ROW_BYTES = 1024 * 1024;
+// Small messages live in their row; larger ones in a body file of the commit (BodyFiles), so
+// their bytes are written once instead of once to the WAL and again by the checkpoint.
+const INLINE_LIMIT_BYTES = 64 * 1024;
+
+interface BodyPlace {
+  file: string;
+  offset: number;
+}
 
 export interface BatchOutcome {
   results: StoreResult[];
@@ -14,23 +20,52 @@ export interface BatchOutcome {
 /** Writes a batch of messages in one transaction; the one place rows enter the spool. */
 export class BatchWriter {
   private readonly insertMessage: Database.Statement;
-  private readonly insertChunk: Database.Statement;
+  private readonly insertDelivery: Database.Statement;
   private readonly findBySourceRef: Database.Statement;
   private readonly inTransaction: Database.Transaction<(messages: IncomingMessage[]) => StoreResult[]>;
+  private places = new Map<IncomingMessage, BodyPlace>();
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly bodies: BodyFiles,
+  ) {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, next_attempt_at, auth)
+                             mail_from, recipients, message_id, size, raw, own_header_bytes, body_file, body_offset, auth)
        VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @receivedAt, @auth)`,
+               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes, @bodyFile, @bodyOffset, @auth)`,
+    );
+    this.insertDelivery = db.prepare(
+      'INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (?, ?, ?, ?)',
     );
     this.findBySourceRef = db.prepare('SELECT id FROM messages WHERE source_ref = ?').pluck();
-    this.insertChunk = db.prepare('INSERT INTO message_chunks (message, seq, data) VALUES (?, ?, ?)');
     this.inTransaction = db.transaction((messages: IncomingMessage[]) => messages.map((m) => this.insert(m)));
   }
 
   write(messages: IncomingMessage[]): BatchOutcome {
+    const large = messages.filter((m) => m.size > INLINE_LIMIT_BYTES);
+    let bodyFile: string | undefined;
+    let bodyFailure: string | undefined;
+    if (large.length > 0) {
+      try {
+        const written = this.bodies.writeBatch(large.map((m) => m.chunks));
+        bodyFile = written.file;
+        this.places = new Map(large.map((m, i) => [m, { file: written.file, offset: written.offsets[i] }]));
+      } catch (error) {
+        bodyFailure = errorText(error);
+      }
+    }
+    const storable = bodyFailure === undefined ? messages : messages.filter((m) => m.size <= INLINE_LIMIT_BYTES);
+    const outcome = this.commit(storable);
+    const byMessage = new Map(storable.map((m, i) => [m, outcome.results[i]]));
+    const results = messages.map((m) => byMessage.get(m) ?? { stored: false as const, reason: bodyFailure! });
+    if (bodyFile !== undefined && !large.some((m) => byMessage.get(m)?.stored)) this.bodies.remove(bodyFile);
+    this.places.clear();
+    return { results, commits: outcome.commits };
+  }
+
+  private commit(messages: IncomingMessage[]): BatchOutcome {
+    if (messages.length === 0) return { results: [], commits: 0 };
     try {
       return { results: this.inTransaction.immediate(messages), commits: 1 };
     } catch (error) {
@@ -54,7 +89,7 @@ export class BatchWriter {
     const known =
       message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
     if (known !== undefined) return { stored: true, id: known, duplicate: true };
-    const inline = message.size <= INLINE_LIMIT_BYTES;
+    const place = this.places.get(message);
     const result = this.insertMessage.run({
       receivedAt: message.receivedAt,
       source: message.source,
@@ -68,19 +103,23 @@ export class BatchWriter {
       recipients: JSON.stringify(message.recipients),
       messageId: message.messageId ?? null,
       size: message.size,
-      raw: inline ? Buffer.concat(message.chunks, message.size) : null,
+      raw: place ? null : Buffer.concat(message.chunks, message.size),
+      ownHeaderBytes: message.ownHeaderBytes ?? 0,
+      bodyFile: place?.file ?? null,
+      bodyOffset: place?.offset ?? null,
       auth: message.auth ? JSON.stringify(message.auth) : null,
     });
     const id = Number(result.lastInsertRowid);
-    if (!inline) {
-      let seq = 0;
-      for (const chunk of message.chunks) {
-        for (let at = 0; at < chunk.length; at += CHUNK_ROW_BYTES)
-          this.insertChunk.run(id, seq++, chunk.subarray(at, at + CHUNK_ROW_BYTES));
-      }
-    }
+    for (const recipient of deliveryRecipients(message.recipients))
+      this.insertDelivery.run(id, recipient, message.receivedAt, message.receivedAt);
     return { stored: true, id };
   }
+}
+
+/** One delivery per distinct recipient; a source without an envelope (IMAP, Graph) has one, routed by the headers. */
+function deliveryRecipients(recipients: string[]): (string | null)[] {
+  if (recipients.length === 0) return [null];
+  return [...new Set(recipients.map(canonicalRecipient))];
 }
 
 function errorText(error: unknown): string {

@@ -6,11 +6,14 @@ import type { IncomingMessage } from './types.js';
 export type CommitRequest = { kind: 'commit'; id: number; messages: IncomingMessage[] } | { kind: 'close' };
 export type CommitReply = { kind: 'ready' } | ({ kind: 'committed'; id: number } & BatchOutcome);
 
-/** The main thread's handle on the writer thread: one batch in flight at a time. */
+/** The main thread's handle on the writer thread: batches are sent as they form and answered in order. */
 export class CommitThread {
   private readonly thread: Thread;
   private readonly ready: Promise<void>;
-  private waiting: { id: number; resolve: (outcome: BatchOutcome) => void; reject: (error: Error) => void } | undefined;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (outcome: BatchOutcome) => void; reject: (error: Error) => void }
+  >();
   private nextId = 0;
   private dead: Error | undefined;
 
@@ -19,17 +22,17 @@ export class CommitThread {
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (reply: CommitReply) => {
         if (reply.kind === 'ready') resolve();
-        else if (this.waiting?.id === reply.id) {
-          const { resolve: answer } = this.waiting;
-          this.waiting = undefined;
-          answer({ results: reply.results, commits: reply.commits });
+        else {
+          const waiter = this.waiting.get(reply.id);
+          this.waiting.delete(reply.id);
+          waiter?.resolve({ results: reply.results, commits: reply.commits });
         }
       });
       const fail = (error: Error) => {
         this.dead = error;
         reject(error);
-        this.waiting?.reject(error);
-        this.waiting = undefined;
+        for (const waiter of this.waiting.values()) waiter.reject(error);
+        this.waiting.clear();
       };
       this.thread.once('error', fail);
       this.thread.once('exit', (code) => fail(new Error(`the spool writer stopped (exit ${code})`)));
@@ -46,7 +49,7 @@ export class CommitThread {
     if (this.dead) throw this.dead;
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.waiting = { id, resolve, reject };
+      this.waiting.set(id, { resolve, reject });
       // Memory is moved, never copied twice: a message's own pages go as they are; others are
       // first joined into one buffer of their own.
       const moved = messages.map((message) => ({

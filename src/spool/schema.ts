@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Each entry moves the schema one version on; `PRAGMA user_version` records how far a file has come. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE messages (
      id              INTEGER PRIMARY KEY,
      received_at     INTEGER NOT NULL,
@@ -46,6 +46,49 @@ const MIGRATIONS: readonly string[] = [
      detail   TEXT
    );
    CREATE INDEX message_events_by_message ON message_events (message, id);`,
+  // One delivery per accepted recipient carries the state that changes, so the message row (and
+  // its bytes) is written once and never rewritten. `budget_from` is when the current budget of
+  // attempts and age began: reception, or the last replay.
+  `CREATE TABLE deliveries (
+     id              INTEGER PRIMARY KEY,
+     message         INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+     recipient       TEXT,
+     state           TEXT    NOT NULL DEFAULT 'queued',
+     attempts        INTEGER NOT NULL DEFAULT 0,
+     budget_from     INTEGER NOT NULL,
+     next_attempt_at INTEGER NOT NULL,
+     last_error      TEXT,
+     mail_key        TEXT,
+     key_source      TEXT,
+     handler         TEXT,
+     outcome         TEXT,
+     finished_at     INTEGER
+   );
+   INSERT INTO deliveries (message, recipient, state, attempts, budget_from, next_attempt_at, last_error,
+                           mail_key, key_source, handler, outcome, finished_at)
+     SELECT id, json_extract(recipients, '$[0]'), state, attempts, received_at, next_attempt_at, last_error,
+            mail_key, key_source, handler, outcome, finished_at
+     FROM messages ORDER BY id;
+   CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+   CREATE INDEX deliveries_of_message ON deliveries (message);
+   CREATE INDEX deliveries_by_key ON deliveries (mail_key);
+   ALTER TABLE message_events ADD COLUMN delivery INTEGER REFERENCES deliveries(id) ON DELETE CASCADE;
+   UPDATE message_events SET delivery = (SELECT id FROM deliveries WHERE deliveries.message = message_events.message);
+   DROP INDEX messages_due;
+   DROP INDEX messages_by_message_key;
+   ALTER TABLE messages DROP COLUMN state;
+   ALTER TABLE messages DROP COLUMN attempts;
+   ALTER TABLE messages DROP COLUMN next_attempt_at;
+   ALTER TABLE messages DROP COLUMN last_error;
+   ALTER TABLE messages DROP COLUMN mail_key;
+   ALTER TABLE messages DROP COLUMN key_source;
+   ALTER TABLE messages DROP COLUMN handler;
+   ALTER TABLE messages DROP COLUMN outcome;
+   ALTER TABLE messages DROP COLUMN finished_at;
+   ALTER TABLE messages ADD COLUMN own_header_bytes INTEGER NOT NULL DEFAULT 0;`,
+  // Larger messages' bytes in a file of the spool's (see BodyFiles), at an offset.
+  `ALTER TABLE messages ADD COLUMN body_file TEXT;
+   ALTER TABLE messages ADD COLUMN body_offset INTEGER;`,
   // Sender authentication's results (SPF, DKIM, DMARC, ARC) as JSON, for SMTP mail.
   `ALTER TABLE messages ADD COLUMN auth TEXT;`,
 ];

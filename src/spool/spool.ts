@@ -1,42 +1,29 @@
 import type Database from 'better-sqlite3';
-import type { AuthResults } from '../auth/index.js';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
-import type { Outcome } from './outcome.js';
-import type { IncomingMessage, SpoolEntry, SpoolState, StoreResult } from './types.js';
+import { BodyFiles, bodyDirOf } from './bodyFiles.js';
+import { SpoolReads } from './reads.js';
+import type {
+  DeliveryEntry,
+  IncomingMessage,
+  MessageTrace,
+  SpoolEntry,
+  SpoolEvent,
+  SpoolState,
+  StoreResult,
+  StoredMessage,
+} from './types.js';
 
 interface PendingStore {
   message: IncomingMessage;
   resolve: (result: StoreResult) => void;
 }
 
-interface MessageRow {
-  id: number;
-  received_at: number;
-  source: SpoolEntry['source'];
-  source_ref: string | null;
-  mailbox: SpoolEntry['mailbox'] | null;
-  session_id: string;
-  client_address: string | null;
-  helo: string | null;
-  tls: number;
-  mail_from: string;
-  recipients: string;
-  message_id: string | null;
-  size: number;
-  state: SpoolState;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  mail_key: string | null;
-  key_source: string | null;
-  handler: string | null;
-  outcome: string | null;
-  auth: string | null;
-}
-
 const BATCH_BYTES = 16 * 1024 * 1024;
+// Batches leave as they form, so the writer finds the next one waiting when a commit ends; the
+// bound keeps what is in flight (and in memory twice over) small.
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 /**
  * The only code that may say "durable". `store` resolves only after the row is committed with
@@ -50,15 +37,18 @@ export class Spool {
   private readonly storedListeners: (() => void)[] = [];
   /** Made at the first store, so a spool opened only to read (trace, replay) starts no thread. */
   private writer: CommitThread | undefined;
-  private committing = false;
+  /** Batches sent to the writer and not yet answered. */
+  private inFlight = 0;
   private drained: (() => void)[] = [];
   readonly queue: WorkQueue;
+  private readonly reads: SpoolReads;
 
   private constructor(
     readonly db: Database.Database,
     private readonly file: string,
   ) {
     this.queue = new WorkQueue(db);
+    this.reads = new SpoolReads(db, new BodyFiles(bodyDirOf(file)));
   }
 
   static open(file: string, options: SpoolConnectionOptions = {}): Spool {
@@ -69,16 +59,16 @@ export class Spool {
     return new Promise((resolve) => {
       this.pending.push({ message, resolve });
       // Stores from the same event-loop turn leave together.
-      if (this.pending.length === 1 && !this.committing) setImmediate(() => this.commitPending());
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
     });
   }
 
   private commitPending(): void {
-    if (this.committing || this.pending.length === 0) {
-      if (!this.committing) this.notifyDrained();
+    if (this.pending.length === 0 || this.inFlight >= MAX_BATCHES_IN_FLIGHT) {
+      if (this.inFlight === 0) this.notifyDrained();
       return;
     }
-    this.committing = true;
+    this.inFlight++;
     // Everything waiting goes together, up to a bound on bytes so one transaction never holds
     // many large messages at once (the rest follow in the next commit).
     let bytes = 0;
@@ -107,7 +97,7 @@ export class Spool {
         },
       )
       .finally(() => {
-        this.committing = false;
+        this.inFlight--;
         this.commitPending();
       });
   }
@@ -121,74 +111,65 @@ export class Spool {
     this.storedListeners.push(listener);
   }
 
+  /** A message with its deliveries and summary state, or undefined. */
   get(id: number): SpoolEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
-    return row && toEntry(row);
+    return this.reads.entry(id);
+  }
+
+  /** The message's envelope as stored, without its deliveries. */
+  message(id: number): StoredMessage | undefined {
+    return this.reads.message(id);
   }
 
   /** The message exactly as received (with our Received header on top). */
   raw(id: number): Buffer | undefined {
-    const row = this.db.prepare('SELECT raw FROM messages WHERE id = ?').get(id) as { raw: Buffer | null } | undefined;
-    if (!row) return undefined;
-    if (row.raw) return row.raw;
-    const chunks = this.db
-      .prepare('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq')
-      .pluck()
-      .all(id) as Buffer[];
-    return Buffer.concat(chunks);
+    return this.reads.raw(id);
   }
 
+  /** Every message that carried this Message-ID (with angle brackets), oldest first. */
   findByMessageId(messageId: string): SpoolEntry[] {
-    const rows = this.db
-      .prepare('SELECT * FROM messages WHERE message_id = ? ORDER BY id')
-      .all(messageId) as MessageRow[];
-    return rows.map(toEntry);
+    return this.reads.byMessageId(messageId);
   }
 
+  /** Messages with at least one delivery in `state`, newest first (`before`: only ids below it, for paging). */
+  messagesByState(state: SpoolState, options: { limit?: number; before?: number } = {}): SpoolEntry[] {
+    return this.reads.byState(state, options.limit ?? 50, options.before);
+  }
+
+  /** One delivery (one accepted recipient of a message), or undefined. */
+  delivery(id: number): DeliveryEntry | undefined {
+    return this.reads.delivery(id);
+  }
+
+  /** The deliveries of a message, one per accepted recipient, in the order the recipients came. */
+  deliveriesOf(messageId: number): DeliveryEntry[] {
+    return this.reads.deliveriesOf(messageId);
+  }
+
+  /** Every trace event of a message (each names its delivery), in order. */
+  events(messageId: number): SpoolEvent[] {
+    return this.reads.events(messageId);
+  }
+
+  /** The whole trace of a message: each delivery with its own events, and all events in order. */
+  trace(messageId: number): MessageTrace | undefined {
+    return this.reads.trace(messageId);
+  }
+
+  /** Deliveries by state (a message with two recipients counts twice). */
   countByState(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM messages GROUP BY state').all() as {
-      state: string;
-      n: number;
-    }[];
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    return this.reads.countByState();
   }
 
   /** Answers every store still waiting, stops the writer, then closes the file. */
   async close(): Promise<void> {
-    if (this.committing || this.pending.length > 0) {
+    if (this.inFlight > 0 || this.pending.length > 0) {
       await new Promise<void>((resolve) => {
         this.drained.push(resolve);
-        if (!this.committing) this.commitPending();
+        this.commitPending();
       });
     }
     await this.writer?.close();
     this.db.close();
   }
-}
-
-function toEntry(row: MessageRow): SpoolEntry {
-  return {
-    id: row.id,
-    receivedAt: row.received_at,
-    source: row.source,
-    sourceRef: row.source_ref ?? undefined,
-    mailbox: row.mailbox ?? undefined,
-    sessionId: row.session_id,
-    clientAddress: row.client_address ?? undefined,
-    helo: row.helo ?? undefined,
-    tls: row.tls === 1,
-    mailFrom: row.mail_from,
-    recipients: JSON.parse(row.recipients) as string[],
-    messageId: row.message_id ?? undefined,
-    size: row.size,
-    state: row.state,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-    lastError: row.last_error ?? undefined,
-    key: row.mail_key ?? undefined,
-    keySource: row.key_source ?? undefined,
-    handler: row.handler ?? undefined,
-    outcome: row.outcome ? (JSON.parse(row.outcome) as Outcome) : undefined,
-    auth: row.auth ? (JSON.parse(row.auth) as AuthResults) : undefined,
-  };
 }

@@ -1,5 +1,5 @@
 import type { AuthResults } from '../auth/index.js';
-import type { Outcome, Routing } from './outcome.js';
+import type { Outcome, Routing, TraceEvent } from './outcome.js';
 
 /** Where a message came in. */
 export type SpoolSource = 'smtp' | 'imap' | 'graph';
@@ -44,17 +44,57 @@ export interface IncomingMessage extends Envelope {
    */
   transferable?: boolean;
   size: number;
+  /** How many leading bytes Postroom wrote itself (its Received header): the rest is what the sender sent. */
+  ownHeaderBytes?: number;
 }
 
-export interface SpoolEntry extends Envelope, Routing {
+/** A stored message as it arrived; it never changes after the commit. */
+export interface StoredMessage extends Envelope {
   id: number;
-  outcome?: Outcome;
   messageId?: string;
   size: number;
+  ownHeaderBytes: number;
+}
+
+/** One accepted recipient of a message: what routing found for it, its state and its attempts. */
+export interface DeliveryEntry extends Routing {
+  id: number;
+  message: number;
+  /** The envelope recipient (canonical spelling); undefined when the source has none (IMAP, Graph). */
+  recipient?: string;
+  state: SpoolState;
+  attempts: number;
+  /** When the current budget of attempts and age started: reception, or the last replay. */
+  budgetFrom: number;
+  nextAttemptAt: number;
+  lastError?: string;
+  outcome?: Outcome;
+  finishedAt?: number;
+}
+
+/**
+ * A message with the state of its most pressing delivery (in progress before failed before
+ * done), so one field says whether anything about it is still open; `deliveries` has each one.
+ */
+export interface SpoolEntry extends StoredMessage, Routing {
   state: SpoolState;
   attempts: number;
   nextAttemptAt: number;
   lastError?: string;
+  outcome?: Outcome;
+  deliveries: DeliveryEntry[];
+}
+
+/** A step of a delivery (or of the message, when `delivery` is absent). */
+export interface SpoolEvent extends TraceEvent {
+  delivery?: number;
+}
+
+/** Everything known about a message: the trace the CLI, the JSON API and the console show. */
+export interface MessageTrace extends SpoolEntry {
+  deliveries: (DeliveryEntry & { events: SpoolEvent[] })[];
+  /** Every event of the message, in order. */
+  events: SpoolEvent[];
 }
 
 /** The answer to "is it on disk?": the only thing that may lead to a 250. */

@@ -1,26 +1,73 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BatchWriter } from './batchWriter.js';
+import { BodyFiles, bodyDirOf } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
 import type { CommitReply, CommitRequest } from './commitThread.js';
+import type { IncomingMessage } from './types.js';
+
+// What one transaction may carry at most; the rest of the queue follows in the next one.
+const TRANSACTION_BYTES = 16 * 1024 * 1024;
+
+type Commit = Extract<CommitRequest, { kind: 'commit' }>;
 
 /**
  * The spool's writer: commits (and their fsync) happen here, so the SMTP event loop keeps
- * reading while a commit is on its way to disk, and what arrives meanwhile shares the next one.
+ * reading while a commit is on its way to disk. Every request that reached the port while the
+ * previous commit was running shares the next transaction (group commit on this side too), so
+ * the writer never waits for the main thread between two commits.
  */
 const db = openSpoolDatabase(workerData as string);
-const writer = new BatchWriter(db);
+const writer = new BatchWriter(db, new BodyFiles(bodyDirOf(workerData as string)));
 const port = parentPort!;
-port.on('message', (request: CommitRequest) => {
-  if (request.kind === 'close') {
+const queue: Commit[] = [];
+let closing = false;
+
+function take(request: CommitRequest): void {
+  if (request.kind === 'close') closing = true;
+  else queue.push(request);
+}
+
+function drainPort(): void {
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port))
+    take(next.message as CommitRequest);
+}
+
+function commitQueued(): void {
+  drainPort();
+  while (queue.length > 0) {
+    let bytes = 0;
+    let count = 0;
+    while (count < queue.length && (count === 0 || bytes + sizeOf(queue[count]) <= TRANSACTION_BYTES))
+      bytes += sizeOf(queue[count++]);
+    const requests = queue.splice(0, count);
+    // Structured clone hands Buffers over as plain Uint8Arrays.
+    const messages: IncomingMessage[] = requests.flatMap((request) =>
+      request.messages.map((m) => ({
+        ...m,
+        chunks: m.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
+      })),
+    );
+    const { results, commits } = writer.write(messages);
+    let at = 0;
+    for (const request of requests) {
+      const mine = results.slice(at, at + request.messages.length);
+      at += request.messages.length;
+      port.postMessage({ kind: 'committed', id: request.id, results: mine, commits } satisfies CommitReply);
+    }
+    drainPort();
+  }
+  if (closing) {
     db.close();
     port.close();
-    return;
   }
-  // Structured clone hands Buffers over as plain Uint8Arrays.
-  const messages = request.messages.map((m) => ({
-    ...m,
-    chunks: m.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)),
-  }));
-  port.postMessage({ kind: 'committed', id: request.id, ...writer.write(messages) } satisfies CommitReply);
+}
+
+function sizeOf(request: Commit): number {
+  return request.messages.reduce((sum, m) => sum + m.size, 0);
+}
+
+port.on('message', (request: CommitRequest) => {
+  take(request);
+  commitQueued();
 });
 port.postMessage({ kind: 'ready' } satisfies CommitReply);

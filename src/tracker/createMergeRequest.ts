@@ -20,7 +20,7 @@ export interface MergeRequestInput {
   author: User;
   sourceBranch: string;
   description: string;
-  /** `.patch` attachments in the order they apply; ignored when the project has no repository. */
+  /** `.patch` attachments in the order they apply; a project without a repository refuses them. */
   patches: Attachment[];
   /** An API may name these; by email they come from the branch and `/target_branch`. */
   title?: string;
@@ -32,8 +32,8 @@ export type MergeRequestOutcome = Saved<CreatedMergeRequest> | { patchFailed: st
 /**
  * GitLab's MergeRequests::BuildService + CreateService, with CommitPatchService for patches. With a
  * repository the branches are real: patches make the source branch (which must not exist yet), and
- * without patches it must exist. Without a repository, branches are only names and patches are not
- * applied anywhere.
+ * without patches it must exist. Without a repository, branches are only names, and patches are
+ * refused as GitLab's CommitPatchService refuses them on an empty repository: never dropped unseen.
  */
 export async function createMergeRequest(ctx: TrackerContext, input: MergeRequestInput): Promise<MergeRequestOutcome> {
   const key = input.idempotencyKey;
@@ -58,6 +58,9 @@ export async function createMergeRequest(ctx: TrackerContext, input: MergeReques
       ? requestedTarget
       : (input.targetBranch ?? details.defaultBranch);
 
+  if (!repositoryPath && input.patches.length > 0) {
+    return { patchFailed: `${project.fullPath} has no repository to apply patches to` };
+  }
   const branchErrors = await validateBranches(ctx, project, sourceBranch, targetBranch, repositoryPath);
   if (branchErrors.any) return branchErrors.result();
 

@@ -1,7 +1,7 @@
 import type { Noteable, Project, User } from '../handlers/sink.js';
 import type { IssueRecord, MergeRequestRecord, NoteRecord } from './types.js';
 
-/** What the tracker announces after a commit, so notification mail can follow without the tracker knowing SMTP. */
+/** What the tracker announces as it commits, so notification mail can follow without the tracker knowing SMTP. */
 export interface TrackerEventMap {
   noteCreated: { note: NoteRecord; noteable: Noteable; project: Project; author: User };
   issueCreated: { issue: IssueRecord; project: Project; author: User };
@@ -13,6 +13,10 @@ export interface TrackerEventMap {
 export type TrackerEventName = keyof TrackerEventMap;
 type Listener<E extends TrackerEventName> = (event: TrackerEventMap[E]) => void;
 
+/**
+ * Listeners run inside the transaction of the action they hear about: what they write commits
+ * with it, and a listener that throws undoes the action (the caller sees the error and retries).
+ */
 export class TrackerEvents {
   private readonly listeners: { [E in TrackerEventName]: Listener<E>[] } = {
     noteCreated: [],
@@ -20,9 +24,6 @@ export class TrackerEvents {
     mergeRequestCreated: [],
     serviceDeskThankYouDue: [],
   };
-
-  /** @param onListenerError the record is already committed, so a failing listener is reported, not thrown. */
-  constructor(private readonly onListenerError: (error: unknown, event: TrackerEventName) => void = () => {}) {}
 
   /** Returns a function that removes the listener. */
   on<E extends TrackerEventName>(event: E, listener: Listener<E>): () => void {
@@ -35,12 +36,6 @@ export class TrackerEvents {
   }
 
   emit<E extends TrackerEventName>(event: E, payload: TrackerEventMap[E]): void {
-    for (const listener of [...(this.listeners[event] as Listener<E>[])]) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.onListenerError(error, event);
-      }
-    }
+    for (const listener of [...(this.listeners[event] as Listener<E>[])]) listener(payload);
   }
 }

@@ -4,7 +4,10 @@ export interface Application<T> {
   result: T;
   /** Only effects are remembered: a refused action may be retried and succeed later. */
   keep: boolean;
-  /** Runs after the commit, never for a replay (domain events). */
+  /**
+   * Domain events, never for a replay. They run inside the transaction, so what listeners write
+   * (the outbox's mail) commits with the action or not at all.
+   */
   announce?: () => void;
 }
 
@@ -14,8 +17,7 @@ export interface Application<T> {
  * A null key (a direct API call) always applies.
  */
 export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () => Application<T>): T {
-  let announce: (() => void) | undefined;
-  const result = ctx.db
+  return ctx.db
     .transaction((): T => {
       if (key !== null) {
         const row = ctx.prepare('SELECT result FROM applied_actions WHERE idempotency_key = ?').get(key) as
@@ -28,12 +30,10 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
           .prepare('INSERT INTO applied_actions (idempotency_key, result, applied_at) VALUES (?, ?, ?)')
           .run(key, JSON.stringify(application.result), ctx.now());
       }
-      announce = application.announce;
+      application.announce?.();
       return application.result;
     })
     .immediate();
-  announce?.();
-  return result;
 }
 
 /** The result of an action already applied under this key, if any. */

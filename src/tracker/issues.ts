@@ -104,8 +104,13 @@ export function deleteIssue(ctx: TrackerContext, id: number): void {
 }
 
 /** True the first time only: a ticket gets one thank-you mail, however often a delivery is retried. */
+/** Marks the ticket's thank-you as due, once: true the first time. Sent is recorded apart, after the relay's 250. */
 export function claimThankYou(ctx: TrackerContext, issueId: number): boolean {
   return (
-    ctx.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ? AND thank_you_sent = 0').run(issueId).changes === 1
+    ctx.prepare('UPDATE issues SET thank_you_due = 1 WHERE id = ? AND thank_you_due = 0').run(issueId).changes === 1
   );
+}
+
+export function markThankYouSent(ctx: TrackerContext, issueId: number): void {
+  ctx.prepare('UPDATE issues SET thank_you_sent = 1 WHERE id = ?').run(issueId);
 }

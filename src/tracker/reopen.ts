@@ -15,8 +15,7 @@ const REOPENED_NOTICE =
  * retried delivery adds no second note.
  */
 export function reopenIssue(ctx: TrackerContext, issue: Noteable, by: User): boolean {
-  let announce: (() => void) | undefined;
-  const reopened = ctx.db
+  return ctx.db
     .transaction((): boolean => {
       const current = noteableById(ctx, issue.type, issue.id);
       const project = current && projectById(ctx, current.projectId);
@@ -37,11 +36,9 @@ export function reopenIssue(ctx: TrackerContext, issue: Noteable, by: User): boo
           externalAuthor: null,
         });
         const noteable = { ...current, state: 'opened' as const };
-        announce = () => ctx.events.emit('noteCreated', { note, noteable, project, author: by });
+        ctx.events.emit('noteCreated', { note, noteable, project, author: by });
       }
       return true;
     })
     .immediate();
-  announce?.();
-  return reopened;
 }

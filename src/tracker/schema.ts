@@ -200,6 +200,33 @@ const MIGRATIONS: readonly string[] = [
      project_id       INTEGER NOT NULL,
      branch           TEXT    NOT NULL
    ) WITHOUT ROWID;`,
+  // Every mail Postroom sends, written in the transaction of the action that causes it and sent
+  // from here; a thank-you is due once (thank_you_due) and counts as sent only after the relay's 250.
+  `ALTER TABLE issues ADD COLUMN thank_you_due INTEGER NOT NULL DEFAULT 0;
+   UPDATE issues SET thank_you_due = thank_you_sent;
+   CREATE TABLE outbox (
+     id               INTEGER PRIMARY KEY,
+     kind             TEXT    NOT NULL,
+     state            TEXT    NOT NULL CHECK (state IN ('queued', 'sending', 'retry', 'sent', 'dead')),
+     message_id       TEXT    NOT NULL,
+     recipients       TEXT    NOT NULL,
+     subject          TEXT    NOT NULL,
+     message          TEXT    NOT NULL,
+     spool_id         INTEGER,
+     entity_type      TEXT,
+     entity_id        INTEGER,
+     thank_you_for    INTEGER UNIQUE,
+     attempts         INTEGER NOT NULL DEFAULT 0,
+     -- While sending: when the sender's lease runs out and another may take the mail.
+     next_attempt_at  INTEGER NOT NULL,
+     last_error       TEXT,
+     response         TEXT,
+     created_at       INTEGER NOT NULL,
+     updated_at       INTEGER NOT NULL
+   );
+   CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+   CREATE INDEX outbox_by_spool ON outbox (spool_id) WHERE spool_id IS NOT NULL;
+   CREATE INDEX outbox_by_entity ON outbox (entity_type, entity_id) WHERE entity_type IS NOT NULL;`,
   // Service Desk: may a stranger whose mail passed aligned authentication join a ticket by replying?
   `ALTER TABLE projects ADD COLUMN add_aligned_repliers_as_participants INTEGER NOT NULL DEFAULT 0;`,
 ];

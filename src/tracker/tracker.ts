@@ -20,7 +20,7 @@ import { createMergeRequest, type MergeRequestInput, type MergeRequestOutcome } 
 import { createNote, type NoteInput } from './createNote.js';
 import { openDatabase } from './database.js';
 import { TrackerEvents, type TrackerEventMap, type TrackerEventName } from './events.js';
-import { claimThankYou, deleteIssue, issueById, issueByIid, issuesOf } from './issues.js';
+import { claimThankYou, deleteIssue, issueById, issueByIid, issuesOf, markThankYouSent } from './issues.js';
 import { mergeRequestById, mergeRequestByIid, mergeRequestsOf } from './mergeRequests.js';
 import { normaliseMessageId } from './messageId.js';
 import { noteableById, updateNoteable } from './noteables.js';
@@ -84,8 +84,6 @@ export interface TrackerOptions {
   maxAttachmentBytes?: number;
   /** Milliseconds since the epoch; tests move it to age partitions. */
   now?: () => number;
-  /** A listener threw after its record was committed. */
-  onListenerError?: (error: unknown, event: TrackerEventName) => void;
 }
 
 /** A direct call (HTTP API, seed) has no message behind it, so no idempotency key. */
@@ -106,7 +104,7 @@ export class Tracker {
     readonly db: Database.Database,
     options: TrackerOptions & { repositoriesDir: string },
   ) {
-    this.events = new TrackerEvents(options.onListenerError);
+    this.events = new TrackerEvents();
     this.ctx = {
       db,
       prepare: statementCache(db),
@@ -297,13 +295,21 @@ export class Tracker {
   reopen(issue: Noteable, by: User): boolean {
     return reopenIssue(this.ctx, issue, by);
   }
-  /** Announces `serviceDeskThankYouDue` the first time only. */
+  /** Announces `serviceDeskThankYouDue` the first time only, in the transaction that claims it. */
   requestServiceDeskThankYou(issue: Noteable, to: string): boolean {
-    const record = issueById(this.ctx, issue.id);
-    const project = record && projectById(this.ctx, record.projectId);
-    if (!record || !project || !claimThankYou(this.ctx, issue.id)) return false;
-    this.events.emit('serviceDeskThankYouDue', { issue: record, project, to });
-    return true;
+    return this.db
+      .transaction((): boolean => {
+        const record = issueById(this.ctx, issue.id);
+        const project = record && projectById(this.ctx, record.projectId);
+        if (!record || !project || !claimThankYou(this.ctx, issue.id)) return false;
+        this.events.emit('serviceDeskThankYouDue', { issue: record, project, to });
+        return true;
+      })
+      .immediate();
+  }
+  /** The relay took the thank-you (250): only now does the ticket count as thanked. */
+  recordThankYouSent(issueId: number): void {
+    markThankYouSent(this.ctx, issueId);
   }
 
   // Uploads.

@@ -5,10 +5,12 @@ import {
   createMailer,
   createRejectionNotifier,
   NoticeLog,
+  Outbox,
   outgoingContext,
   ownAddressCheck,
   startNotifications,
-  type Mailer,
+  startOutboxSender,
+  withSpoolMessage,
 } from '../outgoing/index.js';
 import { receiverProcessor, type RejectionNotices } from '../receiver/processor.js';
 import { mailTextOf } from '../receiver/mailText.js';
@@ -25,29 +27,42 @@ export interface EmbeddedSink {
 
 export interface NotifyingTracker {
   tracker: Tracker;
-  mailer: Mailer;
+  /** Absent while outgoing mail is off: then nothing is queued, and no reply key is given out. */
+  outbox?: Outbox;
   close(): Promise<void>;
 }
 
 /**
- * The tracker with notifications following its events, so whatever creates an issue, a note or
- * an MR (mail in the routing thread, the HTTP API in the main one) mails its participants.
+ * The tracker with notifications following its events into the outbox, and a sender draining it,
+ * so whatever creates an issue, a note or an MR (mail in the routing thread, the HTTP API in the
+ * main one) mails its participants. Senders in both threads share the outbox safely (leases).
  */
 export function openNotifyingTracker(config: PostroomConfig, logger: Logger): NotifyingTracker {
-  const tracker = openTracker(config.tracker.path, {
-    onListenerError: (error, event) => logger.error({ err: error, event }, 'a tracker event listener failed'),
-  });
+  const tracker = openTracker(config.tracker.path);
+  if (!config.outgoing.enabled) return { tracker, close: async () => tracker.close() };
+  const outbox = new Outbox(tracker.db);
+  const notifications = startNotifications({ tracker, outbox, context: outgoingContext(config), logger });
   const mailer = createMailer(config.outgoing, logger);
-  // With outgoing mail off there is no one to give a reply key to: no fan-out, no keys recorded.
-  const notifications = config.outgoing.enabled
-    ? startNotifications({ tracker, mailer, context: outgoingContext(config), logger })
-    : undefined;
+  const sender = startOutboxSender({
+    outbox,
+    mailer,
+    concurrency: config.outgoing.concurrency,
+    retry: {
+      baseMs: config.outgoing.retryBaseMs,
+      maxMs: config.outgoing.retryMaxMs,
+      maxAgeMs: config.outgoing.maxAgeMs,
+    },
+    logger,
+    onSent: (mail) => {
+      if (mail.thankYouFor !== null) tracker.recordThankYouSent(mail.thankYouFor);
+    },
+  });
   return {
     tracker,
-    mailer,
+    outbox,
     async close() {
-      notifications?.stop();
-      await notifications?.idle();
+      notifications.stop();
+      await sender.stop();
       mailer.close();
       tracker.close();
     },
@@ -55,44 +70,15 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
 }
 
 /**
- * The default sink: routed actions land in the embedded tracker; rejection notices go out
- * through the configured relay, behind the outgoing safety gate.
+ * The default sink: routed actions land in the embedded tracker; rejection notices are queued in
+ * its outbox behind the outgoing safety gate. Every mail queued while a message is handled is
+ * recorded against that message, for its trace.
  */
 export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logger): EmbeddedSink {
-  const { tracker, mailer, close } = openNotifyingTracker(config, logger);
+  const { tracker, outbox, close } = openNotifyingTracker(config, logger);
   const context = outgoingContext(config);
   const isOwnAddress = ownAddressCheck(context);
-  const notifier = createRejectionNotifier({
-    context,
-    mailer,
-    noticeLog: new NoticeLog(spool.db),
-    limitPerSenderPerHour: config.outgoing.noticeLimitPerSenderPerHour,
-    logger,
-  });
-  const notices: RejectionNotices = {
-    async send({ mail, error, envelopeSender }) {
-      const outcome = await notifier.notify({
-        error,
-        automatic: false,
-        original: {
-          from: mail.from,
-          to: mail.to,
-          subject: mail.subject,
-          messageId: mail.messageId ?? null,
-          headers: mail.headers,
-          envelopeSender,
-        },
-      });
-      switch (outcome.status) {
-        case 'sent':
-          return `sent ${outcome.messageId}`;
-        case 'refused':
-          return `not sent: ${outcome.reason}`;
-        default:
-          return `not sent: ${outcome.reason}`;
-      }
-    },
-  };
+  const notices: RejectionNotices | undefined = outbox && noticesFor(config, outbox, logger);
   const templates = {
     incoming:
       config.incomingEmail.enabled && config.incomingEmail.address
@@ -107,16 +93,45 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const deps: ReceiverDeps = {
     templates,
     sink: new TrackerSink(tracker),
-    automatic: { ownAddresses: isOwnAddress, host: config.host },
     textOf: mailTextOf,
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
     alreadyDone: (messageId, key) => spool.queue.doneTwin(messageId, key),
     senderPolicy: config.senderAuth,
   };
+  const inner = receiverProcessor(deps, notices);
   return {
     tracker,
-    process: receiverProcessor(deps, config.outgoing.enabled ? notices : undefined),
+    process: (message, delivery, raw) => withSpoolMessage(message.id, () => inner(message, delivery, raw)),
     close,
+  };
+}
+
+function noticesFor(config: PostroomConfig, outbox: Outbox, logger: Logger): RejectionNotices {
+  const notifier = createRejectionNotifier({
+    context: outgoingContext(config),
+    outbox,
+    noticeLog: new NoticeLog(outbox.db),
+    limitPerSenderPerHour: config.outgoing.noticeLimitPerSenderPerHour,
+    logger,
+  });
+  return {
+    async send({ mail, error, envelopeSender }) {
+      const outcome = notifier.notify({
+        error,
+        automatic: false,
+        original: {
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          messageId: mail.messageId ?? null,
+          headers: mail.headers,
+          envelopeSender,
+        },
+      });
+      return outcome.status === 'queued'
+        ? `queued ${outcome.messageId} (outbox ${outcome.outboxId})`
+        : `not sent: ${outcome.reason}`;
+    },
   };
 }

@@ -10,8 +10,7 @@ import { loadTlsMaterial } from '../smtp/tls.js';
 import { Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
 import { startSenderAuth } from './senderAuth.js';
-import { startRoutingThread } from '../worker/routingThread.js';
-import type { Worker } from '../worker/worker.js';
+import { startRoutingThread, type RoutingThread } from '../worker/routingThread.js';
 
 export interface RunningPostroom {
   /** Absent when `smtp.enabled` is false (mail_room mode). */
@@ -19,7 +18,7 @@ export interface RunningPostroom {
   http?: AddressInfo;
   spool: Spool;
   /** Absent when `worker.enabled` is false. */
-  worker?: Worker;
+  worker?: RoutingThread;
   /** The IMAP and Graph pollers' liveness. */
   ingestHealth(): PollerHealth[];
   stop(): Promise<void>;

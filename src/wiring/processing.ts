@@ -2,6 +2,7 @@ import { compileTemplate } from '../address/index.js';
 import { ConfigErrors, type MailboxConfig, type PostroomConfig } from '../config/index.js';
 import { gitlabPostbackFor, gitlabProcessor, type GitlabMailboxes } from '../gitlab/index.js';
 import { openEmbedded } from './embedded.js';
+import { postmasterAware } from './postmaster.js';
 import type { Logger } from '../log/logger.js';
 import type { Spool } from '../spool/index.js';
 import type { Processor } from '../worker/types.js';
@@ -11,10 +12,20 @@ export interface OpenProcessor {
   close(): unknown;
 }
 
-/** What the worker does with each message, by `sink`. */
+/** What the worker does with each delivery, by `sink`; mail for the postmaster goes its own way. */
 export async function openProcessor(config: PostroomConfig, spool: Spool, logger: Logger): Promise<OpenProcessor> {
-  if (config.sink === 'gitlab') return { process: gitlabProcessorFor(config), close: () => undefined };
-  return openEmbedded(config, spool, logger);
+  const sink =
+    config.sink === 'gitlab'
+      ? { process: gitlabProcessorFor(config), close: () => undefined }
+      : openEmbedded(config, spool, logger);
+  const postmaster = postmasterAware(config, sink.process, logger);
+  return {
+    process: postmaster.process,
+    async close() {
+      postmaster.close();
+      await sink.close();
+    },
+  };
 }
 
 /** The GitLab sink: each enabled mailbox posts to its own mail_room endpoint. */

@@ -1,57 +1,45 @@
-import { Worker as Thread } from 'node:worker_threads';
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { superviseThread } from '../threads/supervisor.js';
 import type { Worker } from './worker.js';
 
 export type RoutingMessage = { kind: 'wake' } | { kind: 'idle'; id: number } | { kind: 'stop' };
 // The thread's end is its exit; no message announces it.
 export type RoutingReply = { kind: 'ready' } | { kind: 'idle'; id: number } | { kind: 'failed'; reason: string };
 
-const RESTART_DELAY_MS = 1000;
+/** The routing thread as the main thread sees it: a worker, and whether it is up. */
+export interface RoutingThread extends Worker {
+  /** How many times the thread was started again after it stopped. */
+  restarts(): number;
+  running(): boolean;
+}
 
 /**
- * Routing in its own thread. A thread that dies is logged and started again: the messages it
- * held are `processing` in the spool and the new thread takes them up again.
+ * Routing in its own thread, supervised for the life of the process: a thread that dies is
+ * logged and started again (with backoff, forever); the deliveries it held are `processing` in
+ * the spool and the new thread takes them up again.
  */
 /** `entry` is the thread's main module: the composition root owns what runs inside. */
-export async function startRoutingThread(config: PostroomConfig, logger: Logger, entry: URL): Promise<Worker> {
+export async function startRoutingThread(config: PostroomConfig, logger: Logger, entry: URL): Promise<RoutingThread> {
   const idleWaiters = new Map<number, () => void>();
   let nextId = 0;
-  let stopping = false;
-  let thread: Thread;
-  let exited: Promise<void>;
-
-  const launch = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      thread = new Thread(entry, { workerData: config });
-      exited = new Promise((done) => thread.once('exit', () => done()));
-      let started = false;
-      thread.on('message', (reply: RoutingReply) => {
-        if (reply.kind === 'ready') {
-          started = true;
-          resolve();
-        } else if (reply.kind === 'idle') idleWaiters.get(reply.id)?.();
-        else if (reply.kind === 'failed') reject(new Error(`the routing thread could not start: ${reply.reason}`));
-      });
-      thread.once('error', (error) =>
-        started ? logger.error({ err: error }, 'the routing thread failed') : reject(error),
-      );
-      thread.once('exit', (code) => {
-        if (stopping || !started) return;
-        logger.error({ code }, 'the routing thread stopped unexpectedly; starting it again');
-        for (const release of idleWaiters.values()) release();
-        setTimeout(
-          () =>
-            void launch().catch((error: unknown) =>
-              logger.error({ err: error }, 'the routing thread could not restart'),
-            ),
-          RESTART_DELAY_MS,
-        );
-      });
-    });
-
-  await launch();
-  const send = (message: RoutingMessage) => thread.postMessage(message);
+  const thread = await superviseThread({
+    entry,
+    options: { workerData: config },
+    logger,
+    isReady: (reply) => (reply as RoutingReply).kind === 'ready',
+    startFailure: (reply) =>
+      (reply as RoutingReply).kind === 'failed' ? (reply as { reason: string }).reason : undefined,
+    onMessage: (reply) => {
+      const answer = reply as RoutingReply;
+      if (answer.kind === 'idle') idleWaiters.get(answer.id)?.();
+    },
+    // A waiter on a thread that died would wait forever: it is told now, and asks again.
+    onExit: () => {
+      for (const release of idleWaiters.values()) release();
+    },
+  });
+  const send = (message: RoutingMessage) => thread.post(message);
   return {
     wake: () => send({ kind: 'wake' }),
     idle: () =>
@@ -63,10 +51,8 @@ export async function startRoutingThread(config: PostroomConfig, logger: Logger,
         });
         send({ kind: 'idle', id });
       }),
-    async stop() {
-      stopping = true;
-      send({ kind: 'stop' });
-      await exited;
-    },
+    stop: () => thread.stop(() => send({ kind: 'stop' })),
+    restarts: () => thread.restarts(),
+    running: () => thread.running(),
   };
 }

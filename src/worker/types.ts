@@ -1,4 +1,4 @@
-import type { Outcome, Routing, SpoolEntry } from '../spool/index.js';
+import type { DeliveryEntry, Outcome, Routing, StoredMessage } from '../spool/index.js';
 
 /** A failure worth trying again later (the sink or GitLab unavailable); `loud` ones are logged as errors. */
 export interface Transient {
@@ -9,8 +9,11 @@ export interface Transient {
 
 export type Processed = { outcome: Exclude<Outcome, { state: 'retry' }> | Transient; routing?: Routing };
 
-/** Turns one spooled message into an outcome. Throwing counts as a transient failure. */
-export type Processor = (entry: SpoolEntry, raw: Buffer) => Promise<Processed>;
+/**
+ * Turns one delivery (one accepted recipient of a stored message) into an outcome. What it
+ * throws is classified by the worker: I/O is retried, anything else would fail again and is dead.
+ */
+export type Processor = (message: StoredMessage, delivery: DeliveryEntry, raw: Buffer) => Promise<Processed>;
 
 export interface RetryPolicy {
   baseMs: number;

@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js';
-import type { Outcome, Spool } from '../spool/index.js';
+import type { DeliveryEntry, Outcome, Routing, Spool } from '../spool/index.js';
 import { afterTransient } from './backoff.js';
+import { classifyFailure } from './failure.js';
 import type { Processor, RetryPolicy } from './types.js';
 
 export interface WorkerOptions {
@@ -8,7 +9,7 @@ export interface WorkerOptions {
   process: Processor;
   logger: Logger;
   retry: RetryPolicy;
-  /** Messages processed at once. */
+  /** Deliveries processed at once. */
   concurrency: number;
   /** How often to look for due retries when nothing wakes the worker. */
   pollMs?: number;
@@ -23,76 +24,123 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Claims due messages, runs the processor, and records every outcome with its trace. */
+const DEFAULT_POLL_MS = 1000;
+
+/**
+ * Claims due deliveries, runs the processor, and records every outcome with its trace. The spool
+ * failing is never the loop's end: a claim that fails is tried at the next look, an outcome that
+ * cannot be written makes that attempt a failed one, put back in line once the spool answers.
+ */
 export function startWorker(options: WorkerOptions): Worker {
   const { spool, logger } = options;
   const now = options.now ?? Date.now;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const queue = spool.queue;
   let inFlight = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let idleWaiters: (() => void)[] = [];
+  let recovered = false;
+  // Deliveries whose attempt ended but could not be written: still `processing` on disk.
+  const unrecorded = new Map<number, string>();
 
-  const recovered = queue.recoverInterrupted(now());
-  if (recovered > 0) logger.warn({ recovered }, 'messages interrupted by a previous stop are queued again');
+  function recover(): void {
+    if (recovered) return;
+    const count = queue.recoverInterrupted(now());
+    recovered = true;
+    if (count > 0) logger.warn({ recovered: count }, 'deliveries interrupted by a previous stop are queued again');
+  }
+
+  function releaseUnrecorded(): void {
+    for (const [id, reason] of unrecorded) {
+      queue.releaseUnrecorded(id, now(), reason);
+      unrecorded.delete(id);
+    }
+  }
+
+  async function attempt(delivery: DeliveryEntry): Promise<{ outcome: Outcome; routing: Routing }> {
+    const message = spool.message(delivery.message);
+    const raw = spool.raw(delivery.message);
+    if (!message || !raw)
+      return { outcome: { state: 'dead', reason: 'the message is gone from the spool' }, routing: {} };
+    const log = logger.child({ spoolId: message.id, delivery: delivery.id, messageId: message.messageId });
+    const retryOrDead = (reason: string) =>
+      afterTransient(reason, delivery.attempts, delivery.budgetFrom, now(), options.retry);
+    try {
+      const processed = await options.process(message, delivery, raw);
+      const outcome = processed.outcome;
+      if (outcome.state === 'transient' && outcome.loud)
+        log.error({ reason: outcome.reason }, 'delivery refused: check the configuration');
+      return {
+        outcome: outcome.state === 'transient' ? retryOrDead(outcome.reason) : outcome,
+        routing: processed.routing ?? {},
+      };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      log.error({ err: error, failure: failure.kind }, 'processing failed');
+      return {
+        outcome:
+          failure.kind === 'transient'
+            ? retryOrDead(failure.reason)
+            : { state: 'dead', reason: `routing failed and would fail again: ${failure.reason}` },
+        routing: {},
+      };
+    }
+  }
 
   async function handle(id: number): Promise<void> {
-    const entry = spool.get(id);
-    const raw = spool.raw(id);
-    const log = logger.child({ spoolId: id, messageId: entry?.messageId });
-    if (!entry || !raw) return;
-    let outcome: Outcome;
-    let routing = {};
+    let stage = 'read';
     try {
-      const processed = await options.process(entry, raw);
-      routing = processed.routing ?? {};
-      outcome =
-        processed.outcome.state === 'transient'
-          ? afterTransient(processed.outcome.reason, entry.attempts, entry.receivedAt, now(), options.retry)
-          : processed.outcome;
-      if (processed.outcome.state === 'transient' && processed.outcome.loud)
-        log.error({ reason: processed.outcome.reason }, 'delivery refused: check the configuration');
+      const delivery = spool.delivery(id);
+      if (!delivery) return;
+      stage = 'process';
+      const { outcome, routing } = await attempt(delivery);
+      stage = 'record';
+      queue.finish(id, now(), outcome, routing);
+      logger[outcome.state === 'dead' ? 'error' : 'info'](
+        { spoolId: delivery.message, delivery: id, outcome, ...routing, attempt: delivery.attempts },
+        `delivery ${outcome.state}`,
+      );
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log.error({ err: error }, 'processing failed');
-      outcome = afterTransient(reason, entry.attempts, entry.receivedAt, now(), options.retry);
+      const reason = `could not ${stage === 'record' ? 'record the outcome' : 'read the delivery'}: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error({ err: error, delivery: id }, `${reason}; the attempt counts as failed`);
+      unrecorded.set(id, reason);
     }
-    queue.finish(id, now(), outcome, routing);
-    log[outcome.state === 'dead' ? 'error' : 'info'](
-      { outcome, ...routing, attempt: entry.attempts },
-      `message ${outcome.state}`,
-    );
   }
 
   function pump(): void {
     if (stopped) return;
     clearTimeout(timer);
-    const free = options.concurrency - inFlight;
     let ids: number[] = [];
+    let next: number | undefined;
     try {
+      recover();
+      releaseUnrecorded();
+      const free = options.concurrency - inFlight;
       ids = free > 0 ? queue.claim(now(), free) : [];
+      next = inFlight + ids.length === 0 ? queue.nextDueAt() : undefined;
     } catch (error) {
-      // The spool busy or failing: nothing is lost, the messages wait for the next look.
-      logger.error({ err: error }, 'could not claim messages; trying again shortly');
+      // The spool busy or failing: nothing is lost, the deliveries wait for the next look.
+      logger.error({ err: error }, 'the spool is failing; looking again shortly');
+      timer = setTimeout(pump, pollMs);
+      return;
     }
     for (const id of ids) {
       inFlight++;
       handle(id)
-        .catch((error: unknown) => logger.error({ err: error, spoolId: id }, 'could not record the outcome'))
         .finally(() => {
           inFlight--;
           pump();
-        });
+        })
+        .catch((error: unknown) => logger.error({ err: error, delivery: id }, 'the worker loop failed'));
     }
     if (inFlight === 0) {
-      const next = queue.nextDueAt();
-      if (next === undefined || next > now()) {
+      if (unrecorded.size === 0 && (next === undefined || next > now())) {
         for (const resolve of idleWaiters) resolve();
         idleWaiters = [];
       }
-      const wait =
-        next === undefined ? (options.pollMs ?? 1000) : Math.max(0, Math.min(next - now(), options.pollMs ?? 1000));
-      timer = setTimeout(pump, wait);
+      const wait = next === undefined ? pollMs : Math.max(0, Math.min(next - now(), pollMs));
+      timer = setTimeout(pump, unrecorded.size > 0 ? pollMs : wait);
     }
   }
 

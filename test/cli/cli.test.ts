@@ -40,7 +40,7 @@ describe('the postroom command line', () => {
     const unknown = await postroom('trace', '--jsn', '1', '--config', configFile);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toBe(
-      'postroom trace: unknown option --jsn (known: --json, --config, --help)\nusage: postroom trace <spool id | Message-ID> [--json] [--config FILE]\n(postroom trace --help for more)\n',
+      'postroom trace: unknown option --jsn (known: --json, --state, --config, --help)\nusage: postroom trace [<spool id | Message-ID>] [--json] [--state VALUE] [--config FILE]\n(postroom trace --help for more)\n',
     );
     expect(await postroom('check', '--config')).toMatchObject({
       code: 64,
@@ -52,7 +52,7 @@ describe('the postroom command line', () => {
     });
     expect(await postroom('trace')).toMatchObject({
       code: 64,
-      stderr: expect.stringMatching(/^postroom trace: expects <spool id \| Message-ID>\n/),
+      stderr: expect.stringMatching(/^postroom trace: expects <spool id \| Message-ID> or --state STATE\n/),
     });
     expect(await postroom('seed', '--json')).toMatchObject({
       code: 64,

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const spool = Spool.open(path.join(dir, 'spool.db'));
   spool.queue.claim(1_700_000_000_100, 1);
   spool.queue.finish(
-    deadId,
+    spool.deliveriesOf(deadId)[0].id,
     1_700_000_000_200,
     { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
     { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
@@ -43,6 +43,14 @@ describe('postroom trace and replay', () => {
     expect(trace.events.map((e) => e.kind)).toEqual(['claimed', 'dead']);
   });
 
+  it('traces the latest messages with a dead recipient (--state dead), and refuses an unknown state', async () => {
+    const [trace] = JSON.parse((await cli('trace', '--state', 'dead', '--json')).stdout) as { id: number }[];
+    expect(trace.id).toBe(deadId);
+    const wrong = await cli('trace', '--state', 'lost');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/--state must be one of queued, processing/);
+  });
+
   it('replays a dead message once, and says so when it is already queued', async () => {
     expect((await cli('replay', String(deadId))).stdout).toBe(`message ${deadId} queued again\n`);
     const again = await cli('replay', String(deadId));
@@ -50,7 +58,7 @@ describe('postroom trace and replay', () => {
     expect(again.stderr).toContain('is queued; only dead or rejected messages are replayed');
     const spool = Spool.open(path.join(dir, 'spool.db'));
     expect(spool.get(deadId)!.state).toBe('queued');
-    expect(spool.queue.events(deadId).at(-1)).toMatchObject({
+    expect(spool.events(deadId).at(-1)).toMatchObject({
       kind: 'replay',
       detail: { reason: 'replayed by an operator' },
     });

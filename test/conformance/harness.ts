@@ -155,7 +155,7 @@ log:
       await waitFor(final, 10_000, `message ${id} processed`);
       const entry = postroom.spool.get(id) as SpoolEntry;
       let notice: CapturedMail | undefined;
-      if (entry.outcome?.state === 'rejected' && entry.outcome.notice.startsWith('sent ')) {
+      if (entry.outcome?.state === 'rejected' && entry.outcome.notice.startsWith('queued ')) {
         const mine = () => relay.messages.find((mail) => mail.header('In-Reply-To') === messageId);
         await waitFor(() => mine() !== undefined, 5000, `the notice for ${messageId}`);
         notice = mine();

@@ -27,6 +27,10 @@ export interface CaptureRelayOptions {
   /** Credentials the relay insists on; without them it takes mail from anyone. */
   auth?: { user: string; pass: string };
   answer?: (envelope: CapturedMail['envelope']) => RelayAnswer | null;
+  /** Listen on this port (a relay coming back where it was); default an ephemeral one. */
+  port?: number;
+  /** How long `close` lets open connections finish before it drops them; default smtp-server's 30 s. */
+  closeTimeoutMs?: number;
   /** Offer STARTTLS with this key and certificate (PEM); without it the relay has no TLS. */
   tls?: { key: Buffer; cert: Buffer };
 }
@@ -48,6 +52,7 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
   const sessionOf = (id: string) => sessions.get(id) ?? sessions.set(id, { tls: false }).get(id)!;
   const server = new SMTPServer({
     logger: false,
+    closeTimeout: options.closeTimeoutMs,
     disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
     ...(options.tls ?? {}),
     allowInsecureAuth: true,
@@ -88,7 +93,7 @@ export async function startCaptureRelay(options: CaptureRelayOptions = {}): Prom
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as net.AddressInfo).port;
   return {
     host: '127.0.0.1',

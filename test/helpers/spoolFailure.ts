@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 
 /**
@@ -13,4 +14,19 @@ export function breakSpoolStores(file: string, reason = 'disk full (test)'): () 
     db.exec('DROP TRIGGER test_refuse_store');
     db.close();
   };
+}
+
+/**
+ * Makes the spool's database and WAL files immutable (`chattr +i`, root on ext4): every write
+ * by any connection fails with a real disk I/O error, as on a broken disk. Returns the healer,
+ * or undefined where the flag cannot be set (not root, or a file system without it).
+ */
+export function freezeSpoolFiles(file: string): (() => void) | undefined {
+  const files = [file, `${file}-wal`];
+  try {
+    execFileSync('chattr', ['+i', ...files], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return () => execFileSync('chattr', ['-i', ...files], { stdio: 'ignore' });
 }

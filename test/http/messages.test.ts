@@ -20,7 +20,7 @@ beforeAll(async () => {
   id = stored.id;
   world.spool.queue.claim(1_700_000_000_100, 1);
   world.spool.queue.finish(
-    id,
+    world.spool.deliveriesOf(id)[0].id,
     1_700_000_000_200,
     { state: 'dead', reason: 'no handler' },
     { key: 'abc', keySource: 'envelope', handler: 'none' },

@@ -161,33 +161,44 @@ describe('a new merge request', () => {
 });
 
 describe('sending', () => {
-  it('logs a refusal by the relay with the Message-ID, and the other recipients still get theirs', async () => {
+  it('a 550 for one recipient is an outgoing dead letter with the reason; the others still get theirs', async () => {
     w = await fanoutWorld({
       answer: (envelope) =>
         envelope.to.includes(at('reporter')) ? { code: 550, message: 'mailbox unavailable' } : null,
     });
-    expect(() =>
+    const issue = must(
       w.tracker.createIssue({ project: w.privateProject, author: w.developer, title: 'Hinge', description: '' }),
-    ).not.toThrow();
+    );
     expect(recipientsOf(await w.delivered())).toEqual([at('guest'), at('jake')]);
 
-    const failure = w.logs.find((line) => line.msg === 'notification not delivered');
-    expect(failure).toMatchObject({
-      component: 'notifications',
-      to: [at('reporter')],
-      transient: false,
-      event: 'created',
+    const [dead] = w.outbox.byState('dead');
+    expect(dead).toMatchObject({
+      kind: 'notification',
+      recipients: [at('reporter')],
+      attempts: 1,
+      entity: { type: 'Issue', id: issue.id },
+      lastError: expect.stringContaining('mailbox unavailable'),
     });
-    expect(failure?.messageId).toMatch(/^<[0-9a-f]+@postroom\.test>$/);
-    expect(failure?.reason).toContain('mailbox unavailable');
+    expect(
+      w.outbox
+        .forEntity('Issue', issue.id)
+        .map((mail) => mail.state)
+        .sort(),
+    ).toEqual(['dead', 'sent', 'sent']);
+    const logged = w.logs.find((line) => line.msg === 'outgoing mail is a dead letter');
+    expect(logged).toMatchObject({ component: 'outbox', messageId: dead.messageId, outboxId: dead.id });
   });
 
-  it('goes out in the order things happened, and stops with stop()', async () => {
+  it('is queued in the order things happened, and stops with stop()', async () => {
     w = await fanoutWorld();
     for (const title of ['First', 'Second', 'Third'])
       w.tracker.createIssue({ project: w.privateProject, author: w.developer, title, description: '' });
-    const toJake = (await w.delivered()).filter((mail) => mail.envelope.to.includes(at('jake')));
-    expect(toJake.map((mail) => mail.header('Subject'))).toEqual([
+    expect(recipientsOf(await w.delivered())).toContain(at('jake'));
+    const toJake = w.outbox
+      .byState('sent')
+      .reverse()
+      .filter((mail) => mail.recipients.includes(at('jake')));
+    expect(toJake.map((mail) => mail.subject)).toEqual([
       'vault | First (#1)',
       'vault | Second (#2)',
       'vault | Third (#3)',

@@ -1,6 +1,13 @@
 import { pino } from 'pino';
 import type { Noteable, User } from '../../src/handlers/sink.js';
-import { createMailer, outgoingContext, startNotifications, type Notifications } from '../../src/outgoing/index.js';
+import {
+  createMailer,
+  Outbox,
+  outgoingContext,
+  startNotifications,
+  startOutboxSender,
+  type Notifications,
+} from '../../src/outgoing/index.js';
 import {
   startCaptureRelay,
   type CaptureRelay,
@@ -19,8 +26,9 @@ export interface LogLine {
 export interface FanoutWorld extends World {
   relay: CaptureRelay;
   notifications: Notifications;
+  outbox: Outbox;
   logs: LogLine[];
-  /** Waits until queued mail is handed over, then takes what the relay got since the last call. */
+  /** Waits until the outbox has handed over what is due, then takes what the relay got since the last call. */
   delivered(): Promise<CapturedMail[]>;
   issue(id: number): Noteable;
   user(username: string): User;
@@ -35,19 +43,31 @@ export async function fanoutWorld(relayOptions: CaptureRelayOptions = {}): Promi
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
   const mailer = createMailer(config.outgoing, logger);
+  const outbox = new Outbox(world.tracker.db);
   const notifications = startNotifications({
     tracker: world.tracker,
-    mailer,
+    outbox,
     context: outgoingContext(config),
     logger,
+  });
+  const sender = startOutboxSender({
+    outbox,
+    mailer,
+    concurrency: 4,
+    retry: { baseMs: 50, maxMs: 200, maxAgeMs: 60_000 },
+    logger,
+    onSent: (mail) => {
+      if (mail.thankYouFor !== null) world.tracker.recordThankYouSent(mail.thankYouFor);
+    },
   });
   return {
     ...world,
     relay,
     notifications,
+    outbox,
     logs,
     async delivered() {
-      await notifications.idle();
+      await sender.idle();
       return relay.messages.splice(0);
     },
     issue: (id) => world.tracker.noteable('Issue', id) as Noteable,
@@ -55,7 +75,7 @@ export async function fanoutWorld(relayOptions: CaptureRelayOptions = {}): Promi
       must(world.tracker.createUser({ username, name: username, email: `${username}@adventuretime.ooo` })),
     async close() {
       notifications.stop();
-      await notifications.idle();
+      await sender.stop();
       mailer.close();
       await relay.close();
       world.cleanup();

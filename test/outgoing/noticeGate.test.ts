@@ -134,7 +134,7 @@ describe('the per-sender notice limit', () => {
   const notifier = () =>
     createRejectionNotifier({
       context: world.context,
-      mailer: world.mailer,
+      outbox: world.outbox,
       noticeLog: world.noticeLog,
       limitPerSenderPerHour: world.config.outgoing.noticeLimitPerSenderPerHour,
       logger: silentLogger,
@@ -152,30 +152,37 @@ describe('the per-sender notice limit', () => {
   it('stops at the limit, remembers it across a restart, and frees up after an hour', async () => {
     world = outgoingWorld(relay.port, '  notice_limit_per_sender_per_hour: 2');
     const looping = await request({ From: 'Loopy <LOOPY@example.net>' });
-    expect((await notifier().notify(looping)).status).toBe('sent');
+    expect(notifier().notify(looping).status).toBe('queued');
     clock += 60_000;
-    expect((await notifier().notify(looping)).status).toBe('sent');
+    expect(notifier().notify(looping).status).toBe('queued');
     clock += 60_000;
     expect(await notifier().notify(looping)).toEqual({
       status: 'refused',
       reason: 'LOOPY@example.net already had 2 notice(s) in the last hour (limit 2)',
     });
     // Another sender is not affected.
-    expect((await notifier().notify(await request({ From: 'calm@example.net' }))).status).toBe('sent');
+    expect(notifier().notify(await request({ From: 'calm@example.net' })).status).toBe('queued');
+    await world.sent();
 
-    world.reopen();
+    await world.reopen();
     expect(await notifier().notify(await request({ From: 'loopy@EXAMPLE.net' }))).toMatchObject({ status: 'refused' });
     expect(relay.messages.filter((mail) => /loopy/i.test(mail.envelope.to[0]))).toHaveLength(2);
 
     clock += 60 * 60_000;
-    world.reopen();
-    expect((await notifier().notify(looping)).status).toBe('sent');
+    await world.reopen();
+    expect(notifier().notify(looping).status).toBe('queued');
   });
 
-  it('does not count a notice the relay never took', async () => {
+  it('counts a notice queued while the relay is down, which waits in the outbox with the reason', async () => {
     world = outgoingWorld(await closedPort(), '  notice_limit_per_sender_per_hour: 1');
-    const outcome = await notifier().notify(await request({ From: 'unlucky@example.net' }));
-    expect(outcome).toMatchObject({ status: 'failed', transient: true });
-    expect(world.noticeLog.recentCount('unlucky@example.net', clock)).toBe(0);
+    const outcome = notifier().notify(await request({ From: 'unlucky@example.net' }));
+    expect(outcome).toMatchObject({ status: 'queued' });
+    await world.sent();
+    expect(outcome.status === 'queued' && world.outbox.get(outcome.outboxId)).toMatchObject({
+      state: 'retry',
+      attempts: 1,
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(notifier().notify(await request({ From: 'unlucky@example.net' }))).toMatchObject({ status: 'refused' });
   });
 });

@@ -42,7 +42,7 @@ describe('notifications through a real relay', () => {
     world = outgoingWorld(relay.port);
   });
   afterAll(async () => {
-    world.cleanup();
+    await world.cleanup();
     await relay.close();
   });
 

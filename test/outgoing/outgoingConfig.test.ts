@@ -27,6 +27,10 @@ describe('the outgoing config section', () => {
       from: { address: 'postroom@gitlab.example.com', name: 'Postroom' },
       baseUrl: 'http://gitlab.example.com',
       noticeLimitPerSenderPerHour: 5,
+      concurrency: 4,
+      retryBaseMs: 30_000,
+      retryMaxMs: 3_600_000,
+      maxAgeMs: 172_800_000,
     });
   });
 
@@ -43,6 +47,10 @@ describe('the outgoing config section', () => {
     name: Example GitLab
   base_url: https://gitlab.example.com/
   notice_limit_per_sender_per_hour: 2
+  concurrency: 8
+  retry_base: 10s
+  retry_max: 30m
+  max_age: 1d
 `,
       'test.yml',
       { RELAY_PASSWORD: 's3cret' },
@@ -58,6 +66,10 @@ describe('the outgoing config section', () => {
       from: { address: 'gitlab@example.com', name: 'Example GitLab' },
       baseUrl: 'https://gitlab.example.com',
       noticeLimitPerSenderPerHour: 2,
+      concurrency: 8,
+      retryBaseMs: 10_000,
+      retryMaxMs: 1_800_000,
+      maxAgeMs: 86_400_000,
     });
   });
 

@@ -1,3 +1,4 @@
+import libmime from 'libmime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingErrorName } from '../../src/handlers/errors.js';
 import { createRejectionNotifier, type RejectionNotifier } from '../../src/outgoing/index.js';
@@ -55,14 +56,14 @@ describe('rejection notices through a real relay', () => {
     world = outgoingWorld(relay.port);
     notifier = createRejectionNotifier({
       context: world.context,
-      mailer: world.mailer,
+      outbox: world.outbox,
       noticeLog: world.noticeLog,
       limitPerSenderPerHour: 100,
       logger: silentLogger,
     });
   });
   afterAll(async () => {
-    world.cleanup();
+    await world.cleanup();
     await relay.close();
   });
 
@@ -85,14 +86,20 @@ describe('rejection notices through a real relay', () => {
         expect(relay.messages.length).toBe(before);
         return;
       }
-      expect(outcome.status).toBe('sent');
+      expect(outcome.status).toBe('queued');
+      await world.sent();
       const [mail] = (await relay.waitForMessages(before + 1)).slice(before);
       expect(mail.envelope.to).toEqual([sender]);
       expect(mail.header('To')).toBe(sender);
       expect(mail.header('From')).toBe('Postroom <postroom@postroom.test>');
       expect(mail.header('Subject')).toBe('[Rejected] Re: Fuel gauge reads empty');
       expect(mail.header('Message-ID')).toMatch(/^<[0-9a-f]{32}@postroom\.test>$/);
-      expect(outcome.status === 'sent' && outcome.messageId).toBe(mail.header('Message-ID'));
+      expect(outcome.status === 'queued' && outcome.messageId).toBe(mail.header('Message-ID'));
+      expect(outcome.status === 'queued' && world.outbox.get(outcome.outboxId)).toMatchObject({
+        state: 'sent',
+        kind: 'rejection_notice',
+        response: expect.stringMatching(/^250 /),
+      });
       expect(mail.header('In-Reply-To')).toBe(`<${name}@example.net>`);
       expect(mail.header('References')).toBe(`<${name}@example.net>`);
       expect(mail.header('Reply-To')).toBe(
@@ -122,10 +129,29 @@ describe('rejection notices through a real relay', () => {
     const before = relay.messages.length;
     const original = await originalFromRaw(rawMail({ From: 'nosubject@example.net', Subject: '', 'Message-ID': '' }));
     const outcome = await notifier.notify({ error: { name: 'ProjectNotFound' }, original, automatic: false });
-    expect(outcome.status).toBe('sent');
+    expect(outcome.status).toBe('queued');
     const [mail] = (await relay.waitForMessages(before + 1)).slice(before);
     expect(mail.header('Subject')).toBe('[Rejected]');
     expect(mail.header('In-Reply-To')).toBeUndefined();
     expect(mail.header('References')).toBeUndefined();
+  });
+
+  it('answers a 300 KB Subject full of control characters with a short, clean one', async () => {
+    const before = relay.messages.length;
+    const huge = `Help\u0007 me${'\u0001 spam'.repeat(50_000)}`;
+    const original = await originalFromRaw(rawMail({ From: 'big@example.net', 'Message-ID': '<big@example.net>' }));
+    const outcome = notifier.notify({
+      error: { name: 'ProjectNotFound' },
+      original: { ...original, subject: huge },
+      automatic: false,
+    });
+    expect(outcome.status).toBe('queued');
+    const [mail] = (await relay.waitForMessages(before + 1)).slice(before);
+    const subject = libmime.decodeWords(mail.header('Subject')!);
+    expect(subject.startsWith('[Rejected] Help me spam spam')).toBe(true);
+    expect(subject.length).toBeLessThanOrEqual(250);
+    expect(subject.endsWith('…')).toBe(true);
+    expect(mail.raw.length).toBeLessThan(4000);
+    expect(outcome.status === 'queued' && world.outbox.get(outcome.outboxId)?.subject).toBe(subject);
   });
 });

@@ -18,7 +18,7 @@ describe('Service Desk mail through a real relay', () => {
     world = outgoingWorld(relay.port, '  from:\n    address: support@postroom.test\n    name: Acme Help');
   });
   afterAll(async () => {
-    world.cleanup();
+    await world.cleanup();
     await relay.close();
   });
 

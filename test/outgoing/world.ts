@@ -1,15 +1,19 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { parseConfigText, type PostroomConfig } from '../../src/config/index.js';
 import type { Noteable, Project } from '../../src/handlers/sink.js';
 import {
   createMailer,
   NoticeLog,
+  Outbox,
   outgoingContext,
+  startOutboxSender,
   type Mailer,
+  type OutboxSender,
   type OutgoingContext,
 } from '../../src/outgoing/index.js';
+import { openDatabase } from '../../src/tracker/database.js';
 import { tempDir } from '../helpers/postroom.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -44,9 +48,13 @@ export interface OutgoingWorld {
   dbFile: string;
   readonly db: Database.Database;
   readonly noticeLog: NoticeLog;
+  /** The outbox in the (tracker) SQLite file, with a sender draining it into the relay. */
+  readonly outbox: Outbox;
+  /** Resolves once every mail due now has been handed to the relay (or failed). */
+  sent(): Promise<void>;
   /** Closes and opens the SQLite file again, as a restart would. */
-  reopen(): NoticeLog;
-  cleanup(): void;
+  reopen(): Promise<NoticeLog>;
+  cleanup(): Promise<void>;
 }
 
 export function outgoingWorld(port: number, outgoingExtra = ''): OutgoingWorld {
@@ -54,8 +62,11 @@ export function outgoingWorld(port: number, outgoingExtra = ''): OutgoingWorld {
   const config = outgoingConfig(port, outgoingExtra);
   const dbFile = path.join(dir, 'postroom.db');
   const mailer = createMailer(config.outgoing, silentLogger);
-  let db = new Database(dbFile);
+  const retry = { baseMs: 50, maxMs: 200, maxAgeMs: 60_000 };
+  let db = openDatabase(dbFile);
   let noticeLog = new NoticeLog(db);
+  let outbox = new Outbox(db);
+  let sender: OutboxSender = startOutboxSender({ outbox, mailer, concurrency: 4, retry, logger: silentLogger });
   return {
     config,
     context: outgoingContext(config),
@@ -67,13 +78,21 @@ export function outgoingWorld(port: number, outgoingExtra = ''): OutgoingWorld {
     get noticeLog() {
       return noticeLog;
     },
-    reopen() {
+    get outbox() {
+      return outbox;
+    },
+    sent: () => sender.idle(),
+    async reopen() {
+      await sender.stop();
       db.close();
-      db = new Database(dbFile);
+      db = openDatabase(dbFile);
       noticeLog = new NoticeLog(db);
+      outbox = new Outbox(db);
+      sender = startOutboxSender({ outbox, mailer, concurrency: 4, retry, logger: silentLogger });
       return noticeLog;
     },
-    cleanup() {
+    async cleanup() {
+      await sender.stop();
       mailer.close();
       db.close();
       cleanup();

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,19 +67,20 @@ describe('spool', () => {
     await reopened.close();
   });
 
-  it('stores a large message in mebibyte rows and gives back the same bytes', async () => {
+  it('stores a large message once, in a body file beside the spool, and gives back the same bytes', async () => {
     const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, 65 + (i % 26)));
     const spool = Spool.open(file);
     const result = await spool.store(message(chunks));
     expect(result.stored).toBe(true);
     const id = (result as { id: number }).id;
-    const stored = spool.db
-      .prepare(
-        'SELECT raw IS NULL AS chunked, (SELECT count(*) FROM message_chunks WHERE message = ?) AS n FROM messages WHERE id = ?',
-      )
-      .get(id, id);
-    // 40 × 64 KiB = 2.5 MiB: three rows of at most 1 MiB.
-    expect(stored).toEqual({ chunked: 1, n: 3 });
+    const row = spool.db
+      .prepare('SELECT raw IS NULL AS apart, body_file AS bodyFile FROM messages WHERE id = ?')
+      .get(id) as {
+      apart: number;
+      bodyFile: string;
+    };
+    expect(row.apart).toBe(1);
+    expect(statSync(path.join(`${file}-bodies`, row.bodyFile)).size).toBe(40 * 64 * 1024);
     expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
     await spool.close();
   });
@@ -96,13 +98,12 @@ describe('spool', () => {
     const spool = Spool.open(file);
     // A second, independent connection breaks the file for real: every insert now aborts.
     const saboteur = new Database(file);
-    saboteur.exec(
-      "CREATE TRIGGER broken BEFORE INSERT ON message_chunks BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
-    );
+    saboteur.exec("CREATE TRIGGER broken BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
     const big = Array.from({ length: 8 }, () => Buffer.alloc(64 * 1024, 66));
     const result = await spool.store(message(big));
     expect(result).toEqual({ stored: false, reason: 'disk on fire' });
     expect(spool.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
+    expect(readdirSync(`${file}-bodies`)).toEqual([]);
     saboteur.close();
     await spool.close();
   });

@@ -209,18 +209,20 @@ describe('merge requests without patches', () => {
     });
   });
 
-  it('without a repository, branches are names only: the MR is created and patches are not applied anywhere', async () => {
-    const result = await mergeRequest(
-      world.project,
-      'new-branch-with-a-patch',
-      [patch(PATCH_1)],
-      'Merge request description',
-    );
-    expect(result).toMatchObject({ saved: true });
+  it('without a repository, patches are refused, not dropped: no MR, the reason names the project', async () => {
+    const result = await mergeRequest(world.project, 'new-branch-with-a-patch', [patch(PATCH_1)], 'description');
+    expect(result).toEqual({ patchFailed: `${world.project.fullPath} has no repository to apply patches to` });
+    expect(world.tracker.mergeRequests(world.project)).toEqual([]);
+  });
+
+  it('without a repository and without patches, branches are names only: the MR is created', async () => {
+    expect(await mergeRequest(world.project, 'new-branch', [], 'Merge request description')).toMatchObject({
+      saved: true,
+    });
     expect(world.tracker.mergeRequest(world.project, 1)).toMatchObject({
-      title: 'New branch with a patch',
+      title: 'New branch',
       description: 'Merge request description',
-      sourceBranch: 'new-branch-with-a-patch',
+      sourceBranch: 'new-branch',
       targetBranch: 'main',
     });
   });

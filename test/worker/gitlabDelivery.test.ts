@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,6 +6,7 @@ import { writeMailroomSecret, readMailroomSecret } from '../../src/gitlab/index.
 import { Spool } from '../../src/spool/index.js';
 import { answerLikeGitlab, json, startFakeGitlab, type Answer, type FakeGitlab } from '../helpers/fakeGitlab.js';
 import { startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
+import { freezeSpoolFiles } from '../helpers/spoolFailure.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const REPLY_TO = 'incoming+b7-0123456789abcdefghijklmno@postroom.test';
@@ -94,7 +96,7 @@ describe('worker with the GitLab sink', () => {
     );
     const id = await send(REPLY_TO, '<r2@example.com>');
     await waitFor(() => stateOf(id) === 'done', 5000, 'delivered after retries');
-    const kinds = postroom!.spool.queue.events(id).map((e) => `${e.attempt}:${e.kind}`);
+    const kinds = postroom!.spool.events(id).map((e) => `${e.attempt}:${e.kind}`);
     expect(kinds).toEqual(['1:claimed', '1:retry', '2:claimed', '2:retry', '3:claimed', '3:done']);
     expect(postroom!.spool.get(id)!.attempts).toBe(3);
   });
@@ -111,15 +113,58 @@ describe('worker with the GitLab sink', () => {
     await waitFor(() => stateOf(id) === 'dead', 5000, 'dead letter');
     expect(postroom!.spool.get(id)!.lastError).toMatch(/Email too large/);
     refuse = false;
-    expect(postroom!.spool.queue.requeue(id, Date.now(), 'operator replay')).toBe(true);
+    expect(postroom!.spool.queue.requeue(postroom!.spool.deliveriesOf(id)[0].id, Date.now(), 'operator replay')).toBe(
+      true,
+    );
     postroom!.worker!.wake();
     await waitFor(() => stateOf(id) === 'done', 5000, 'replayed');
-    expect(postroom!.spool.queue.events(id).map((e) => e.kind)).toEqual([
-      'claimed',
-      'dead',
-      'replay',
-      'claimed',
-      'done',
+    expect(postroom!.spool.events(id).map((e) => e.kind)).toEqual(['claimed', 'dead', 'replay', 'claimed', 'done']);
+  });
+
+  it('posts a mail for two of our addresses once per recipient, each naming its recipient in Delivered-To', async () => {
+    const { gitlab } = await start(answerLikeGitlab);
+    const desk = 'contact+group-project-5-issue-@postroom.test';
+    const id = await send(`${REPLY_TO}, ${desk}`, '<two@example.com>');
+    await waitFor(() => stateOf(id) === 'done', 5000, 'both delivered');
+    const raw = postroom!.spool.raw(id)!;
+    const posted = (type: string) => gitlab.requests.filter((r) => r.path.endsWith(type));
+    expect(posted('incoming_email')).toHaveLength(1);
+    expect(posted('service_desk_email')).toHaveLength(1);
+    expect(
+      posted('incoming_email')[0].body.equals(Buffer.concat([Buffer.from(`Delivered-To: ${REPLY_TO}\r\n`), raw])),
+    ).toBe(true);
+    expect(
+      posted('service_desk_email')[0].body.equals(Buffer.concat([Buffer.from(`Delivered-To: ${desk}\r\n`), raw])),
+    ).toBe(true);
+    expect(postroom!.spool.deliveriesOf(id).map((d) => [d.recipient, d.state])).toEqual([
+      [REPLY_TO, 'done'],
+      [desk, 'done'],
+    ]);
+  });
+
+  it('gives a replayed dead letter a fresh budget of attempts, and says so in the trace', async () => {
+    let failures = 3;
+    await start(
+      (secret) => (request, response) =>
+        failures-- > 0 ? json(response, 502, { message: 'bad gateway' }) : answerLikeGitlab(secret)(request, response),
+    );
+    const id = await send(REPLY_TO, '<budget@example.com>');
+    await waitFor(() => stateOf(id) === 'dead', 5000, 'dead after three attempts');
+    // GitLab is back but fails once more: one failure must not end the replayed delivery.
+    failures = 1;
+    const [delivery] = postroom!.spool.deliveriesOf(id);
+    expect(postroom!.spool.queue.requeue(delivery.id, Date.now(), 'operator replay')).toBe(true);
+    postroom!.worker!.wake();
+    await waitFor(() => stateOf(id) === 'done', 5000, 'replayed and delivered');
+    const events = postroom!.spool.events(id);
+    const replay = events.findIndex((e) => e.kind === 'replay');
+    expect(events[replay].detail).toMatchObject({ previousAttempts: 3, budget: expect.stringMatching(/^fresh/) });
+    expect(events.slice(replay).map((e) => `${e.attempt}:${e.kind}`)).toEqual([
+      '0:replay',
+      '1:claimed',
+      '1:retry',
+      '2:claimed',
+      '2:done',
     ]);
   });
 
@@ -131,6 +176,36 @@ describe('worker with the GitLab sink', () => {
     expect(postroom!.spool.get(id)!.lastError).toMatch(/^gave up after 3 attempts: .*secret/i);
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    'routes every accepted message once the disk is back, when it broke while GitLab was answering',
+    async () => {
+      const held: ServerResponse[] = [];
+      const { gitlab } = await start(() => (_request, response) => held.push(response));
+      const ids = await Promise.all([1, 2].map((n) => send(REPLY_TO, `<disk-${n}@example.com>`)));
+      await waitFor(() => held.length === 2, 5000, 'both posted');
+      let heal = freezeSpoolFiles(postroom!.config.store.path);
+      try {
+        expect(heal).toBeDefined();
+        await expect(send(REPLY_TO, '<during@example.com>')).rejects.toMatchObject({ responseCode: 451 });
+        // GitLab takes both while the disk is broken: the worker cannot write that down.
+        for (const response of held.splice(0)) json(response, 200, { success: true });
+        await waitFor(() => gitlab.requests.length === 2 && held.length === 0, 5000, 'answered');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        heal!();
+        heal = undefined;
+      } finally {
+        heal?.();
+      }
+      // The attempts whose outcome was lost are tried again (mail_room would post again too).
+      await waitFor(() => held.length === 2, 10_000, 'posted again once the disk is back');
+      for (const response of held.splice(0)) json(response, 200, { success: true });
+      await waitFor(() => ids.every((id) => stateOf(id) === 'done'), 10_000, 'the backlog drained');
+      expect(postroom!.worker!.restarts()).toBe(0);
+      for (const id of ids) expect(postroom!.spool.events(id).map((e) => e.kind)).toContain('unrecorded');
+    },
+    30_000,
+  );
+
   it('resumes a message a stopped process left half-processed', async () => {
     const { gitlab } = await start(() => (_request, response) => json(response, 503, { message: 'down' }));
     const id = await send(REPLY_TO, '<r5@example.com>');
@@ -140,7 +215,7 @@ describe('worker with the GitLab sink', () => {
     await postroom!.stop();
     // Simulate a crash between claim and outcome: the row is left 'processing'.
     const spool = Spool.open(storePath);
-    spool.db.prepare(`UPDATE messages SET state = 'processing' WHERE id = ?`).run(id);
+    spool.db.prepare(`UPDATE deliveries SET state = 'processing' WHERE message = ?`).run(id);
     await spool.close();
     gitlab.requests.length = 0;
     const { startPostroom } = await import('../../src/wiring/postroom.js');
@@ -149,7 +224,7 @@ describe('worker with the GitLab sink', () => {
       certDir: path.join(postroom!.dir, 'certs'),
     });
     try {
-      await waitFor(() => again.spool.queue.events(id).some((e) => e.kind === 'interrupted'), 5000, 'recovered');
+      await waitFor(() => again.spool.events(id).some((e) => e.kind === 'interrupted'), 5000, 'recovered');
       await waitFor(() => gitlab.requests.length >= 1, 5000, 'tried again after restart');
     } finally {
       await again.stop();

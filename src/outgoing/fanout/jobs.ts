@@ -2,10 +2,11 @@ import type { User } from '../../handlers/sink.js';
 import type { Logger } from '../../log/logger.js';
 import type { NoteRecord, Tracker, TrackerEventMap } from '../../tracker/index.js';
 import type { OutgoingContext } from '../context.js';
-import type { Mailer } from '../mailer.js';
+import { isSystemSender } from '../../message/automatic.js';
+import type { OutgoingMessage } from '../message.js';
 import { buildNotification, type NotificationEvent } from '../notification.js';
+import type { Outbox } from '../outbox/index.js';
 import { buildServiceDeskNoteMails, buildServiceDeskThankYou } from '../serviceDesk.js';
-import { handOver } from './handOver.js';
 import {
   issueCreatedRecipients,
   mergeRequestCreatedRecipients,
@@ -19,37 +20,34 @@ import { currentSubject } from './subject.js';
 export interface Fanout {
   tracker: Tracker;
   roster: Roster;
-  mailer: Mailer;
+  outbox: Outbox;
   context: OutgoingContext;
   log: Logger;
   /** Our own receiving or sending addresses: mail to them would come straight back in. */
   isOwnAddress: (address: string) => boolean;
 }
 
-export async function issueCreated(
-  fanout: Fanout,
-  { issue, project, author }: TrackerEventMap['issueCreated'],
-): Promise<void> {
+export function issueCreated(fanout: Fanout, { issue, project, author }: TrackerEventMap['issueCreated']): void {
   const subject = currentSubject(fanout.tracker, project, 'Issue', issue.id);
   if (!subject) return;
   const event: NotificationEvent = { kind: 'created', authorName: author.name, description: issue.description };
-  await notifyUsers(fanout, subject, issueCreatedRecipients(fanout, subject, author), event, null);
+  notifyUsers(fanout, subject, issueCreatedRecipients(fanout, subject, author), event, null);
 }
 
-export async function mergeRequestCreated(
+export function mergeRequestCreated(
   fanout: Fanout,
   { mergeRequest, project, author }: TrackerEventMap['mergeRequestCreated'],
-): Promise<void> {
+): void {
   const subject = currentSubject(fanout.tracker, project, 'MergeRequest', mergeRequest.id);
   if (!subject) return;
   const event: NotificationEvent = { kind: 'created', authorName: author.name, description: mergeRequest.description };
-  await notifyUsers(fanout, subject, mergeRequestCreatedRecipients(fanout, subject, author), event, null);
+  notifyUsers(fanout, subject, mergeRequestCreatedRecipients(fanout, subject, author), event, null);
 }
 
-export async function noteCreated(
+export function noteCreated(
   fanout: Fanout,
   { note: announced, noteable, project, author }: TrackerEventMap['noteCreated'],
-): Promise<void> {
+): void {
   const note = fanout.tracker.noteById(announced.id);
   const subject = note && currentSubject(fanout.tracker, project, noteable.type, noteable.id);
   if (!note || !subject) return;
@@ -61,16 +59,21 @@ export async function noteCreated(
     note: { id: note.id, body: note.body, discussionId: note.discussionId },
   };
   // Recorded with the discussion, so a reply by mail joins the thread (GitLab's record_note).
-  await notifyUsers(fanout, subject, noteRecipients(fanout, subject, author, note.internal), event, note.discussionId);
-  await mailEmailParticipants(fanout, subject, note, author);
+  notifyUsers(fanout, subject, noteRecipients(fanout, subject, author, note.internal), event, note.discussionId);
+  mailEmailParticipants(fanout, subject, note, author);
 }
 
-export async function serviceDeskThankYouDue(
+export function serviceDeskThankYouDue(
   fanout: Fanout,
   { issue, project, to }: TrackerEventMap['serviceDeskThankYouDue'],
-): Promise<void> {
+): void {
   const subject = currentSubject(fanout.tracker, project, 'Issue', issue.id);
   if (!subject || refuseOwn(fanout, to)) return;
+  // A hint, not proof, so the ticket stands; but a robot is not thanked (that is how loops start).
+  if (isSystemSender(to)) {
+    fanout.log.info({ to, issueId: issue.id }, 'thank-you not sent: the customer address is a system mailbox');
+    return;
+  }
   const replyKey = recordForSupportBot(fanout, subject);
   const message = buildServiceDeskThankYou(fanout.context, {
     project: subject.project,
@@ -79,16 +82,16 @@ export async function serviceDeskThankYouDue(
     replyKey,
     customerMessageId: fanout.roster.ticketMessageId(issue.id),
   });
-  await handOver(fanout.mailer, fanout.log, message, { event: 'serviceDeskThankYou', issueId: issue.id, replyKey });
+  queue(fanout, message, subject, issue.id);
 }
 
-async function notifyUsers(
+function notifyUsers(
   fanout: Fanout,
   subject: Subject,
   recipients: Recipient[],
   event: NotificationEvent,
   discussionId: string | null,
-): Promise<void> {
+): void {
   const { project, noteable } = subject;
   for (const { user, reason } of recipients) {
     if (refuseOwn(fanout, user.email)) continue;
@@ -98,12 +101,7 @@ async function notifyUsers(
       { project, noteable, event },
       { address: user.email, name: user.name, replyKey, reason },
     );
-    await handOver(fanout.mailer, fanout.log, message, {
-      event: event.kind,
-      noteable: `${noteable.type}:${noteable.id}`,
-      userId: user.id,
-      replyKey,
-    });
+    queue(fanout, message, subject);
   }
 }
 
@@ -112,7 +110,7 @@ async function notifyUsers(
  * email participants, except the one who wrote it. Each mail's key names the Support Bot, so a
  * reply comes back as the Support Bot's note with the sender as external author.
  */
-async function mailEmailParticipants(fanout: Fanout, subject: Subject, note: NoteRecord, author: User): Promise<void> {
+function mailEmailParticipants(fanout: Fanout, subject: Subject, note: NoteRecord, author: User): void {
   if (subject.noteable.type !== 'Issue' || note.internal || !subject.project.serviceDesk.enabled) return;
   const writer = note.externalAuthor?.toLowerCase();
   const participants = fanout.tracker
@@ -133,9 +131,7 @@ async function mailEmailParticipants(fanout: Fanout, subject: Subject, note: Not
       },
       participants: [{ address, replyKey }],
     });
-    for (const message of messages) {
-      await handOver(fanout.mailer, fanout.log, message, { event: 'serviceDeskNote', noteId: note.id, replyKey });
-    }
+    for (const message of messages) queue(fanout, message, subject);
   }
 }
 
@@ -146,6 +142,12 @@ function recordForSupportBot(fanout: Fanout, subject: Subject): string {
     project: subject.project,
     noteable: subject.noteable,
   });
+}
+
+/** Into the outbox, in the transaction of the action the mail is about. */
+function queue(fanout: Fanout, message: OutgoingMessage, subject: Subject, thankYouFor?: number): void {
+  const entity = { type: subject.noteable.type, id: subject.noteable.id };
+  fanout.outbox.enqueue({ message, entity, thankYouFor });
 }
 
 function refuseOwn(fanout: Fanout, address: string): boolean {

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/** Where a spool file keeps the bytes of its larger messages: beside it, as SQLite keeps `-wal`. */
+export function bodyDirOf(spoolFile: string): string {
+  return `${spoolFile}-bodies`;
+}
+
+/**
+ * Larger messages' bytes live in files, one per commit, written and fsynced before the rows that
+ * point into them are committed. In the database they would be written twice (the WAL, then the
+ * checkpoint into the file); here they are written once.
+ */
+export class BodyFiles {
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Writes the bodies one after another into a new file and makes it durable; answers its name and each offset. */
+  writeBatch(bodies: Buffer[][]): { file: string; offsets: number[] } {
+    const file = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+    const offsets: number[] = [];
+    const fd = openSync(path.join(this.dir, file), 'wx');
+    try {
+      let at = 0;
+      for (const chunks of bodies) {
+        offsets.push(at);
+        for (const chunk of chunks) {
+          for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done, at + done);
+          at += chunk.length;
+        }
+      }
+      fsyncSync(fd);
+    } catch (error) {
+      closeSync(fd);
+      this.remove(file);
+      throw error;
+    }
+    closeSync(fd);
+    // The new file's name must survive a power cut as well as its bytes.
+    const dirFd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+    return { file, offsets };
+  }
+
+  read(file: string, offset: number, size: number): Buffer {
+    const bytes = Buffer.allocUnsafe(size);
+    const fd = openSync(path.join(this.dir, file), 'r');
+    try {
+      for (let done = 0; done < size;) {
+        const read = readSync(fd, bytes, done, size - done, offset + done);
+        if (read === 0) throw new Error(`message bytes cut short in ${file}`);
+        done += read;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return bytes;
+  }
+
+  /** A batch file none of whose messages was stored. */
+  remove(file: string): void {
+    rmSync(path.join(this.dir, file), { force: true });
+  }
+}
