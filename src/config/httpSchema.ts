@@ -6,6 +6,9 @@ const DEFAULT_PORT = 8025;
 // A bearer token guessable in a few tries would make the API open; 16 characters is the floor.
 const MIN_TOKEN_LENGTH = 16;
 const MIN_UNHEALTHY_AFTER_MS = 5 * 60_000;
+// Routing that leaves due mail waiting this long is not keeping up (or not running).
+const DEFAULT_MAX_QUEUE_AGE_MS = 15 * 60_000;
+const DEFAULT_SESSION_TTL_MS = 8 * 3_600_000;
 
 /**
  * The `http` section: health, metrics and the tracker's API. Off unless enabled, so a config
@@ -37,8 +40,11 @@ export function readHttp(section: Section, mailboxes: MailboxConfig[]): HttpConf
       `must be longer than the longest idle_timeout (${longestIdleMs / 1000}s), or a healthy IDLE looks stuck`,
     );
   }
+  const maxQueueAgeMs = section.duration('max_queue_age', DEFAULT_MAX_QUEUE_AGE_MS, 10_000, 7 * 86_400_000);
+  const sessionTtlMs = section.duration('session_ttl', DEFAULT_SESSION_TTL_MS, 60_000, 30 * 86_400_000);
+  const operators = (section.stringList('operators') ?? []).map((name) => name.toLowerCase());
   section.rejectUnknown();
-  return { enabled, ...listen, token, unhealthyAfterMs };
+  return { enabled, ...listen, token, unhealthyAfterMs, maxQueueAgeMs, sessionTtlMs, operators };
 }
 
 function readListen(section: Section): { host: string; port: number } {

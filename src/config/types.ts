@@ -181,6 +181,12 @@ export interface HttpConfig {
   token?: string;
   /** A poller without a successful pass for this long makes /health answer 503. */
   unhealthyAfterMs: number;
+  /** Due mail waiting longer than this makes /readiness answer 503. */
+  maxQueueAgeMs: number;
+  /** A console session ends this long after sign-in. */
+  sessionTtlMs: number;
+  /** Tracker usernames or verified addresses whose mailed sign-in link opens the operator console too. */
+  operators: string[];
 }
 
 export interface ProcessingConfig {

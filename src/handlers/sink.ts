@@ -61,7 +61,12 @@ export interface SentNotification {
 }
 
 export type Permission =
-  'read_project' | 'create_note' | 'create_issue' | 'create_merge_request_in' | 'create_merge_request_from';
+  | 'read_project'
+  | 'read_noteable'
+  | 'create_note'
+  | 'create_issue'
+  | 'create_merge_request_in'
+  | 'create_merge_request_from';
 
 export interface Attachment {
   filename: string;

@@ -13,6 +13,7 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -21,11 +22,6 @@ export class HttpError extends Error {
 
 export const json = (body: unknown, status = 200): Reply => ({ status, body });
 export const created = (body: unknown): Reply => ({ status: 201, body });
-export const text = (body: string, contentType = 'text/plain; charset=utf-8', status = 200): Reply => ({
-  status,
-  body,
-  contentType,
-});
 
 export const badRequest = (message: string, details?: Record<string, unknown>): HttpError =>
   new HttpError(400, message, details);
@@ -36,4 +32,25 @@ export const forbidden = (message: string): HttpError => new HttpError(403, `403
 /** A tracker validation failure (`Saved` with errors) as GitLab's API answers it: 400 with the messages. */
 export function invalidRecord(errors: string[]): HttpError {
   return badRequest(errors.join(', '), { errors });
+}
+
+export function replyResponse(reply: Reply): Response {
+  const payload = reply.contentType ? String(reply.body) : `${JSON.stringify(reply.body)}\n`;
+  return new Response(payload, {
+    status: reply.status,
+    headers: {
+      'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...reply.headers,
+    },
+  });
+}
+
+/** An HttpError as the JSON API answers it. */
+export function errorReply(error: HttpError): Reply {
+  return {
+    status: error.status,
+    body: { message: error.message, ...error.details },
+    headers: error.headers,
+  };
 }

@@ -1,55 +1,37 @@
-import { assessHealth } from './health.js';
-import { renderMetrics } from './metrics.js';
-import { json, text } from './reply.js';
-import type { HttpDeps, Route } from './types.js';
+import type { Hono } from 'hono';
+import type { AppEnv } from './env.js';
+import { assessHealth, livenessProblems, type HealthInput } from './health.js';
+import { createMetrics } from './metrics.js';
+import type { HttpSources } from './types.js';
 
-export interface StatusOptions {
-  deps: HttpDeps;
-  unhealthyAfterMs: number;
-  startedAt: number;
-  now: () => number;
-}
-
-/** The open endpoints: what a load balancer, a supervisor or Prometheus asks without a token. */
-export function statusRoutes(options: StatusOptions): Route[] {
-  const assess = () =>
-    assessHealth({
-      spool: options.deps.spool,
-      health: options.deps.health,
-      unhealthyAfterMs: options.unhealthyAfterMs,
-      startedAt: options.startedAt,
-      now: options.now(),
+/**
+ * The open endpoints: what a load balancer, a supervisor or Prometheus asks without a token.
+ * /liveness keeps mail_room's path, so a probe written for it keeps working.
+ */
+export function mountStatus(app: Hono<AppEnv>, sources: HttpSources, input: () => HealthInput): void {
+  const metrics = createMetrics(sources, input);
+  const plain = (lines: string[], ok: boolean) =>
+    new Response(ok ? 'OK\n' : `${lines.join('\n')}\n`, {
+      status: ok ? 200 : 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
     });
-  return [
-    {
-      method: 'GET',
-      path: '/health',
-      handle() {
-        const report = assess();
-        return json(report, report.status === 'ok' ? 200 : 503);
-      },
-    },
-    {
-      // mail_room's health check answers /liveness; a probe written for it keeps working.
-      method: 'GET',
-      path: '/liveness',
-      handle() {
-        const report = assess();
-        return report.status === 'ok' ? text('OK\n') : text(`${report.problems.join('\n')}\n`, undefined, 503);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/metrics',
-      handle() {
-        let pollers: ReturnType<HttpDeps['health']> = [];
-        try {
-          pollers = options.deps.health();
-        } catch {
-          // /health reports it; metrics still give what they can
-        }
-        return text(renderMetrics(options.deps.spool, pollers), 'text/plain; version=0.0.4; charset=utf-8');
-      },
-    },
-  ];
+  app.get('/health', (c) => {
+    const report = assessHealth(input());
+    c.header('Cache-Control', 'no-store');
+    return c.json(report, report.status === 'ok' ? 200 : 503);
+  });
+  app.get('/liveness', () => {
+    const problems = livenessProblems(assessHealth(input()));
+    return plain(problems, problems.length === 0);
+  });
+  app.get('/readiness', () => {
+    const report = assessHealth(input());
+    const problems = [...livenessProblems(report), ...report.readinessProblems];
+    return plain(problems, problems.length === 0);
+  });
+  app.get('/metrics', async () => {
+    return new Response(await metrics.scrape(), {
+      headers: { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' },
+    });
+  });
 }

@@ -39,5 +39,6 @@ export { noteableUrl, replyReferenceId, threadRootId, unsubscribeUrl } from './t
 export { createMailer, type Mailer, type MailerTimeouts, type MailOutcome } from './mailer.js';
 export { composeMail, type ComposedMail } from './compose.js';
 export { startNotifications, type Notifications, type NotificationsOptions } from './fanout/index.js';
+export { buildSignInMail } from './signInLink.js';
 export { headerText, MAX_HEADER_TEXT } from './headerText.js';
 export * from './outbox/index.js';

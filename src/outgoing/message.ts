@@ -11,7 +11,7 @@ export interface MailHeader {
   value: string;
 }
 
-export type OutgoingKind = 'rejection_notice' | 'notification' | 'service_desk' | 'postmaster_forward';
+export type OutgoingKind = 'rejection_notice' | 'notification' | 'service_desk' | 'postmaster_forward' | 'sign_in';
 
 /** A mail ready for the relay: built by a pure builder, sent by the mailer, nothing decided in between. */
 export interface OutgoingMessage {

@@ -3,7 +3,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import type { SmtpConfig } from '../config/index.js';
 import { resultSummary } from '../auth/index.js';
 import type { Logger } from '../log/logger.js';
-import type { Spool } from '../spool/index.js';
+import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
 import { collectMessage } from './messageCollector.js';
 import { owned } from './ownedPages.js';
@@ -22,25 +22,56 @@ export interface SmtpFrontOptions {
   tls: TlsMaterial;
   /** Sender authentication at end of DATA; absent when `sender_auth` is off. */
   senderAuth?: SenderAuth;
+  /** Told of every recipient refused at RCPT TO (the console's refusal log); must not block. */
+  onRcptRefused?: (refusal: RcptRefusal) => void;
 }
 
 export interface SmtpFront {
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** RCPT TO and end-of-DATA replies given so far, by code: what metrics read. */
+  replies(): Record<string, number>;
 }
 
 type Callback = (error?: Error | null, message?: string) => void;
 
 /** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
-export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth }: SmtpFrontOptions): SmtpFront {
+export function createSmtpFront({
+  config,
+  spool,
+  policy,
+  logger,
+  tls,
+  senderAuth,
+  onRcptRefused,
+}: SmtpFrontOptions): SmtpFront {
   keepExplicitEnhancedStatus();
   const relays = config.trustedRelays.length > 0 ? new TrustedRelays(config.trustedRelays) : undefined;
   // One child logger per session, made at connect: every line carries the session id.
   const sessionLogs = new Map<string, Logger>();
   const sessionLog = (session: SMTPServerSession) =>
     sessionLogs.get(session.id) ?? logger.child({ session: session.id });
-  const answer = (verdict: Verdict, callback: Callback, message?: string) =>
-    verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
+  const replies: Record<string, number> = {};
+  const answer = (verdict: Verdict, callback: Callback, message?: string) => {
+    const code = verdict.kind === 'accept' ? 250 : verdict.code;
+    replies[code] = (replies[code] ?? 0) + 1;
+    return verdict.kind === 'accept' ? callback(null, message) : callback(toSmtpError(verdict));
+  };
+  const answerRecipient = (verdict: Verdict, recipient: string, session: SMTPServerSession, callback: Callback) => {
+    if (verdict.kind !== 'accept') {
+      onRcptRefused?.({
+        at: Date.now(),
+        sessionId: session.id,
+        clientAddress: session.remoteAddress,
+        helo: session.hostNameAppearsAs,
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        recipient,
+        code: verdict.code,
+        reason: `${verdict.status} ${verdict.text}`,
+      });
+    }
+    answer(verdict, callback);
+  };
 
   const server = new SMTPServer({
     name: config.hostname,
@@ -82,7 +113,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth
       const log = sessionLog(session);
       if (session.envelope.rcptTo.length >= config.maxRecipients) {
         log.info({ rcpt: address.address }, 'recipient refused: too many recipients');
-        return answer(REFUSED.tooManyRecipients, callback);
+        return answerRecipient(REFUSED.tooManyRecipients, address.address, session, callback);
       }
       Promise.resolve()
         .then(() => policy.check(address.address))
@@ -90,11 +121,11 @@ export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth
           (verdict) => {
             if (verdict.kind === 'accept') log.debug({ rcpt: address.address }, 'recipient accepted');
             else log.info({ rcpt: address.address, code: verdict.code, status: verdict.status }, 'recipient refused');
-            answer(verdict, callback);
+            answerRecipient(verdict, address.address, session, callback);
           },
           (error: unknown) => {
             log.error({ rcpt: address.address, err: error }, 'recipient check failed');
-            answer(REFUSED.lookupUnavailable, callback);
+            answerRecipient(REFUSED.lookupUnavailable, address.address, session, callback);
           },
         );
     },
@@ -204,5 +235,6 @@ export function createSmtpFront({ config, spool, policy, logger, tls, senderAuth
         });
       }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
+    replies: () => ({ ...replies }),
   };
 }

@@ -89,6 +89,18 @@ export const MIGRATIONS: readonly string[] = [
   // Larger messages' bytes in a file of the spool's (see BodyFiles), at an offset.
   `ALTER TABLE messages ADD COLUMN body_file TEXT;
    ALTER TABLE messages ADD COLUMN body_offset INTEGER;`,
+  // Recipients refused at RCPT TO: no message was ever stored for them, so this is their only record.
+  `CREATE TABLE rcpt_refusals (
+     id              INTEGER PRIMARY KEY,
+     at              INTEGER NOT NULL,
+     session_id      TEXT    NOT NULL,
+     client_address  TEXT,
+     helo            TEXT,
+     mail_from       TEXT    NOT NULL,
+     recipient       TEXT    NOT NULL,
+     code            INTEGER NOT NULL,
+     reason          TEXT    NOT NULL
+   );`,
   // Sender authentication's results (SPF, DKIM, DMARC, ARC) as JSON, for SMTP mail.
   `ALTER TABLE messages ADD COLUMN auth TEXT;`,
 ];

@@ -27,3 +27,4 @@ export type { StoredUpload } from './uploads.js';
 export { ACCESS_LEVEL } from './types.js';
 export type { IssueRecord, MergeRequestRecord, NoteRecord, ProjectDetails, Role, Visibility } from './types.js';
 export { trackerKeyDirectory } from './keyDirectory.js';
+export type { Commit } from './repository.js';

@@ -23,6 +23,7 @@ export function can(
     case 'read_project':
     case 'create_issue':
       return true;
+    case 'read_noteable':
     case 'create_note':
       return noteable ? canReadNoteable(ctx, user, access, noteable) : true;
     case 'create_merge_request_in':

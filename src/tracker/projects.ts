@@ -106,6 +106,11 @@ export function projectById(ctx: TrackerContext, id: number): Project | null {
   return row ? toProject(row) : null;
 }
 
+/** Every project, by path: what the projects page lists (each viewer sees the ones it may read). */
+export function allProjects(ctx: TrackerContext): Project[] {
+  return (ctx.prepare('SELECT * FROM projects ORDER BY full_path_lower').all() as ProjectRow[]).map(toProject);
+}
+
 /** Case-insensitive, as GitLab's `find_by_full_path`. */
 export function projectByFullPath(ctx: TrackerContext, fullPath: string): Project | null {
   const row = ctx.prepare('SELECT * FROM projects WHERE full_path_lower = ?').get(fullPath.toLowerCase()) as

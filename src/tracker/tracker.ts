@@ -30,6 +30,7 @@ import { can } from './permissions.js';
 import {
   accessLevel,
   addMember,
+  allProjects,
   configureServiceDesk,
   createProject,
   membersOf,
@@ -41,6 +42,7 @@ import {
   setVisibility,
   type NewProject,
 } from './projects.js';
+import { branchExists, commitsBetween, type Commit } from './repository.js';
 import { reopenIssue } from './reopen.js';
 import {
   hasSentNotification,
@@ -166,6 +168,9 @@ export class Tracker {
   projectById(id: number): Project | null {
     return projectById(this.ctx, id);
   }
+  projects(): Project[] {
+    return allProjects(this.ctx);
+  }
   projectByFullPath(fullPath: string): Project | null {
     return projectByFullPath(this.ctx, fullPath);
   }
@@ -237,6 +242,14 @@ export class Tracker {
   }
   mergeRequestById(id: number): MergeRequestRecord | null {
     return mergeRequestById(this.ctx, id);
+  }
+  /** The commits the merge request brings (its source branch over its target); none without a repository. */
+  async mergeRequestCommits(mergeRequest: MergeRequestRecord): Promise<Commit[]> {
+    const repositoryPath = projectDetails(this.ctx, mergeRequest.projectId)?.repositoryPath;
+    if (!repositoryPath) return [];
+    for (const branch of [mergeRequest.sourceBranch, mergeRequest.targetBranch])
+      if (!(await branchExists(repositoryPath, branch))) return [];
+    return commitsBetween(repositoryPath, mergeRequest.targetBranch, mergeRequest.sourceBranch);
   }
   noteable(type: NoteableType, id: number): Noteable | null {
     return noteableById(this.ctx, type, id);

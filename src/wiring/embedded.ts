@@ -2,6 +2,7 @@ import { compileTemplate } from '../address/index.js';
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import {
+  buildSignInMail,
   createMailer,
   createRejectionNotifier,
   NoticeLog,
@@ -11,7 +12,9 @@ import {
   startNotifications,
   startOutboxSender,
   withSpoolMessage,
+  type OutboxState,
 } from '../outgoing/index.js';
+import type { OutboxReader } from '../http/index.js';
 import { receiverProcessor, type RejectionNotices } from '../receiver/processor.js';
 import { mailTextOf } from '../receiver/mailText.js';
 import type { ReceiverDeps } from '../receiver/receiver.js';
@@ -66,6 +69,23 @@ export function openNotifyingTracker(config: PostroomConfig, logger: Logger): No
       mailer.close();
       tracker.close();
     },
+  };
+}
+
+/** What health, metrics and the console read of the outbox. */
+export function outboxReader(outbox: Outbox): OutboxReader {
+  return {
+    countByState: () => outbox.countByState(),
+    byState: (state, limit) => outbox.byState(state as OutboxState, limit),
+    causedBy: (spoolId) => outbox.causedBy(spoolId),
+  };
+}
+
+/** The console's one-time sign-in links, queued in the outbox like every mail Postroom sends. */
+export function signInMailer(config: PostroomConfig, outbox: Outbox) {
+  const context = outgoingContext(config);
+  return async (to: { address: string; name: string }, link: string, validMinutes: number): Promise<void> => {
+    outbox.enqueue({ message: buildSignInMail(context, to, link, validMinutes) });
   };
 }
 

@@ -7,7 +7,7 @@ import { configRecipientPolicy } from '../smtp/configRecipientPolicy.js';
 import type { KeyDirectory } from '../smtp/keyDirectory.js';
 import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
-import { Spool } from '../spool/index.js';
+import { RefusalLog, Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
 import { startSenderAuth } from './senderAuth.js';
 import { startRoutingThread, type RoutingThread } from '../worker/routingThread.js';
@@ -57,7 +57,8 @@ export async function startPostroom(
       closers.push(() => worker.stop());
       spool.onStored(() => worker.wake());
     }
-    const smtp = config.smtp.enabled ? await openSmtpFront(config, spool, logger, options, closers) : undefined;
+    const front = config.smtp.enabled ? await openSmtpFront(config, spool, logger, options, closers) : undefined;
+    const smtp = front?.address;
     // The parts below load only when configured: every module the SMTP thread does not need is
     // memory it does not spend (the routing thread has its own copy of the heavy ones).
     const polled = [config.incomingEmail, config.serviceDeskEmail].some(
@@ -75,7 +76,7 @@ export async function startPostroom(
     let http: AddressInfo | undefined;
     if (config.http.enabled) {
       const { addressTemplates, startHttp } = await import('../http/index.js');
-      const { openNotifyingTracker } = await import('./embedded.js');
+      const { openNotifyingTracker, outboxReader, signInMailer } = await import('./embedded.js');
       // The API's own tracker connection: notes posted through it are mailed from this thread.
       const api = config.sink === 'embedded' ? openNotifyingTracker(config, logger.child({ part: 'api' })) : undefined;
       if (api) closers.push(() => api.close());
@@ -84,7 +85,13 @@ export async function startPostroom(
         tracker: api?.tracker,
         spool,
         health: () => ingest?.health() ?? [],
+        routing: worker && (() => ({ running: worker.running(), restarts: worker.restarts() })),
+        wakeRouting: worker && (() => worker.wake()),
+        smtpReplies: front && (() => front.replies()),
         templates: addressTemplates(config),
+        baseUrl: config.outgoing.baseUrl,
+        outbox: api?.outbox && outboxReader(api.outbox),
+        mailSignInLink: api?.outbox && signInMailer(config, api.outbox),
         logger: logger.child({ part: 'http' }),
       });
       closers.push(() => server.close());
@@ -128,7 +135,7 @@ async function openSmtpFront(
   logger: Logger,
   options: StartOptions,
   closers: (() => unknown)[],
-): Promise<AddressInfo> {
+): Promise<{ address: AddressInfo; replies(): Record<string, number> }> {
   const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
   // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
   let directory: KeyDirectory | undefined;
@@ -150,6 +157,10 @@ async function openSmtpFront(
   }
   const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
   if (senderAuth) closers.push(() => senderAuth.authenticator.close());
+  const refusals = RefusalLog.open(config.store.path, {
+    onError: (error) => logger.warn({ err: error }, 'RCPT refusals not written yet (will try again)'),
+  });
+  closers.push(() => refusals.close());
   const front = createSmtpFront({
     config: config.smtp,
     spool,
@@ -157,8 +168,9 @@ async function openSmtpFront(
     logger,
     tls,
     senderAuth,
+    onRcptRefused: (refusal) => refusals.record(refusal),
   });
   const address = await front.listen();
   closers.push(() => front.close());
-  return address;
+  return { address, replies: () => front.replies() };
 }

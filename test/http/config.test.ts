@@ -26,6 +26,18 @@ describe('the http section', () => {
       port: 8025,
       token: undefined,
       unhealthyAfterMs: 5 * 60_000,
+      maxQueueAgeMs: 15 * 60_000,
+      sessionTtlMs: 8 * 3_600_000,
+      operators: [],
+    });
+  });
+
+  it('takes the readiness age, the session lifetime and the operators', () => {
+    const text = `${BASE}http:\n  max_queue_age: 2m\n  session_ttl: 30m\n  operators: [Alice, ops@example.com]\n`;
+    expect(parseConfigText(text, 'test.yml', {}).http).toMatchObject({
+      maxQueueAgeMs: 2 * 60_000,
+      sessionTtlMs: 30 * 60_000,
+      operators: ['alice', 'ops@example.com'],
     });
   });
 

@@ -43,7 +43,11 @@ describe('/health and /liveness', () => {
     expect(answer.json).toEqual({
       status: 'ok',
       problems: [],
+      readinessProblems: [],
       spool: { queued: 1 },
+      backlog: { waiting: 1, oldestDueAgeSeconds: 0 },
+      routing: null,
+      outbox: null,
       ingest: [{ ...poller({}), stuck: false }],
     });
     const liveness = await world.call('GET', '/liveness', { token: null });
@@ -90,7 +94,63 @@ describe('/health and /liveness', () => {
   });
 });
 
+describe('/readiness', () => {
+  it('answers 200 while due mail is younger than max_queue_age, 503 once it is older', async () => {
+    let now = NOW;
+    world = await startHttpWorld({ now: () => now, httpExtra: '  max_queue_age: 2m' });
+    await storeOne(world);
+    expect((await world.call('GET', '/readiness', { token: null })).text).toBe('OK\n');
+    now += 3 * MINUTE;
+    const answer = await world.call('GET', '/readiness', { token: null });
+    expect(answer.status).toBe(503);
+    expect(answer.text).toBe('the oldest due message has waited 180s (more than 120s)\n');
+    const health = await world.call('GET', '/health', { token: null });
+    expect([health.status, health.json.backlog]).toEqual([503, { waiting: 1, oldestDueAgeSeconds: 180 }]);
+    // A backlog is not cured by a restart: liveness stays up.
+    expect((await world.call('GET', '/liveness', { token: null })).status).toBe(200);
+  });
+
+  it('answers 503 while the routing thread is down, with its restarts', async () => {
+    let routing = { running: true, restarts: 0 } as { running: boolean; restarts: number; lastError?: string };
+    world = await startHttpWorld({ now: () => NOW, sources: { routing: () => routing } });
+    expect((await world.call('GET', '/readiness')).status).toBe(200);
+    routing = { running: false, restarts: 3, lastError: 'exited with code 1' };
+    const answer = await world.call('GET', '/readiness');
+    expect([answer.status, answer.text]).toEqual([
+      503,
+      'the routing thread is not running after 3 restarts (last error: exited with code 1)\n',
+    ]);
+    expect((await world.call('GET', '/health')).json.routing).toEqual(routing);
+  });
+});
+
 describe('/metrics', () => {
+  it('gives the backlog, its oldest age, routing restarts, SMTP verdicts by code and the outbox by state', async () => {
+    world = await startHttpWorld({
+      now: () => NOW + 90_000,
+      sources: {
+        routing: () => ({ running: true, restarts: 2 }),
+        smtpReplies: () => ({ 250: 7, 550: 3 }),
+        outbox: { countByState: () => ({ queued: 1, sent: 4 }), byState: () => [], causedBy: () => [] },
+      },
+    });
+    await storeOne(world);
+    const lines = (await world.call('GET', '/metrics', { token: null })).text.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'postroom_backlog 1',
+        'postroom_backlog_oldest_age_seconds 90',
+        'postroom_ready 1',
+        'postroom_routing_running 1',
+        'postroom_routing_restarts_total 2',
+        'postroom_smtp_verdicts_total{code="250"} 7',
+        'postroom_smtp_verdicts_total{code="550"} 3',
+        'postroom_outbox{state="queued"} 1',
+        'postroom_outbox{state="sent"} 4',
+      ]),
+    );
+  });
+
   it("gives messages by state, the spool counters and the pollers' counters in Prometheus text", async () => {
     world = await startHttpWorld({ now: () => NOW });
     await storeOne(world);

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { parseConfigText } from '../../src/config/index.js';
-import { addressTemplates, startHttp, type RunningHttp } from '../../src/http/index.js';
+import { addressTemplates, startHttp, type HttpOptions, type RunningHttp } from '../../src/http/index.js';
 import type { PollerHealth } from '../../src/ingest/index.js';
 import { Spool } from '../../src/spool/index.js';
 import { openTracker, type Tracker } from '../../src/tracker/index.js';
@@ -10,6 +10,8 @@ export const TOKEN = 'test-token-0123456789abcdef';
 
 export interface HttpWorld {
   dir: string;
+  /** `http://127.0.0.1:<port>` */
+  base: string;
   tracker: Tracker;
   spool: Spool;
   http: RunningHttp;
@@ -34,7 +36,15 @@ export interface Answer {
 
 /** A real tracker and spool in a temp dir behind a real HTTP server on an ephemeral loopback port. */
 export async function startHttpWorld(
-  options: { now?: () => number; unhealthyAfter?: string } = {},
+  options: {
+    now?: () => number;
+    unhealthyAfter?: string;
+    /** More lines for the http section, indented two spaces. */
+    httpExtra?: string;
+    sources?: Partial<
+      Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'wakeRouting' | 'baseUrl' | 'mailSignInLink'>
+    >;
+  } = {},
 ): Promise<HttpWorld> {
   const { dir, cleanup } = tempDir('postroom-http-');
   const config = parseConfigText(
@@ -44,6 +54,7 @@ http:
   listen: 127.0.0.1:0
   token: ${TOKEN}
 ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
+${options.httpExtra ?? ''}
 `,
     'test.yml',
     {},
@@ -56,6 +67,7 @@ ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
     spool,
     pollers: [],
     http: undefined as unknown as RunningHttp,
+    base: '',
     async call(method, urlPath, { body, token = TOKEN, headers = {} } = {}) {
       const response = await fetch(`http://127.0.0.1:${world.http.address.port}${urlPath}`, {
         method,
@@ -82,7 +94,7 @@ ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
       cleanup();
     },
   };
-  world.http = await startHttp({
+  const http = await startHttp({
     config: config.http,
     tracker,
     spool,
@@ -90,6 +102,9 @@ ${options.unhealthyAfter ? `  unhealthy_after: ${options.unhealthyAfter}` : ''}
     templates: addressTemplates(config),
     logger: pino({ level: 'silent' }),
     now: options.now,
+    ...options.sources,
   });
+  world.http = http;
+  world.base = `http://127.0.0.1:${http.address.port}`;
   return world;
 }

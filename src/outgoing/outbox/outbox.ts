@@ -150,6 +150,15 @@ export class Outbox {
     return row ? toMail(row) : null;
   }
 
+  /** Mails by state, for health, metrics and the console (states with none are left out). */
+  countByState(): Record<string, number> {
+    const rows = this.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as {
+      state: string;
+      n: number;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
   /** The console's lists: newest first. */
   byState(state: OutboxState, limit: number = DEFAULT_LIST_LIMIT): OutgoingMail[] {
     const rows = this.prepare(`SELECT ${COLUMNS} FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?`).all(
