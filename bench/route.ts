@@ -29,6 +29,7 @@ const project: Project = {
     ticketsConfidentialByDefault: true,
     addExternalParticipantsFromCc: false,
     reopenIssueOnExternalParticipantNote: false,
+    addAlignedRepliersAsParticipants: false,
   },
 };
 const issue: Noteable = {
@@ -60,6 +61,7 @@ const memorySink: Sink = {
   can: async () => true,
   issueByIid: async () => issue,
   ticketByMessageId: async () => null,
+  isTicketParticipant: async () => true,
   supportBot: async () => ({ ...user, id: 2, isSupportBot: true }),
   upload: async () => null,
   createNote: async () => ({ saved: true, record: { id: 1, noteableId: 1, commandsOnly: false } }),
@@ -132,6 +134,7 @@ function depsFor(reading: ReplyConfig): ReceiverDeps {
     isOwnAddress: () => false,
     isKnownSender: async () => true,
     alreadyDone: () => undefined,
+    senderPolicy: { identity: 'author', require: 'not_failed' },
   };
 }
 

@@ -10,6 +10,8 @@ export interface BenchServer {
   dir: string;
   /** Peak resident memory of the server process so far (VmHWM), in MiB. */
   peakRssMb(): number;
+  /** CPU time the server process (every thread) has used so far, in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,8 @@ export async function startBenchServer(
   maxMessageSize = '25MB',
   routing = true,
   verifyKeys = true,
+  /** More YAML for the config (e.g. a `sender_auth` section). */
+  extraConfig = '',
 ): Promise<BenchServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
@@ -35,6 +39,7 @@ tracker: { path: ${path.join(dir, 'tracker.db')} }
 outgoing: { enabled: false }
 worker: { enabled: ${routing} }
 log: { level: info }
+${extraConfig}
 `,
   );
   const server = await spawnServer(config);
@@ -43,6 +48,11 @@ log: { level: info }
     recipient,
     pid: server.child.pid!,
     dir,
+    cpuMs() {
+      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms.
+      const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    },
     peakRssMb() {
       const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;

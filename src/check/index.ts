@@ -1,6 +1,7 @@
 import type { PostroomConfig } from '../config/index.js';
 import type { MailroomMailboxType } from '../gitlab/index.js';
 import { checkAddresses, mailboxes } from './addresses.js';
+import { checkDns } from './dns.js';
 import { checkFront, checkMailroomKeys } from './front.js';
 import { checkGitlabSink } from './gitlab.js';
 import { checkCertificate, checkListener } from './listener.js';
@@ -18,6 +19,7 @@ export async function runChecks(config: PostroomConfig, certDir?: string): Promi
     ...checkAddresses(config),
     await checkListener(config),
     checkCertificate(config, certDir),
+    await checkDns(config),
     ...checkMailroomKeys(config),
   ];
   for (const [name, mailbox] of mailboxes(config)) {

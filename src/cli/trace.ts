@@ -1,3 +1,4 @@
+import { resultSummary } from '../auth/index.js';
 import type { ParsedArgs } from './args.js';
 import { configPath } from './configPath.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';
@@ -61,6 +62,7 @@ function describe(entry: MessageTrace & { outgoing: OutgoingMail[] }): string {
     `  received  ${time(entry.receivedAt)} via ${entry.source} from ${entry.clientAddress ?? '?'} (helo ${entry.helo ?? '?'})${entry.tls ? ' over TLS' : ''}`,
     `  envelope  from <${entry.mailFrom}> to ${entry.recipients.map((r) => `<${r}>`).join(', ') || '(none: read from headers)'}`,
     `  size      ${entry.size} bytes`,
+    `  auth      ${entry.auth ? resultSummary(entry.auth) : '(not checked)'}`,
     `  state     ${entry.state} (${entry.deliveries.length} recipient(s))`,
     ...entry.deliveries.flatMap(describeDelivery),
     ...describeSteps(

@@ -7,6 +7,7 @@ import { readGitlabApi } from './gitlabApiSchema.js';
 import { readMailbox } from './mailboxSchema.js';
 import { readProcessing } from './processingSchema.js';
 import { readReply } from './replySchema.js';
+import { readSenderAuth } from './senderAuthSchema.js';
 import { isMailboxProviderDomain } from './mailboxProviders.js';
 import { domainOf, readSmtp } from './smtpSchema.js';
 import { ConfigErrors, Section, type Json } from './reader.js';
@@ -56,6 +57,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const gitlab = readGitlabApi(root.section('gitlab'));
   const http = readHttp(root.section('http'), [incomingEmail, serviceDeskEmail]);
   const reply = readReply(root.section('reply'));
+  const senderAuth = readSenderAuth(root.section('sender_auth'));
   const postmaster = readPostmaster(root.section('postmaster'));
   root.rejectUnknown();
 
@@ -84,6 +86,7 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
     log,
     http,
     reply,
+    senderAuth,
     postmaster,
     gitlab,
     ...processing,

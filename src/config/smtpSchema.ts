@@ -1,5 +1,6 @@
 import type { Section } from './reader.js';
 import { readSmtpLimits } from './smtpLimitsSchema.js';
+import { readTrustedRelays } from './senderAuthSchema.js';
 import type { MailboxConfig, SmtpConfig } from './types.js';
 
 /** The `smtp` section: Postroom's own front door, or none at all (`enabled: false`, mail_room only). */
@@ -35,6 +36,7 @@ export function readSmtp(
     acceptedDomains: [...new Set(acceptedDomains)],
     verifyKeys: section.boolean('verify_keys', true),
     ...readSmtpLimits(section),
+    trustedRelays: readTrustedRelays(section),
   };
   section.rejectUnknown();
   if (!enabled) return smtp;

@@ -95,6 +95,32 @@ export interface SmtpConfig extends SmtpLimits {
    * answer with GitLab's rejection notice instead, as GitLab itself does.
    */
   verifyKeys: boolean;
+  /** Peers allowed to name the original client with XCLIENT/XFORWARD (a Postfix in front); none by default. */
+  trustedRelays: RelayNetwork[];
+}
+
+/** One entry of `smtp.trusted_relays`: an address is a network of its full length. */
+export interface RelayNetwork {
+  address: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** `sender_auth`: authentication of SMTP senders and the identity policy built on it. */
+export interface SenderAuthConfig {
+  enabled: boolean;
+  /** `ip` or `ip:port`; empty uses the system's resolvers. */
+  dnsServers: string[];
+  dnsTimeoutMs: number;
+  /** The most one message's checks may take; after it the results are `temperror` and the message is kept. */
+  deadlineMs: number;
+  cacheTtlMs: number;
+  /** Refuse with 550 5.7.1 at end of DATA a DMARC failure of a domain publishing `p=reject`. */
+  dmarcReject: boolean;
+  /** `author`: the From address acts; `gitlab`: Reply-To first, as GitLab does. */
+  identity: 'author' | 'gitlab';
+  /** What the From domain must show before mail may act as a user. */
+  require: 'not_failed' | 'aligned' | 'off';
 }
 
 export interface StoreConfig {
@@ -155,6 +181,7 @@ export interface PostroomConfig extends ProcessingConfig {
   log: { level: LogLevel };
   http: HttpConfig;
   reply: ReplyConfig;
+  senderAuth: SenderAuthConfig;
   postmaster: PostmasterConfig;
 }
 

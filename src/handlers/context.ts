@@ -1,4 +1,5 @@
 import type { MailTarget } from '../address/index.js';
+import type { SenderIdentity } from '../auth/index.js';
 import type { ReceivedMail } from '../receiver/mail.js';
 import type { Attachment, Sink } from './sink.js';
 
@@ -19,8 +20,10 @@ export interface HandlerContext<T extends MailTarget = MailTarget> {
   text: MailText;
   /** `<Message-ID>|<mail key>`: actions with the same key happen once. */
   idempotencyKey: string;
-  /** The first Reply-To, From or Sender address. */
+  /** GitLab's from_address: the first Reply-To, From or Sender address (Service Desk's customer). */
   fromAddress?: string;
+  /** The address that may act as a user (From, unless `identity: gitlab`), or why none may. */
+  sender: SenderIdentity;
   /** Addresses of our own Service Desk (never added as ticket participants). */
   isOwnAddress(address: string): boolean;
 }

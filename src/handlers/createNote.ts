@@ -2,7 +2,7 @@ import type { ReplyTarget } from '../address/index.js';
 import { composeBody } from './body.js';
 import { checkPermission, invalidRecordMessage } from './checks.js';
 import type { HandlerContext } from './context.js';
-import { processingError } from './errors.js';
+import { processingError, senderRefused } from './errors.js';
 import { failed, succeeded, type HandlerResult } from './result.js';
 
 /** Reply by email: a note on the notification's noteable, by the notification's recipient. */
@@ -13,10 +13,12 @@ export async function createNote(context: HandlerContext<ReplyTarget>): Promise<
   const author = notification.recipient;
   const denied = await checkPermission(sink, author, 'create_note', notification.project, notification.noteable);
   if (denied) return failed(denied);
-  // A forwarded notification must not let someone else write as the recipient.
+  // A forwarded notification must not let someone else write as the recipient, nor a forged From.
   if (!author.isSupportBot) {
-    const from = context.fromAddress;
-    if (!from || !(await sink.isVerifiedEmail(author, from))) return failed(processingError('UserNotFoundError'));
+    const { sender } = context;
+    if (!sender.accepted) return failed(senderRefused(sender.reason));
+    if (!sender.address || !(await sink.isVerifiedEmail(author, sender.address)))
+      return failed(processingError('UserNotFoundError'));
   }
   const { noteable, project } = notification;
   if (!noteable || !project) return failed(processingError('NoteableNotFoundError'));

@@ -23,6 +23,15 @@ export interface ProcessingError {
   name: ProcessingErrorName;
   /** Set for errors whose text is their own (invalid records, patch failures). */
   message?: string;
+  /** The identity policy refused the sender: `message` says why, and no notice goes to that address. */
+  senderRefused?: true;
 }
 
 export const processingError = (name: ProcessingErrorName, message?: string): ProcessingError => ({ name, message });
+
+/** GitLab's UserNotFoundError for a sender the identity policy does not believe. */
+export const senderRefused = (reason: string): ProcessingError => ({
+  name: 'UserNotFoundError',
+  message: `sender not believed: ${reason}`,
+  senderRefused: true,
+});

@@ -2,6 +2,7 @@ import type { ServiceDeskTarget } from '../address/index.js';
 import { composeBody } from './body.js';
 import { resolveProject } from './checks.js';
 import type { HandlerContext } from './context.js';
+import type { Noteable, Project } from './sink.js';
 import { processingError } from './errors.js';
 import { failed, succeeded, type HandlerResult } from './result.js';
 
@@ -21,15 +22,21 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
   if (ticket) {
     const body = await composeBody(context, 'messageIncludingReply', project, bot);
     if (body.trim() === '') return failed(processingError('EmptyEmailError'));
+    // Knowing a ticket's Message-ID is no credential: only its participants join the thread.
+    const participant = await fromParticipant(context, ticket, project);
     const note = await sink.createNote({
       idempotencyKey: context.idempotencyKey,
       project,
       noteable: ticket,
       author: bot,
-      body,
+      body: participant ? body : `${unverifiedMarker(context)}\n\n${body}`,
       externalAuthor: from,
+      // The team sees a stranger's note; the customer is not mailed it.
+      internal: !participant,
     });
     if (!note.saved) return failed(processingError('InvalidNoteError'));
+    if (!participant)
+      return succeeded({ note: note.record.id, ticket: ticket.iid, reply: true, unverifiedSender: from });
     if (ticket.state === 'closed' && project.serviceDesk.reopenIssueOnExternalParticipantNote)
       await sink.reopen(ticket, bot);
     if (from) await sink.addEmailParticipants(ticket, [from]);
@@ -64,4 +71,28 @@ export async function serviceDesk(context: HandlerContext<ServiceDeskTarget>): P
     await sink.sendServiceDeskThankYou(created, from);
   }
   return succeeded({ ticket: issue.record.id, iid: issue.record.iid, project: project.fullPath });
+}
+
+/**
+ * A reply counts as the ticket's own when the address that acts (the From address unless
+ * `identity: gitlab`) passed the identity policy and already is the customer or a participant,
+ * or, where the project allows it, passed aligned authentication and is the address that joins.
+ */
+async function fromParticipant(
+  context: HandlerContext<ServiceDeskTarget>,
+  ticket: Noteable,
+  project: Project,
+): Promise<boolean> {
+  const { sender, fromAddress, sink } = context;
+  if (!sender.accepted || !sender.address || !fromAddress) return false;
+  const aligned = sender.standing.standing === 'aligned' && sender.address.toLowerCase() === fromAddress.toLowerCase();
+  if (aligned && project.serviceDesk.addAlignedRepliersAsParticipants) return true;
+  return (await sink.isTicketParticipant(ticket, sender.address)) && sink.isTicketParticipant(ticket, fromAddress);
+}
+
+function unverifiedMarker(context: HandlerContext<ServiceDeskTarget>): string {
+  const { sender } = context;
+  const who = sender.address ?? context.fromAddress ?? 'an unknown sender';
+  const why = sender.accepted ? 'not a participant of this ticket' : sender.reason;
+  return `**Unverified sender** ${who} (${why}): not added to the ticket and not sent replies.`;
 }

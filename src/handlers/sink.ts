@@ -24,6 +24,8 @@ export interface ServiceDeskSettings {
   ticketsConfidentialByDefault: boolean;
   addExternalParticipantsFromCc: boolean;
   reopenIssueOnExternalParticipantNote: boolean;
+  /** A reply by In-Reply-To from a non-participant whose From passed aligned authentication joins the ticket. */
+  addAlignedRepliersAsParticipants: boolean;
 }
 
 export interface Project {
@@ -134,6 +136,8 @@ export interface Sink {
   /** The ticket whose creating mail had this Message-ID (Service Desk replies by In-Reply-To). */
   ticketByMessageId(project: Project, messageId: string): Promise<Noteable | null>;
   supportBot(): Promise<User>;
+  /** Is `address` the ticket's customer or one of its email participants (case-insensitive)? */
+  isTicketParticipant(ticket: Noteable, address: string): Promise<boolean>;
 
   // Actions. Quick actions in a body run with the author's rights; the Support Bot's are neutralised
   // (shown as code, never run), so a handler may but need not redact them first.

@@ -1,6 +1,9 @@
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { RawHeader } from '../address/index.js';
 
 const HEADER_LIMIT_BYTES = 256 * 1024;
+// A header block worth rewriting or reading on its own is found within this many bytes.
+const HEAD_SCAN_BYTES = 64 * 1024;
 
 /**
  * The header fields of a raw message in order, each value unfolded but otherwise as sent. Like
@@ -43,4 +46,40 @@ export function firstField(fields: readonly RawHeader[], name: string): string |
 export function messageIdOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return /<[^<>\s]+>/.exec(value)?.[0] ?? (value.trim().slice(0, 998) || undefined);
+}
+
+type ParsedAddress = { address?: string; group?: ParsedAddress[] };
+
+/**
+ * The addresses of an address-list field (From, To, Cc, Reply-To), groups flattened. The field is
+ * parsed as sent, before any encoded word is decoded, as mail clients do: a display name such
+ * as `=?utf-8?Q?Bob_=3Cbob=40example.net=3E?=` stays a name and can never become the address.
+ */
+export function addressesIn(value: string): string[] {
+  const walk = (entries: ParsedAddress[]): string[] =>
+    entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
+  return walk(addressparser(value) as ParsedAddress[]);
+}
+
+/**
+ * The header block of a message held in chunks, through the CRLF that ends its last field (the
+ * empty line not included); a message of header fields only is all head. Undefined when no end
+ * is found within the first 64 KiB.
+ */
+export function headerBlockOf(chunks: readonly Buffer[], size: number): Buffer | undefined {
+  // Nearly always the head ends in the first chunk: a view of it, no copy.
+  const first = chunks[0]?.subarray(0, HEAD_SCAN_BYTES);
+  const inFirst = first ? first.indexOf('\r\n\r\n') : -1;
+  if (inFirst >= 0) return first.subarray(0, inFirst + 2);
+  const pieces: Buffer[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    if (length >= HEAD_SCAN_BYTES) break;
+    pieces.push(chunk);
+    length += chunk.length;
+  }
+  const start = Buffer.concat(pieces, length).subarray(0, HEAD_SCAN_BYTES);
+  const end = start.indexOf('\r\n\r\n');
+  if (end >= 0) return start.subarray(0, end + 2);
+  return start.length === size ? start : undefined;
 }

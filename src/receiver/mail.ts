@@ -1,9 +1,8 @@
-import addressparser from 'nodemailer/lib/addressparser/index.js';
 import libmime from 'libmime';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { RawHeader } from '../address/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
-import { firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
+import { addressesIn, firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
 
 /**
  * A received message as routing needs it: raw header values in order (GitLab's key search reads
@@ -42,7 +41,7 @@ export async function readMail(raw: Buffer): Promise<ReadResult> {
   }
   const first = (name: string) => firstField(headers, name);
   const addressesOf = (name: string) =>
-    headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressList(h.value));
+    headers.filter((h) => h.name.toLowerCase() === name).flatMap((h) => addressesIn(h.value));
   let parsed: Promise<ParsedMail> | undefined;
   return {
     ok: true,
@@ -77,14 +76,6 @@ export function headerValues(mail: ReceivedMail, name: string): string[] {
 /** GitLab's from_address: the first Reply-To, else the first From, else Sender. */
 export function fromAddress(mail: ReceivedMail): string | undefined {
   return mail.replyTo[0] ?? mail.from[0] ?? mail.sender[0];
-}
-
-type ParsedAddress = { address?: string; group?: ParsedAddress[] };
-
-function addressList(value: string): string[] {
-  const walk = (entries: ParsedAddress[]): string[] =>
-    entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
-  return walk(addressparser(decode(value)) as ParsedAddress[]);
 }
 
 function decode(value: string): string {

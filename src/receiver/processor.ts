@@ -17,6 +17,8 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
   ): Promise<string> {
     // GitLab sends nothing for a blank or unparsable message, nor to a message without a sender.
     if (!mail) return 'not sent: the message could not be read';
+    // A sender that failed authentication is likely forged: the notice would go to its victim.
+    if (error.senderRefused) return 'not sent: the sender failed authentication';
     const from = fromAddress(mail);
     if (!from) return 'not sent: the message names no sender';
     // Mail that fits none of our addresses is mostly spam with a forged sender: answering
@@ -37,6 +39,7 @@ export function receiverProcessor(deps: ReceiverDeps, notices: RejectionNotices 
         envelopeRecipients: delivery.recipient === undefined ? [] : [delivery.recipient],
         mailbox: message.mailbox,
         ownHeaderBytes: message.ownHeaderBytes,
+        auth: message.auth,
       },
       deps,
     );

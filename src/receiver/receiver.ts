@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseMailKey, type Mailbox } from '../address/index.js';
+import { senderIdentity, type AuthResults, type SenderPolicy } from '../auth/index.js';
 import { HANDLER_NAMES, runHandler, type HandlerResult, type MailText, type Sink } from '../handlers/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
 import { ReplyBudgetExceeded } from '../reply/index.js';
@@ -18,6 +19,8 @@ export interface ReceiverDeps {
   isKnownSender(address: string): Promise<boolean>;
   /** The id of an earlier message with this Message-ID and key that already had its effect. */
   alreadyDone(messageId: string, key: string): number | undefined;
+  /** Which address acts, and what its authentication must show (`sender_auth`). */
+  senderPolicy: Pick<SenderPolicy, 'identity' | 'require'>;
 }
 
 export interface Delivery {
@@ -26,7 +29,9 @@ export interface Delivery {
   envelopeSender?: string;
   envelopeRecipients: string[];
   mailbox?: Mailbox;
-  /** Leading bytes Postroom wrote itself (its Received header): not part of what the sender sent. */
+  /** Sender authentication at our SMTP border; absent for IMAP, Graph, or with it off. */
+  auth?: AuthResults;
+  /** Leading bytes Postroom wrote itself (its Received and Authentication-Results headers): not part of what the sender sent. */
   ownHeaderBytes?: number;
 }
 
@@ -81,6 +86,7 @@ export async function receive(delivery: Delivery, deps: ReceiverDeps): Promise<R
       text: deps.textOf(mail),
       idempotencyKey: `${mail.messageId ?? `sha:${digest(delivery.raw.subarray(delivery.ownHeaderBytes ?? 0))}`}|${found.key}`,
       fromAddress: fromAddress(mail),
+      sender: senderIdentity(mail, delivery.auth, deps.senderPolicy),
       isOwnAddress: deps.isOwnAddress,
     });
   } catch (error) {

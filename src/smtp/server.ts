@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/index.js';
+import { resultSummary } from '../auth/index.js';
 import type { Logger } from '../log/logger.js';
 import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
@@ -10,7 +11,9 @@ import { owned } from './ownedPages.js';
 import { receivedHeader } from './receivedHeader.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import { SessionGuards, type DataWatch } from './sessionGuards.js';
+import { checkSender, type SenderAuth } from './senderCheck.js';
 import type { TlsMaterial } from './tls.js';
+import { TrustedRelays } from './trustedRelays.js';
 import { REFUSED, toSmtpError, type Verdict } from './verdict.js';
 
 export interface SmtpFrontOptions {
@@ -19,6 +22,8 @@ export interface SmtpFrontOptions {
   policy: RecipientPolicy;
   logger: Logger;
   tls: TlsMaterial;
+  /** Sender authentication at end of DATA; absent when `sender_auth` is off. */
+  senderAuth?: SenderAuth;
   /** Told of every recipient refused at RCPT TO (the console's refusal log); must not block. */
   onRcptRefused?: (refusal: RcptRefusal) => void;
 }
@@ -33,8 +38,17 @@ export interface SmtpFront {
 type Callback = (error?: Error | null, message?: string) => void;
 
 /** The SMTP session: protocol and policy only. MIME and routing happen after the spool. */
-export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefused }: SmtpFrontOptions): SmtpFront {
+export function createSmtpFront({
+  config,
+  spool,
+  policy,
+  logger,
+  tls,
+  senderAuth,
+  onRcptRefused,
+}: SmtpFrontOptions): SmtpFront {
   keepExplicitEnhancedStatus();
+  const relays = config.trustedRelays.length > 0 ? new TrustedRelays(config.trustedRelays) : undefined;
   // One child logger per session, made at connect: every line carries the session id.
   const sessionLogs = new Map<string, Logger>();
   const sessionLog = (session: SMTPServerSession) =>
@@ -79,11 +93,17 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
     // Off by default in smtp-server; clients and Postfix read the x.y.z detail from them.
     hideENHANCEDSTATUSCODES: false,
     logger: false,
+    // Only a trusted relay may name the original client; no list means no peer may.
+    useXClient: relays?.connected ?? false,
+    useXForward: relays?.connected ?? false,
 
     onConnect(session, callback) {
       const log = logger.child({ session: session.id });
       sessionLogs.set(session.id, log);
-      log.info({ client: session.remoteAddress }, 'connection');
+      log.info(
+        { client: session.remoteAddress, trustedRelay: relays?.admit(session.id, session.remoteAddress) },
+        'connection',
+      );
       const verdict = guards.connect(session);
       // Only a refusal is a reply of its own; an accepted connection is answered by the greeting.
       if (verdict.kind === 'accept') return callback();
@@ -97,7 +117,8 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
     },
 
     onMailFrom(address, session, callback) {
-      sessionLog(session).debug({ mailFrom: address.address }, 'mail from');
+      // After a trusted relay's XCLIENT/XFORWARD the session's address is the original client's.
+      sessionLog(session).debug({ mailFrom: address.address, client: session.remoteAddress }, 'mail from');
       callback();
     },
 
@@ -145,6 +166,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       guards.closed(session);
       sessionLog(session).info('disconnected');
       sessionLogs.delete(session.id);
+      relays?.release(session.id);
     },
   });
 
@@ -188,6 +210,13 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       await collected.spill?.discard();
       return { verdict: refused.verdict };
     }
+    const viaRelay = relays?.relayed(session.id) ?? false;
+    const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session, viaRelay));
+    if (checked?.kind === 'refused') {
+      log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
+      return { verdict: checked.verdict };
+    }
+    const message = checked ?? { chunks: collected.chunks, size: collected.size, header: Buffer.alloc(0) };
     const receivedAt = Date.now();
     const trace = receivedHeader({
       helo: session.hostNameAppearsAs,
@@ -200,7 +229,7 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
     });
     // The spool is now the only holder of the chunks: it lets them go once they are on their
     // way to the writer, long before the commit answers.
-    const chunks = [owned(trace), ...collected.chunks.splice(0)];
+    const chunks = [owned(Buffer.concat([message.header, trace])), ...message.chunks.splice(0)];
     const result = await spool.store({
       source: 'smtp',
       sessionId: session.id,
@@ -214,15 +243,25 @@ export function createSmtpFront({ config, spool, policy, logger, tls, onRcptRefu
       chunks,
       spillFile: collected.spill?.path,
       transferable: true,
-      size: trace.length + collected.size,
-      ownHeaderBytes: trace.length,
+      size: message.header.length + trace.length + message.size,
+      // Ours: the Authentication-Results and Received fields on top.
+      ownHeaderBytes: message.header.length + trace.length,
+      auth: checked?.results,
     });
     if (!result.stored) {
       log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
       return { verdict: REFUSED.storageFailed };
     }
     log.info(
-      { spoolId: result.id, messageId: collected.messageId, size: collected.size, mailFrom, recipients },
+      {
+        spoolId: result.id,
+        messageId: collected.messageId,
+        size: collected.size,
+        mailFrom,
+        recipients,
+        client: session.remoteAddress,
+        auth: checked && resultSummary(checked.results),
+      },
       'message stored',
     );
     return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };

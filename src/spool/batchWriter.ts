@@ -36,9 +36,9 @@ export class BatchWriter {
   ) {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-                             mail_from, recipients, message_id, size, raw, own_header_bytes, body_file, body_offset)
+                             mail_from, recipients, message_id, size, raw, own_header_bytes, body_file, body_offset, auth)
        VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes, @bodyFile, @bodyOffset)`,
+               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes, @bodyFile, @bodyOffset, @auth)`,
     );
     this.insertDelivery = db.prepare(
       'INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (?, ?, ?, ?)',
@@ -112,6 +112,7 @@ export class BatchWriter {
       ownHeaderBytes: message.ownHeaderBytes ?? 0,
       bodyFile: place?.file ?? null,
       bodyOffset: place?.offset ?? null,
+      auth: message.auth ? JSON.stringify(message.auth) : null,
     });
     const id = Number(result.lastInsertRowid);
     for (const recipient of deliveryRecipients(message.recipients))

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AuthResults } from '../auth/index.js';
 import type { BodyFiles } from './bodyFiles.js';
 import type { Outcome } from './outcome.js';
 import type { DeliveryEntry, MessageTrace, SpoolEntry, SpoolEvent, SpoolState, StoredMessage } from './types.js';
@@ -18,6 +19,7 @@ interface MessageRow {
   message_id: string | null;
   size: number;
   own_header_bytes: number;
+  auth: string | null;
 }
 
 interface DeliveryRow {
@@ -46,7 +48,7 @@ interface EventRow {
 
 // Every column but the bytes: a read of the envelope never loads the message.
 const MESSAGE_COLUMNS = `id, received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
-  mail_from, recipients, message_id, size, own_header_bytes`;
+  mail_from, recipients, message_id, size, own_header_bytes, auth`;
 
 // A message's summary state is its most pressing delivery's: work still open first, then failures.
 const PRESSING: readonly SpoolState[] = ['processing', 'retry', 'queued', 'dead', 'rejected', 'ignored', 'done'];
@@ -172,6 +174,7 @@ function toMessage(row: MessageRow): StoredMessage {
     messageId: row.message_id ?? undefined,
     size: row.size,
     ownHeaderBytes: row.own_header_bytes,
+    auth: row.auth ? (JSON.parse(row.auth) as AuthResults) : undefined,
   };
 }
 

@@ -101,6 +101,8 @@ export const MIGRATIONS: readonly string[] = [
      code            INTEGER NOT NULL,
      reason          TEXT    NOT NULL
    );`,
+  // Sender authentication's results (SPF, DKIM, DMARC, ARC) as JSON, for SMTP mail.
+  `ALTER TABLE messages ADD COLUMN auth TEXT;`,
 ];
 
 export function migrate(db: Database.Database): void {

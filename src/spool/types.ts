@@ -1,3 +1,4 @@
+import type { AuthResults } from '../auth/index.js';
 import type { Outcome, Routing, TraceEvent } from './outcome.js';
 
 /** Where a message came in. */
@@ -29,6 +30,8 @@ export interface Envelope {
   mailFrom: string;
   recipients: string[];
   receivedAt: number;
+  /** What sender authentication found at end of DATA (SMTP only, when it is on). */
+  auth?: AuthResults;
 }
 
 /** What the front door hands the spool: the envelope plus the message as received, in pieces. */

@@ -19,6 +19,7 @@ interface ProjectRow {
   tickets_confidential_by_default: number;
   add_external_participants_from_cc: number;
   reopen_issue_on_external_participant_note: number;
+  add_aligned_repliers_as_participants: number;
 }
 
 const PATH_SEGMENT = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/;
@@ -36,6 +37,7 @@ const toProject = (row: ProjectRow): Project => ({
     ticketsConfidentialByDefault: row.tickets_confidential_by_default === 1,
     addExternalParticipantsFromCc: row.add_external_participants_from_cc === 1,
     reopenIssueOnExternalParticipantNote: row.reopen_issue_on_external_participant_note === 1,
+    addAlignedRepliersAsParticipants: row.add_aligned_repliers_as_participants === 1,
   },
 });
 
@@ -191,7 +193,8 @@ export function configureServiceDesk(
       if (errors.any) return errors.result();
       db.prepare(
         `UPDATE projects SET service_desk_enabled = ?, service_desk_project_key = ?, tickets_confidential_by_default = ?,
-         add_external_participants_from_cc = ?, reopen_issue_on_external_participant_note = ?
+         add_external_participants_from_cc = ?, reopen_issue_on_external_participant_note = ?,
+         add_aligned_repliers_as_participants = ?
        WHERE id = ?`,
       ).run(
         next.enabled ? 1 : 0,
@@ -199,6 +202,7 @@ export function configureServiceDesk(
         next.ticketsConfidentialByDefault ? 1 : 0,
         next.addExternalParticipantsFromCc ? 1 : 0,
         next.reopenIssueOnExternalParticipantNote ? 1 : 0,
+        next.addAlignedRepliersAsParticipants ? 1 : 0,
         projectId,
       );
       return saved(next);

@@ -227,6 +227,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
    CREATE INDEX outbox_by_spool ON outbox (spool_id) WHERE spool_id IS NOT NULL;
    CREATE INDEX outbox_by_entity ON outbox (entity_type, entity_id) WHERE entity_type IS NOT NULL;`,
+  // Service Desk: may a stranger whose mail passed aligned authentication join a ticket by replying?
+  `ALTER TABLE projects ADD COLUMN add_aligned_repliers_as_participants INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -51,6 +51,11 @@ export class TrackerSink implements Sink {
   async supportBot(): Promise<User> {
     return this.tracker.supportBot();
   }
+  async isTicketParticipant(ticket: Noteable, address: string): Promise<boolean> {
+    const wanted = address.toLowerCase();
+    const customer = this.tracker.issueById(ticket.id)?.externalAuthor;
+    return [customer ?? '', ...this.tracker.emailParticipants(ticket)].some((a) => a.toLowerCase() === wanted);
+  }
 
   async upload(project: Project, author: User, attachment: Attachment): Promise<Upload | null> {
     return this.tracker.upload(project, author, attachment);

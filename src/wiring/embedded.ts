@@ -117,6 +117,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
     alreadyDone: (messageId, key) => spool.queue.doneTwin(messageId, key),
+    senderPolicy: config.senderAuth,
   };
   const inner = receiverProcessor(deps, notices);
   return {

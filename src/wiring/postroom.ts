@@ -9,6 +9,7 @@ import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
 import { RefusalLog, Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
+import { startSenderAuth } from './senderAuth.js';
 import { startRoutingThread, type RoutingThread } from '../worker/routingThread.js';
 
 export interface RunningPostroom {
@@ -154,6 +155,8 @@ async function openSmtpFront(
       cacheTtlMs: config.gitlab.cacheTtlMs,
     });
   }
+  const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
+  if (senderAuth) closers.push(() => senderAuth.authenticator.close());
   const refusals = RefusalLog.open(config.store.path, {
     onError: (error) => logger.warn({ err: error }, 'RCPT refusals not written yet (will try again)'),
   });
@@ -164,6 +167,7 @@ async function openSmtpFront(
     policy: configRecipientPolicy(config, directory),
     logger,
     tls,
+    senderAuth,
     onRcptRefused: (refusal) => refusals.record(refusal),
   });
   const address = await front.listen();

@@ -92,7 +92,7 @@ describe('Service Desk (ServiceDeskHandler)', () => {
   );
 
   row(
-    'service_desk_reply.eml after service_desk.eml: no new ticket, a Support Bot note, no thank-you, alan joins',
+    'service_desk_reply.eml after service_desk.eml: no new ticket, a Support Bot note, no thank-you; alan, a stranger to the ticket, joins nothing (Postroom’s rule)',
     async () => {
       const ticket = c.tracker.ticketByMessageId(project, `<${ORIGINAL_MESSAGE_ID}>`)!;
       const before = issuesOf(project).length;
@@ -104,8 +104,13 @@ describe('Service Desk (ServiceDeskHandler)', () => {
       const notes = c.tracker.notes({ type: 'Issue', id: ticket.id });
       expect(notes).toHaveLength(1);
       expect(notes[0].authorId).toBe(c.tracker.supportBot().id);
-      expect(withoutUploadStub(notes[0].body)).toBe('Service desk reply!\n\n`/label ~label2`');
-      expect(c.tracker.emailParticipants(ticket).sort()).toEqual(['alan@adventuretime.ooo', 'jake@adventuretime.ooo']);
+      // GitLab makes anyone who knows the ticket's Message-ID a participant; Postroom keeps the
+      // reply as an internal note marked unverified (see NOT_APPLICABLE.md).
+      expect(withoutUploadStub(notes[0].body)).toBe(
+        '**Unverified sender** alan@adventuretime.ooo (not a participant of this ticket): not added to the ticket and not sent replies.\n\nService desk reply!\n\n`/label ~label2`',
+      );
+      expect(notes[0].internal).toBe(true);
+      expect(c.tracker.emailParticipants(ticket)).toEqual(['jake@adventuretime.ooo']);
     },
   );
 

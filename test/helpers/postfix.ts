@@ -318,6 +318,8 @@ export interface SwaksMessage {
   body?: string;
   /** A file holding the body, for bodies too big for a command-line argument. */
   bodyFile?: string;
+  /** The loopback address to connect from (e.g. 127.0.0.2), so a relay's client differs from the relay. */
+  localAddress?: string;
 }
 
 /** Sends one message with swaks, the way an administrator would test a relay by hand. */
@@ -342,6 +344,7 @@ export async function swaks(message: SwaksMessage): Promise<SwaksResult> {
       ...(message.bodyFile
         ? ['--body', `@${message.bodyFile}`, '--suppress-data']
         : ['--body', message.body ?? 'Relayed by a private Postfix.']),
+      ...(message.localAddress ? ['--local-interface', message.localAddress] : []),
       '--timeout',
       '20s',
     ],

@@ -111,6 +111,7 @@ export const PROJECT: Project = {
     ticketsConfidentialByDefault: true,
     addExternalParticipantsFromCc: false,
     reopenIssueOnExternalParticipantNote: false,
+    addAlignedRepliersAsParticipants: false,
   },
 };
 

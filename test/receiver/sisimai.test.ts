@@ -42,6 +42,7 @@ const process = receiverProcessor(
     isOwnAddress: (a) => a.endsWith('@postroom.test'),
     isKnownSender: async () => false,
     alreadyDone: () => undefined,
+    senderPolicy: { identity: 'author', require: 'not_failed' },
   },
   recordingNotices,
 );

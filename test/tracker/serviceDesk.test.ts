@@ -34,6 +34,7 @@ describe('Service Desk settings', () => {
       ticketsConfidentialByDefault: true,
       addExternalParticipantsFromCc: false,
       reopenIssueOnExternalParticipantNote: false,
+      addAlignedRepliersAsParticipants: false,
     });
   });
 
@@ -52,6 +53,7 @@ describe('Service Desk settings', () => {
       ticketsConfidentialByDefault: false,
       addExternalParticipantsFromCc: true,
       reopenIssueOnExternalParticipantNote: false,
+      addAlignedRepliersAsParticipants: false,
     });
   });
 

@@ -10,6 +10,7 @@ const FLAGS = [
   'ticketsConfidentialByDefault',
   'addExternalParticipantsFromCc',
   'reopenIssueOnExternalParticipantNote',
+  'addAlignedRepliersAsParticipants',
 ] as const;
 
 /** Only the fields given change; `projectKey: null` (or "") removes the key. */

@@ -1,0 +1,77 @@
+import { Worker as Thread } from 'node:worker_threads';
+import { threadEntry } from '../threads/threadEntry.js';
+import type { AuthClient } from './authenticate.js';
+import type { DnsOptions } from './resolver.js';
+import { temporaryFailure, type AuthResults } from './results.js';
+
+export interface AuthThreadOptions {
+  authservId: string;
+  dns: DnsOptions;
+}
+
+export type AuthRequest = { id: number; message: Uint8Array; client: AuthClient };
+export type AuthReply = { id: number; results: AuthResults };
+
+export interface AuthThread {
+  /** `message` is moved to the thread: the caller must not use it afterwards. */
+  check(message: Buffer, client: AuthClient): Promise<AuthResults>;
+  /** Answers what is still waiting `temperror`. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  client: AuthClient;
+  resolve: (results: AuthResults) => void;
+}
+
+/**
+ * mailauth in a thread of its own for signed messages: hashing the body and checking RSA
+ * signatures (as many as the sender put in) would otherwise take the SMTP event loop's time from
+ * every other session. A thread that dies answers its messages `temperror` and is started again.
+ */
+export function startAuthThread(options: AuthThreadOptions): AuthThread {
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let thread: Thread | undefined;
+
+  const settle = (id: number, results: AuthResults) => {
+    const waiting = pending.get(id);
+    if (!waiting) return;
+    pending.delete(id);
+    waiting.resolve(results);
+  };
+  const failAll = (why: string) => {
+    for (const [id, waiting] of pending) settle(id, temporaryFailure(waiting.client, why));
+  };
+  const start = (): Thread => {
+    const started = new Thread(threadEntry(import.meta.url, 'authThreadMain.js'), { workerData: options });
+    started.on('message', (reply: AuthReply) => settle(reply.id, reply.results));
+    const lost = (why: string) => {
+      if (thread === started) thread = undefined;
+      failAll(why);
+    };
+    started.once('error', (error) => lost(`authentication thread failed: ${error.message}`));
+    started.once('exit', (code) => lost(`authentication thread stopped (exit ${code})`));
+    // The thread alone must not keep the process alive.
+    started.unref();
+    return started;
+  };
+
+  return {
+    check(message, client) {
+      thread ??= start();
+      const current = thread;
+      return new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, { client, resolve });
+        current.postMessage({ id, message, client } satisfies AuthRequest, [message.buffer as ArrayBuffer]);
+      });
+    },
+    async close() {
+      const current = thread;
+      thread = undefined;
+      failAll('shutting down');
+      if (current) await current.terminate();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { headerBlockOf, readHeaderFields } from '../message/headers.js';
+import { authenticateUnsigned, type AuthClient } from './authenticate.js';
+import { startAuthThread, type AuthThreadOptions } from './authThread.js';
+import { cachedResolver } from './resolver.js';
+import { temporaryFailure, type AuthResults } from './results.js';
+
+/** Checks one message's sender; never throws and never takes longer than its deadline. */
+export interface SenderAuthenticator {
+  check(chunks: readonly Buffer[], size: number, client: AuthClient): Promise<AuthResults>;
+  close(): Promise<void>;
+}
+
+const SAME_SENDER_MS = 60_000;
+const MAX_RECENT_SENDERS = 10_000;
+// Fields only mailauth's full run reads: without any, SPF and DMARC need the header alone.
+const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
+
+/**
+ * An unsigned message is checked where it is, from its header block alone (SPF and DMARC cost a
+ * few cached lookups and no hashing); a signed one goes, whole, to the authentication thread.
+ * Either way a check that outlives the deadline is answered `temperror`, and the message is kept.
+ */
+export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs: number): SenderAuthenticator {
+  // Each side keeps its own cache: the thread's serves signed mail, this one the rest.
+  const resolver = cachedResolver(options.dns);
+  const thread = startAuthThread(options);
+  let closing = false;
+
+  // Without a signature the results are a function of the client, the From field and DNS answers
+  // that are cached anyway: a sender's burst is checked once per SAME_SENDER_MS, not per message.
+  const recent = new Map<string, { expires: number; results: Promise<AuthResults> }>();
+  const sameSenderMs = Math.min(SAME_SENDER_MS, options.dns.cacheTtlMs);
+  const unsigned = (head: Buffer, client: AuthClient): Promise<AuthResults> => {
+    const from = readHeaderFields(head)
+      .filter((field) => field.name.toLowerCase() === 'from')
+      .map((field) => field.value);
+    const key = JSON.stringify([client.ip, client.helo, client.mailFrom, from]);
+    const now = Date.now();
+    const hit = recent.get(key);
+    if (hit && hit.expires > now) return hit.results;
+    const results = authenticateUnsigned(from, client, { authservId: options.authservId, resolver });
+    if (sameSenderMs === 0) return results;
+    if (recent.size >= MAX_RECENT_SENDERS) recent.delete(recent.keys().next().value as string);
+    const entry = { expires: now + sameSenderMs, results };
+    recent.set(key, entry);
+    // A temporary failure is worth asking again at once.
+    const forget = () => recent.get(key) === entry && recent.delete(key);
+    results.then((found) => [found.spf.result, found.dmarc.result].includes('temperror') && forget(), forget);
+    return results;
+  };
+
+  const withDeadline = (check: Promise<AuthResults>, client: AuthClient) =>
+    new Promise<AuthResults>((resolve) => {
+      const timer = setTimeout(
+        () => resolve(temporaryFailure(client, `no answer within ${deadlineMs} ms`)),
+        deadlineMs,
+      );
+      check.then(
+        (results) => {
+          clearTimeout(timer);
+          resolve(results);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          resolve(temporaryFailure(client, error instanceof Error ? error.message : String(error)));
+        },
+      );
+    });
+
+  return {
+    check(chunks, size, client) {
+      if (closing) return Promise.resolve(temporaryFailure(client, 'shutting down'));
+      const head = headerBlockOf(chunks, size);
+      // Beyond the scan limit the signatures could not be counted: such a head is not worth the work.
+      if (!head) return Promise.resolve(temporaryFailure(client, 'header block too large to authenticate'));
+      const text = head.toString('latin1');
+      if (!SIGNATURE_FIELD.test(text)) return withDeadline(unsigned(head, client), client);
+      return withDeadline(thread.check(signedCopy(chunks, size, head, text), client), client);
+    },
+    async close() {
+      closing = true;
+      await thread.close();
+    },
+  };
+}
+
+// Each DKIM signature costs a key lookup and an RSA check, as many as the sender writes: past
+// this many, the rest are not looked at (honest mail carries one to three).
+const MAX_DKIM_SIGNATURES = 8;
+const DKIM_SIGNATURE_FIELD = /^dkim-signature[ \t]*:/i;
+
+/**
+ * A copy of its own, moved to the thread (the message's pages stay with the spool), keeping at
+ * most MAX_DKIM_SIGNATURES signature fields.
+ */
+function signedCopy(chunks: readonly Buffer[], size: number, head: Buffer, text: string): Buffer {
+  const fields = text.split(/\r\n(?![ \t])/);
+  let signatures = 0;
+  const kept = fields.filter((field) => !DKIM_SIGNATURE_FIELD.test(field) || ++signatures <= MAX_DKIM_SIGNATURES);
+  const newHead = kept.length === fields.length ? head : Buffer.from(kept.join('\r\n'), 'latin1');
+  const copy = Buffer.allocUnsafeSlow(size - head.length + newHead.length);
+  let at = newHead.copy(copy, 0);
+  let skip = head.length;
+  for (const chunk of chunks) {
+    const from = Math.min(skip, chunk.length);
+    skip -= from;
+    at += chunk.copy(copy, at, from);
+  }
+  return copy;
+}
