@@ -125,11 +125,13 @@ export class WorkQueue {
   doneTwin(messageId: string, key: string): number | undefined {
     return this.db
       .prepare(
-        `SELECT m.id FROM deliveries d JOIN messages m ON m.id = d.message
-         WHERE d.mail_key = ? AND d.state = 'done' AND m.message_id = ? ORDER BY d.id LIMIT 1`,
+        // CROSS JOIN keeps SQLite from starting at the key: one reply key may carry thousands of
+        // deliveries, one Message-ID a handful.
+        `SELECT m.id FROM messages m CROSS JOIN deliveries d ON d.message = m.id
+         WHERE m.message_id = ? AND d.mail_key = ? AND d.state = 'done' ORDER BY d.id LIMIT 1`,
       )
       .pluck()
-      .get(key, messageId) as number | undefined;
+      .get(messageId, key) as number | undefined;
   }
 
   nextDueAt(): number | undefined {
