@@ -214,6 +214,7 @@ export function createSmtpFront({
     const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session, viaRelay));
     if (checked?.kind === 'refused') {
       log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
+      await collected.spill?.discard();
       return { verdict: checked.verdict };
     }
     const message = checked ?? { chunks: collected.chunks, size: collected.size, header: Buffer.alloc(0) };

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statementCache } from '../sqlite/statementCache.js';
 import type { Outcome, Routing } from './outcome.js';
 
 /**
@@ -14,7 +15,11 @@ export class WorkQueue {
   private readonly attempts: Database.Statement;
   private readonly update: Database.Statement;
 
+  /** Statements compiled once: the worker asks these for every delivery. */
+  private readonly statement: (sql: string) => Database.Statement;
+
   constructor(private readonly db: Database.Database) {
+    this.statement = statementCache(db);
     this.addEvent = db.prepare(
       `INSERT INTO message_events (message, delivery, at, attempt, kind, detail)
        SELECT message, id, ?, attempts, ?, ? FROM deliveries WHERE id = ?`,
@@ -49,7 +54,7 @@ export class WorkQueue {
   recoverInterrupted(now: number): number {
     return this.db
       .transaction(() => {
-        const ids = this.db.prepare(`SELECT id FROM deliveries WHERE state = 'processing'`).pluck().all() as number[];
+        const ids = this.statement(`SELECT id FROM deliveries WHERE state = 'processing'`).pluck().all() as number[];
         for (const id of ids)
           this.release(id, now, 'interrupted', 'routing stopped while this delivery was being processed');
         return ids.length;
@@ -66,9 +71,11 @@ export class WorkQueue {
   }
 
   private release(id: number, now: number, kind: string, reason: string): void {
-    this.db
-      .prepare(`UPDATE deliveries SET state = 'retry', next_attempt_at = ?, last_error = ? WHERE id = ?`)
-      .run(now, reason, id);
+    this.statement(`UPDATE deliveries SET state = 'retry', next_attempt_at = ?, last_error = ? WHERE id = ?`).run(
+      now,
+      reason,
+      id,
+    );
     this.event(id, now, kind, { reason });
   }
 
@@ -104,12 +111,10 @@ export class WorkQueue {
     return this.db
       .transaction(() => {
         const before = this.attempts.get(id) as number | undefined;
-        const changed = this.db
-          .prepare(
-            `UPDATE deliveries SET state = 'queued', attempts = 0, budget_from = ?, next_attempt_at = ?, finished_at = NULL
+        const changed = this.statement(
+          `UPDATE deliveries SET state = 'queued', attempts = 0, budget_from = ?, next_attempt_at = ?, finished_at = NULL
              WHERE id = ? AND state NOT IN ('queued', 'processing')`,
-          )
-          .run(now, now, id).changes;
+        ).run(now, now, id).changes;
         if (changed)
           this.event(id, now, 'replay', {
             reason: why,
@@ -123,21 +128,19 @@ export class WorkQueue {
 
   /** Another delivery of a message with the same Message-ID and key that already had its effect. */
   doneTwin(messageId: string, key: string): number | undefined {
-    return this.db
-      .prepare(
-        // CROSS JOIN keeps SQLite from starting at the key: one reply key may carry thousands of
-        // deliveries, one Message-ID a handful.
-        `SELECT m.id FROM messages m CROSS JOIN deliveries d ON d.message = m.id
+    return this.statement(
+      // CROSS JOIN keeps SQLite from starting at the key: one reply key may carry thousands of
+      // deliveries, one Message-ID a handful.
+      `SELECT m.id FROM messages m CROSS JOIN deliveries d ON d.message = m.id
          WHERE m.message_id = ? AND d.mail_key = ? AND d.state = 'done' ORDER BY d.id LIMIT 1`,
-      )
+    )
       .pluck()
       .get(messageId, key) as number | undefined;
   }
 
   nextDueAt(): number | undefined {
     return (
-      (this.db
-        .prepare(`SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('queued', 'retry')`)
+      (this.statement(`SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('queued', 'retry')`)
         .pluck()
         .get() as number | null) ?? undefined
     );

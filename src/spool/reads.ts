@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { statementCache } from '../sqlite/statementCache.js';
 import type { AuthResults } from '../auth/index.js';
 import type { BodyFiles } from './bodyFiles.js';
 import type { Outcome } from './outcome.js';
@@ -58,10 +59,14 @@ export class SpoolReads {
   private readonly messageById: Database.Statement;
   private readonly deliveriesByMessage: Database.Statement;
 
+  /** Statements compiled once: the worker reads a delivery, its message and its bytes each time. */
+  private readonly statement: (sql: string) => Database.Statement;
+
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly bodies: BodyFiles,
   ) {
+    this.statement = statementCache(db);
     this.messageById = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`);
     this.deliveriesByMessage = db.prepare('SELECT * FROM deliveries WHERE message = ? ORDER BY id');
   }
@@ -77,36 +82,36 @@ export class SpoolReads {
   }
 
   raw(id: number): Buffer | undefined {
-    const row = this.db.prepare('SELECT raw, body_file, body_offset, size FROM messages WHERE id = ?').get(id) as
+    const row = this.statement('SELECT raw, body_file, body_offset, size FROM messages WHERE id = ?').get(id) as
       { raw: Buffer | null; body_file: string | null; body_offset: number | null; size: number } | undefined;
     if (!row) return undefined;
     if (row.raw) return row.raw;
     if (row.body_file !== null) return this.bodies.read(row.body_file, row.body_offset ?? 0, row.size);
     // Written by an earlier Postroom: large messages in mebibyte rows.
-    const chunks = this.db
-      .prepare('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq')
+    const chunks = this.statement('SELECT data FROM message_chunks WHERE message = ? ORDER BY seq')
       .pluck()
       .all(id) as Buffer[];
     return Buffer.concat(chunks);
   }
 
   byMessageId(messageId: string): SpoolEntry[] {
-    const rows = this.db
-      .prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = ? ORDER BY id`)
-      .all(messageId) as MessageRow[];
+    const rows = this.statement(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = ? ORDER BY id`).all(
+      messageId,
+    ) as MessageRow[];
     return rows.map((row) => summarise(toMessage(row), this.deliveriesOf(row.id)));
   }
 
   byState(state: SpoolState, limit: number, before = Number.MAX_SAFE_INTEGER): SpoolEntry[] {
-    const ids = this.db
-      .prepare('SELECT DISTINCT message FROM deliveries WHERE state = ? AND message < ? ORDER BY message DESC LIMIT ?')
+    const ids = this.statement(
+      'SELECT DISTINCT message FROM deliveries WHERE state = ? AND message < ? ORDER BY message DESC LIMIT ?',
+    )
       .pluck()
       .all(state, before, limit) as number[];
     return ids.flatMap((id) => this.entry(id) ?? []);
   }
 
   delivery(id: number): DeliveryEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    const row = this.statement('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
     return row && toDelivery(row);
   }
 
@@ -115,9 +120,9 @@ export class SpoolReads {
   }
 
   events(messageId: number): SpoolEvent[] {
-    const rows = this.db
-      .prepare('SELECT delivery, at, attempt, kind, detail FROM message_events WHERE message = ? ORDER BY id')
-      .all(messageId) as EventRow[];
+    const rows = this.statement(
+      'SELECT delivery, at, attempt, kind, detail FROM message_events WHERE message = ? ORDER BY id',
+    ).all(messageId) as EventRow[];
     return rows.map(toEvent);
   }
 
@@ -133,7 +138,7 @@ export class SpoolReads {
   }
 
   countByState(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
+    const rows = this.statement('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
       state: string;
       n: number;
     }[];

@@ -61,7 +61,7 @@ import type {
   TrackerContext,
   Visibility,
 } from './types.js';
-import { statementCache } from './statements.js';
+import { statementCache } from '../sqlite/statementCache.js';
 import { DEFAULT_MAX_ATTACHMENT_BYTES, storeUpload, uploadBySecret, type StoredUpload } from './uploads.js';
 import {
   addEmail,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { NoteableType } from '../../handlers/sink.js';
-import { statementCache } from '../../tracker/statements.js';
+import { statementCache } from '../../sqlite/statementCache.js';
 import type { OutgoingMessage } from '../message.js';
 import { causingSpoolMessage } from './cause.js';
 import type { OutboxState, OutgoingMail } from './types.js';
