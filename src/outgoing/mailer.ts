@@ -3,6 +3,7 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { OutgoingConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { composeMail } from './compose.js';
+import { noDelaySocket } from './noDelaySocket.js';
 import type { OutgoingMessage } from './message.js';
 
 export type MailOutcome =
@@ -92,6 +93,7 @@ export function transportOptions(config: OutgoingConfig, timeouts: MailerTimeout
     // an operator who wants the certificate checked says `require` or `secure`.
     tls: { rejectUnauthorized: config.secure || config.startTls === 'require' },
     auth: config.user !== undefined ? { user: config.user, pass: config.password ?? '' } : undefined,
+    getSocket: noDelaySocket,
     connectionTimeout: timeouts.connectionMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,

@@ -87,3 +87,13 @@ export function notesOf(ctx: TrackerContext, noteable: Pick<Noteable, 'type' | '
     .all(noteable.type, noteable.id) as NoteRow[];
   return rows.map(toNote);
 }
+
+/** Who wrote notes on the noteable, each once, in the order of their first note. */
+export function commenterIdsOf(ctx: TrackerContext, noteable: Pick<Noteable, 'type' | 'id'>): number[] {
+  return ctx
+    .prepare(
+      'SELECT author_id FROM notes WHERE noteable_type = ? AND noteable_id = ? GROUP BY author_id ORDER BY min(id)',
+    )
+    .pluck()
+    .all(noteable.type, noteable.id) as number[];
+}

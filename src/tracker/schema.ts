@@ -229,6 +229,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_by_entity ON outbox (entity_type, entity_id) WHERE entity_type IS NOT NULL;`,
   // Service Desk: may a stranger whose mail passed aligned authentication join a ticket by replying?
   `ALTER TABLE projects ADD COLUMN add_aligned_repliers_as_participants INTEGER NOT NULL DEFAULT 0;`,
+  // A note's recipients include everyone who commented: read from the index, not from every note.
+  `CREATE INDEX notes_by_author ON notes (noteable_type, noteable_id, author_id);`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -24,7 +24,7 @@ import { claimThankYou, deleteIssue, issueById, issueByIid, issuesOf, markThankY
 import { mergeRequestById, mergeRequestByIid, mergeRequestsOf } from './mergeRequests.js';
 import { normaliseMessageId } from './messageId.js';
 import { noteableById, updateNoteable } from './noteables.js';
-import { noteById, notesOf } from './notes.js';
+import { commenterIdsOf, noteById, notesOf } from './notes.js';
 import { addEmailParticipants, emailParticipantsOf } from './participants.js';
 import { can } from './permissions.js';
 import {
@@ -263,6 +263,10 @@ export class Tracker {
   }
   noteById(id: number): NoteRecord | null {
     return noteById(this.ctx, id);
+  }
+  /** The authors of the noteable's notes, each once, in the order they first commented. */
+  commenterIds(noteable: Pick<Noteable, 'type' | 'id'>): number[] {
+    return commenterIdsOf(this.ctx, noteable);
   }
 
   // Notifications, subscriptions, Service Desk.

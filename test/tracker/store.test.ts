@@ -22,7 +22,7 @@ describe('tracker store', () => {
     try {
       expect(tracker.db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(tracker.db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(tracker.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(tracker.db.pragma('user_version', { simple: true })).toBe(4);
     } finally {
       tracker.close();
     }

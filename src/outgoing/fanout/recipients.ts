@@ -57,7 +57,7 @@ export function mergeRequestCreatedRecipients(lookups: Lookups, subject: Subject
  * stopped showing them to guest authors and assignees in 15.5).
  */
 export function noteRecipients(lookups: Lookups, subject: Subject, actor: User, internal: boolean): Recipient[] {
-  const commenters = lookups.tracker.notes(subject.noteable).map((note) => ({ userId: note.authorId }));
+  const commenters = lookups.tracker.commenterIds(subject.noteable).map((userId) => ({ userId }));
   const candidates = [
     ...assignees(subject),
     { userId: subject.authorId },

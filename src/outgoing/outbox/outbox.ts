@@ -91,6 +91,11 @@ export class Outbox {
     this.queuedListeners.push(listener);
   }
 
+  /** Runs `work` in one transaction: one commit (one fsync) for everything it records. */
+  inOneCommit<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   /** Takes up to `limit` mails that are due, or whose sender's lease ran out (it died mid-send). */
   claimDue(limit: number, leaseMs: number): ClaimedMail[] {
     const now = this.now();
