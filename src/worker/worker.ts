@@ -25,6 +25,14 @@ export interface Worker {
 }
 
 const DEFAULT_POLL_MS = 1000;
+// How long an ending may wait for others to be recorded with it.
+const SETTLE_WITHIN_MS = 20;
+
+interface Ended {
+  delivery: DeliveryEntry;
+  outcome: Outcome;
+  routing: Routing;
+}
 
 /**
  * Claims due deliveries, runs the processor, and records every outcome with its trace. The spool
@@ -39,6 +47,11 @@ export function startWorker(options: WorkerOptions): Worker {
   let inFlight = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  // A settle waiting for more endings to record together, and one already queued to run.
+  let settleTimer: NodeJS.Timeout | undefined;
+  let scheduled = false;
+  // Attempts that ended and wait for the next settle to be written.
+  const ended: Ended[] = [];
   let idleWaiters: (() => void)[] = [];
   let recovered = false;
   // Deliveries whose attempt ended but could not be written: still `processing` on disk.
@@ -89,40 +102,63 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   async function handle(id: number): Promise<void> {
-    let stage = 'read';
     try {
       const delivery = spool.delivery(id);
       if (!delivery) return;
-      stage = 'process';
-      const { outcome, routing } = await attempt(delivery);
-      stage = 'record';
-      queue.finish(id, now(), outcome, routing);
-      logger[outcome.state === 'dead' ? 'error' : 'info'](
-        { spoolId: delivery.message, delivery: id, outcome, ...routing, attempt: delivery.attempts },
-        `delivery ${outcome.state}`,
-      );
+      ended.push({ delivery, ...(await attempt(delivery)) });
     } catch (error) {
-      const reason = `could not ${stage === 'record' ? 'record the outcome' : 'read the delivery'}: ${error instanceof Error ? error.message : String(error)}`;
+      const reason = `could not read the delivery: ${error instanceof Error ? error.message : String(error)}`;
       logger.error({ err: error, delivery: id }, `${reason}; the attempt counts as failed`);
       unrecorded.set(id, reason);
     }
   }
 
+  /** Records what ended since the last look and claims what is due, in one spool transaction. */
+  function settle(endings: Ended[], free: number): number[] {
+    try {
+      const ids = queue.settle(
+        now(),
+        endings.map(({ delivery, outcome, routing }) => ({ id: delivery.id, outcome, routing })),
+        free,
+      );
+      for (const { delivery, outcome, routing } of endings)
+        logger[outcome.state === 'dead' ? 'error' : 'info'](
+          { spoolId: delivery.message, delivery: delivery.id, outcome, ...routing, attempt: delivery.attempts },
+          `delivery ${outcome.state}`,
+        );
+      return ids;
+    } catch (error) {
+      const reason = `could not record the outcome: ${error instanceof Error ? error.message : String(error)}`;
+      for (const { delivery } of endings) {
+        logger.error({ err: error, delivery: delivery.id }, `${reason}; the attempt counts as failed`);
+        unrecorded.set(delivery.id, reason);
+      }
+      throw error;
+    }
+  }
+
   function pump(): void {
+    scheduled = false;
+    clearTimeout(settleTimer);
+    settleTimer = undefined;
     if (stopped) return;
     clearTimeout(timer);
+    const endings = ended.splice(0);
     let ids: number[] = [];
     let next: number | undefined;
     try {
       recover();
       releaseUnrecorded();
-      const free = options.concurrency - inFlight;
-      ids = free > 0 ? queue.claim(now(), free) : [];
+    } catch (error) {
+      ended.unshift(...endings);
+      spoolFailing(error);
+      return;
+    }
+    try {
+      ids = settle(endings, options.concurrency - inFlight);
       next = inFlight + ids.length === 0 ? queue.nextDueAt() : undefined;
     } catch (error) {
-      // The spool busy or failing: nothing is lost, the deliveries wait for the next look.
-      logger.error({ err: error }, 'the spool is failing; looking again shortly');
-      timer = setTimeout(pump, pollMs);
+      spoolFailing(error);
       return;
     }
     for (const id of ids) {
@@ -130,7 +166,7 @@ export function startWorker(options: WorkerOptions): Worker {
       handle(id)
         .finally(() => {
           inFlight--;
-          pump();
+          attemptEnded();
         })
         .catch((error: unknown) => logger.error({ err: error, delivery: id }, 'the worker loop failed'));
     }
@@ -144,18 +180,49 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
-  setImmediate(pump);
+  // The spool busy or failing: nothing is lost, the deliveries wait for the next look.
+  function spoolFailing(error: unknown): void {
+    logger.error({ err: error }, 'the spool is failing; looking again shortly');
+    timer = setTimeout(pump, pollMs);
+  }
+
+  /**
+   * A slot is free. Under load the endings are recorded (and slots refilled) a few at a time, so
+   * the write lock is taken once for several deliveries; one alone, or the last, goes at once.
+   */
+  function attemptEnded(): void {
+    if (inFlight === 0 || ended.length >= Math.ceil(options.concurrency / 2)) schedule();
+    else settleTimer ??= setTimeout(schedule, SETTLE_WITHIN_MS);
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  }
+
+  schedule();
   return {
-    wake: () => setImmediate(pump),
+    wake: schedule,
     idle: () =>
       new Promise((resolve) => {
         idleWaiters.push(resolve);
-        setImmediate(pump);
+        schedule();
       }),
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(settleTimer);
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const endings = ended.splice(0);
+      // What ended while stopping is recorded; if even that fails, the next start takes it up again.
+      if (endings.length > 0) {
+        try {
+          settle(endings, 0);
+        } catch {
+          // logged by settle; the deliveries stay `processing` for the next start to recover
+        }
+      }
     },
   };
 }

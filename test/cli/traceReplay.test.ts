@@ -15,12 +15,17 @@ beforeAll(async () => {
   writeFileSync(configFile, testConfigText(dir));
   deadId = await storeTestMessage(path.join(dir, 'spool.db'), '<trace-me@example.com>');
   const spool = Spool.open(path.join(dir, 'spool.db'));
-  spool.queue.claim(1_700_000_000_100, 1);
-  spool.queue.finish(
-    spool.deliveriesOf(deadId)[0].id,
+  spool.queue.settle(1_700_000_000_100, [], 1);
+  spool.queue.settle(
     1_700_000_000_200,
-    { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
-    { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
+    [
+      {
+        id: spool.deliveriesOf(deadId)[0].id,
+        outcome: { state: 'dead', reason: 'gave up after 12 attempts: GitLab answered 503' },
+        routing: { key: 'abc', keySource: 'envelope', handler: 'gitlab:http://gitlab' },
+      },
+    ],
+    0,
   );
   await spool.close();
 });

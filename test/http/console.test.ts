@@ -31,9 +31,13 @@ async function storeMessage(target: HttpWorld, subject: string, extra: { message
 
 /** The message's one delivery is claimed and ends dead, as the worker would leave it. */
 function deadLetter(target: HttpWorld, id: number) {
-  target.spool.queue.claim(Date.now() + 1, 10);
+  target.spool.queue.settle(Date.now() + 1, [], 10);
   const [delivery] = target.spool.deliveriesOf(id);
-  target.spool.queue.finish(delivery.id, Date.now(), { state: 'dead', reason: 'no handler for this address' });
+  target.spool.queue.settle(
+    Date.now(),
+    [{ id: delivery.id, outcome: { state: 'dead', reason: 'no handler for this address' } }],
+    0,
+  );
 }
 
 describe('signing in to the console', () => {
@@ -142,10 +146,16 @@ describe('the console pages', () => {
       size: raw.length,
     });
     if (!stored.stored) throw new Error(stored.reason);
-    world.spool.queue.claim(Date.now() + 1, 10);
+    world.spool.queue.settle(Date.now() + 1, [], 10);
     const [good, bad] = world.spool.deliveriesOf(stored.id);
-    world.spool.queue.finish(good.id, Date.now(), { state: 'done', detail: { note: 999 } }, { key: 'good' });
-    world.spool.queue.finish(bad.id, Date.now(), { state: 'dead', reason: 'the project is gone' }, { key: 'bad' });
+    world.spool.queue.settle(
+      Date.now(),
+      [
+        { id: good.id, outcome: { state: 'done', detail: { note: 999 } }, routing: { key: 'good' } },
+        { id: bad.id, outcome: { state: 'dead', reason: 'the project is gone' }, routing: { key: 'bad' } },
+      ],
+      0,
+    );
     const visitor = new Visitor(world.base);
     await signInAsOperator(visitor, TOKEN);
     const page = await visitor.get(`/messages/${stored.id}`);

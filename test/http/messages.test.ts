@@ -18,12 +18,17 @@ beforeAll(async () => {
   });
   if (!stored.stored) throw new Error(stored.reason);
   id = stored.id;
-  world.spool.queue.claim(1_700_000_000_100, 1);
-  world.spool.queue.finish(
-    world.spool.deliveriesOf(id)[0].id,
+  world.spool.queue.settle(1_700_000_000_100, [], 1);
+  world.spool.queue.settle(
     1_700_000_000_200,
-    { state: 'dead', reason: 'no handler' },
-    { key: 'abc', keySource: 'envelope', handler: 'none' },
+    [
+      {
+        id: world.spool.deliveriesOf(id)[0].id,
+        outcome: { state: 'dead', reason: 'no handler' },
+        routing: { key: 'abc', keySource: 'envelope', handler: 'none' },
+      },
+    ],
+    0,
   );
 });
 afterAll(() => world.cleanup());
