@@ -1,4 +1,5 @@
-import { startBenchServer } from './lib/server.js';
+import { readFileSync } from 'node:fs';
+import { startBenchServer, type BenchServer } from './lib/server.js';
 import { LoadConnection, makeMessage } from './lib/smtpLoad.js';
 
 // Issue 9, item 4: clients that push large messages and never finish them, then many large
@@ -11,6 +12,23 @@ const LARGE_SIZE = 1024 * 1024;
 const LARGE_ROUNDS = 3;
 // Long enough for the server to take in what was sent before RSS is read.
 const SETTLE_MS = 2000;
+
+/** Resident memory of the server process now (VmRSS), in MiB. */
+function rssMb(server: BenchServer): number {
+  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** A started server with its routing thread, before any mail: what every figure below starts from. */
+async function idle(): Promise<number> {
+  const server = await startBenchServer('25MB', true);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    return rssMb(server);
+  } finally {
+    await server.stop();
+  }
+}
 
 async function unfinishedData(): Promise<number> {
   const server = await startBenchServer('25MB', true);
@@ -48,6 +66,7 @@ async function concurrentLarge(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  console.log(`memory_idle_rss_mb ${(await idle()).toFixed(1)} (started, routing on, no mail yet)`);
   console.log(
     `memory_unfinished_data_peak_rss_mb ${(await unfinishedData()).toFixed(1)} (${HOLDERS} sessions × ${HELD_BYTES / 1024 / 1024} MiB of DATA never ended, routing on)`,
   );

@@ -1,4 +1,5 @@
 import { Worker as Thread } from 'node:worker_threads';
+import { THREAD_HEAP_LIMITS } from '../threads/heapLimits.js';
 import { threadEntry } from '../threads/threadEntry.js';
 import type { AuthClient } from './authenticate.js';
 import type { DnsOptions } from './resolver.js';
@@ -44,7 +45,10 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
     for (const [id, waiting] of pending) settle(id, temporaryFailure(waiting.client, why));
   };
   const start = (): Thread => {
-    const started = new Thread(threadEntry(import.meta.url, 'authThreadMain.js'), { workerData: options });
+    const started = new Thread(threadEntry(import.meta.url, 'authThreadMain.js'), {
+      workerData: options,
+      resourceLimits: THREAD_HEAP_LIMITS,
+    });
     started.on('message', (reply: AuthReply) => settle(reply.id, reply.results));
     const lost = (why: string) => {
       if (thread === started) thread = undefined;

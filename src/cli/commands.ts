@@ -1,17 +1,15 @@
 import { CONFIG_OPTION, type ArgsSpec, type ParsedArgs } from './args.js';
-import { check } from './check.js';
 import { configCommand } from './configImport.js';
-import { replay } from './replay.js';
-import { secret } from './secret.js';
-import { seed } from './seed.js';
-import { serve } from './serve.js';
-import { trace } from './trace.js';
 
 export interface Command extends ArgsSpec {
   run(args: ParsedArgs): Promise<void>;
 }
 
-/** Every command with the options it declares; anything else on its command line is a usage error. */
+/**
+ * Every command with the options it declares; anything else on its command line is a usage error.
+ * A command's module is loaded when it runs, so `serve` carries none of the libraries only the
+ * others need (IMAP, the relay check, DKIM): each costs the long-running process memory.
+ */
 export const COMMANDS: Record<string, Command> = {
   serve: {
     name: 'serve',
@@ -19,7 +17,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'Run the SMTP front door, the routing thread, the IMAP/Graph pollers and the HTTP server.',
     options: CONFIG_OPTION,
     positionals: { min: 0, max: 0 },
-    run: serve,
+    run: async (args) => (await import('./serve.js')).serve(args),
   },
   check: {
     name: 'check',
@@ -28,7 +26,7 @@ export const COMMANDS: Record<string, Command> = {
       'Verify the config, the mailboxes (IMAP login as the poller does it, Graph token and folder), the SMTP listener and certificate, the outgoing relay, the tracker database, address lengths and the GitLab sink. One line per check; exit 0 only when nothing failed.',
     options: CONFIG_OPTION,
     positionals: { min: 0, max: 0 },
-    run: check,
+    run: async (args) => (await import('./check.js')).check(args),
   },
   trace: {
     name: 'trace',
@@ -41,7 +39,7 @@ export const COMMANDS: Record<string, Command> = {
       ...CONFIG_OPTION,
     },
     positionals: { min: 0, max: 1 },
-    run: trace,
+    run: async (args) => (await import('./trace.js')).trace(args),
   },
   replay: {
     name: 'replay',
@@ -49,7 +47,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: "Queue a message's dead or rejected recipients again, each with a fresh budget of attempts and age.",
     options: { force: { type: 'boolean', description: 'replay a message in any state' }, ...CONFIG_OPTION },
     positionals: { min: 1, max: 1 },
-    run: replay,
+    run: async (args) => (await import('./replay.js')).replay(args),
   },
   secret: {
     name: 'secret',
@@ -60,7 +58,7 @@ export const COMMANDS: Record<string, Command> = {
     options: CONFIG_OPTION,
     // secret answers a missing or wrong action with its own usage.
     positionals: { min: 0, max: 2 },
-    run: secret,
+    run: async (args) => (await import('./secret.js')).secret(args),
   },
   seed: {
     name: 'seed',
@@ -68,7 +66,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'Create a demo user and project in the embedded tracker and print their addresses.',
     options: CONFIG_OPTION,
     positionals: { min: 0, max: 0 },
-    run: seed,
+    run: async (args) => (await import('./seed.js')).seed(args),
   },
   config: configCommand,
 };

@@ -1,4 +1,4 @@
-import { resultSummary } from '../auth/index.js';
+import { resultSummary } from '../auth/results.js';
 import type { ParsedArgs } from './args.js';
 import { configPath } from './configPath.js';
 import { findMessages, openConfiguredSpool } from './openSpool.js';

@@ -14,6 +14,7 @@ export function readProcessing(root: Section, resolvePath: (file: string) => str
     worker: {
       enabled: worker.boolean('enabled', true),
       concurrency: worker.integer('concurrency', 4, 1, 64),
+      memoryBudget: worker.size('memory_budget', 8 * 1024 * 1024),
       retryBaseMs: worker.duration('retry_base', 30_000, 10, 86_400_000),
       retryMaxMs: worker.duration('retry_max', 3_600_000, 10, 7 * 86_400_000),
       maxAttempts: worker.integer('max_attempts', 12, 1, 1000),

@@ -223,6 +223,8 @@ export interface ProcessingConfig {
     /** False runs a front door only: mail is accepted and spooled, and routed once a worker runs. */
     enabled: boolean;
     concurrency: number;
+    /** Bytes of messages routed at once; a larger message is routed alone. */
+    memoryBudget: number;
     retryBaseMs: number;
     retryMaxMs: number;
     maxAttempts: number;

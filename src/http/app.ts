@@ -101,6 +101,7 @@ export function buildApp(options: AppOptions): Hono<AppEnv> {
     mailLink: options.mailSignInLink,
     baseUrl,
     httpsBaseUrl,
+    now,
   });
   const consoleDeps: ConsoleDeps = {
     sources: options,

@@ -29,7 +29,7 @@ export type ReadResult = { ok: true; mail: ReceivedMail } | { ok: false; error: 
 
 /** GitLab's first two steps: a blank message is EmptyEmailError, one that cannot be read EmailUnparsableError. */
 export async function readMail(raw: Buffer): Promise<ReadResult> {
-  if (raw.toString('latin1').trim() === '') return { ok: false, error: processingError('EmptyEmailError') };
+  if (isBlank(raw)) return { ok: false, error: processingError('EmptyEmailError') };
   let headers: RawHeader[];
   try {
     headers = readHeaderFields(raw);
@@ -76,6 +76,15 @@ export function headerValues(mail: ReceivedMail, name: string): string[] {
 /** GitLab's from_address: the first Reply-To, else the first From, else Sender. */
 export function fromAddress(mail: ReceivedMail): string | undefined {
   return mail.replyTo[0] ?? mail.from[0] ?? mail.sender[0];
+}
+
+// What String.prototype.trim removes, among the characters one latin1 byte can be.
+const BLANK_BYTES = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]);
+
+/** Whether the message is whitespace only, read without making a string of it. */
+function isBlank(raw: Buffer): boolean {
+  for (const byte of raw) if (!BLANK_BYTES.has(byte)) return false;
+  return true;
 }
 
 function decode(value: string): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseMailKey, type Mailbox } from '../address/index.js';
-import { senderIdentity, type AuthResults, type SenderPolicy } from '../auth/index.js';
+import { senderIdentity, type SenderPolicy } from '../auth/policy.js';
+import type { AuthResults } from '../auth/results.js';
 import { HANDLER_NAMES, runHandler, type HandlerResult, type MailText, type Sink } from '../handlers/index.js';
 import { processingError, type ProcessingError } from '../handlers/errors.js';
 import { ReplyBudgetExceeded } from '../reply/index.js';

@@ -53,8 +53,25 @@ export function decodeTransfer(part: MimePart): Buffer {
   const encoding = (part.headers.get('content-transfer-encoding') ?? '').trim().toLowerCase();
   if (encoding === 'base64') return Buffer.from(part.body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
   if (encoding === 'binary') return part.body;
-  const decoded = encoding === 'quoted-printable' ? decodeQuotedPrintable(part.body) : part.body;
-  return Buffer.from(decoded.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+  return withLfLineBreaks(encoding === 'quoted-printable' ? decodeQuotedPrintable(part.body) : part.body);
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** CRLF becomes LF, byte for byte: no string is made of a large body. */
+function withLfLineBreaks(input: Buffer): Buffer {
+  let at = input.indexOf(CRLF);
+  if (at < 0) return input;
+  const output = Buffer.allocUnsafe(input.length);
+  let length = 0;
+  let from = 0;
+  for (; at >= 0; at = input.indexOf(CRLF, from)) {
+    length += input.copy(output, length, from, at);
+    output[length++] = LF;
+    from = at + 2;
+  }
+  length += input.copy(output, length, from);
+  return output.subarray(0, length);
 }
 
 /** Shift_JIS byte structure: single bytes, or a lead byte with a valid trail byte. */

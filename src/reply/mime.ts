@@ -8,7 +8,7 @@ export type MimePart = {
   /** Lower-cased "type/subtype", or "" when there is no Content-Type header. */
   mimeType: string;
   params: Record<string, string>;
-  /** Still transfer-encoded. */
+  /** Still transfer-encoded: a view of the message's own bytes, not a copy. */
   body: Buffer;
   parts: MimePart[];
 };
@@ -76,10 +76,10 @@ function trimLineEnd(line: string): string {
   return line.slice(0, end);
 }
 
-/** Text between boundary lines; the line break before a boundary belongs to the boundary. */
-function splitMultipart(body: string, boundary: string): string[] {
+/** Where each part lies between boundary lines; the line break before a boundary belongs to the boundary. */
+function splitMultipart(body: string, boundary: string): [number, number][] {
   const delimiter = `--${boundary}`;
-  const parts: string[] = [];
+  const parts: [number, number][] = [];
   let start = -1;
   let pos = 0;
   while (pos <= body.length) {
@@ -90,7 +90,7 @@ function splitMultipart(body: string, boundary: string): string[] {
       if (start >= 0) {
         let partEnd = pos > 0 ? pos - 1 : 0;
         if (partEnd > start && body[partEnd - 1] === '\r') partEnd -= 1;
-        parts.push(body.slice(start, Math.max(start, partEnd)));
+        parts.push([start, Math.max(start, partEnd)]);
       }
       if (line !== delimiter) return parts;
       start = end + 1;
@@ -99,30 +99,39 @@ function splitMultipart(body: string, boundary: string): string[] {
     pos = nl + 1;
   }
   // A missing closing boundary still leaves the last part readable.
-  if (start >= 0 && start <= body.length) parts.push(body.slice(start));
+  if (start >= 0 && start <= body.length) parts.push([start, body.length]);
   return parts;
 }
 
-/** `raw` is a latin1 ("binary") string so each char is one byte. */
-function parsePart(raw: string, depth: number): MimePart {
-  const sep = /\r?\n\r?\n/.exec(raw);
-  const startsWithBody = /^\r?\n/.test(raw);
-  const headerBlock = startsWithBody ? '' : sep ? raw.slice(0, sep.index) : raw;
-  const bodyText = startsWithBody ? raw.replace(/^\r?\n/, '') : sep ? raw.slice(sep.index + sep[0].length) : '';
+/**
+ * `text` is `bytes` read as latin1 (one char per byte), so a position in one is the same in the
+ * other: headers are read from the text, and each body is a view of the bytes.
+ */
+function parsePart(text: string, bytes: Buffer, depth: number): MimePart {
+  const sep = /\r?\n\r?\n/.exec(text);
+  const leadingBreak = /^\r?\n/.exec(text);
+  const headerBlock = leadingBreak ? '' : sep ? text.slice(0, sep.index) : text;
+  const bodyStart = leadingBreak ? leadingBreak[0].length : sep ? sep.index + sep[0].length : text.length;
+  const bodyText = text.slice(bodyStart);
+  const body = bytes.subarray(bodyStart);
   const headers = parseHeaders(headerBlock);
   const { mimeType, params } = parseContentType(headers.get('content-type'));
   const boundary = params.boundary;
   const parts =
     mimeType.startsWith('multipart/') && boundary && depth < MAX_DEPTH
-      ? splitMultipart(bodyText, boundary).map((p) => parsePart(p, depth + 1))
+      ? splitMultipart(bodyText, boundary).map(([from, to]) =>
+          parsePart(bodyText.slice(from, to), body.subarray(from, to), depth + 1),
+        )
       : [];
-  return { headers, mimeType, params, body: Buffer.from(bodyText, 'latin1'), parts };
+  return { headers, mimeType, params, body, parts };
 }
 
 export function parseMime(raw: Buffer | string): MimePart {
   const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const text = bytes.toString('latin1');
   // Like the Ruby mail gem, ignore whitespace before the first header.
-  return parsePart(bytes.toString('latin1').replace(/^[ \t\r\n\v\f]+/, ''), 0);
+  const start = /^[ \t\r\n\v\f]*/.exec(text)![0].length;
+  return parsePart(text.slice(start), bytes.subarray(start), 0);
 }
 
 /** Depth-first, parent before children (the mail gem's all_parts order). */

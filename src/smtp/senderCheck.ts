@@ -1,6 +1,9 @@
 import type { SMTPServerSession } from 'smtp-server';
-import { authenticationResultsHeader, dmarcRefusal, withoutClaimedResults, type SenderPolicy } from '../auth/index.js';
-import type { AuthResults, SenderAuthenticator } from '../auth/index.js';
+// The leaf modules, not the barrel: with sender_auth off, mailauth is never loaded.
+import type { SenderAuthenticator } from '../auth/authenticator.js';
+import { authenticationResultsHeader, withoutClaimedResults } from '../auth/header.js';
+import { dmarcRefusal, type SenderPolicy } from '../auth/policy.js';
+import type { AuthResults } from '../auth/results.js';
 import { headerBlockOf } from '../message/headers.js';
 import { owned } from './ownedPages.js';
 import { reject, type Verdict } from './verdict.js';

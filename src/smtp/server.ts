@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/index.js';
-import { resultSummary } from '../auth/index.js';
+import { resultSummary } from '../auth/results.js';
 import type { Logger } from '../log/logger.js';
 import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';

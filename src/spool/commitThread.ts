@@ -1,4 +1,5 @@
 import { Worker as Thread } from 'node:worker_threads';
+import { THREAD_HEAP_LIMITS } from '../threads/heapLimits.js';
 import { threadEntry } from '../threads/threadEntry.js';
 import type { BatchOutcome } from './batchWriter.js';
 import type { IncomingMessage } from './types.js';
@@ -18,7 +19,10 @@ export class CommitThread {
   private dead: Error | undefined;
 
   constructor(file: string) {
-    this.thread = new Thread(threadEntry(import.meta.url, 'writerThread.js'), { workerData: file });
+    this.thread = new Thread(threadEntry(import.meta.url, 'writerThread.js'), {
+      workerData: file,
+      resourceLimits: THREAD_HEAP_LIMITS,
+    });
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (reply: CommitReply) => {
         if (reply.kind === 'ready') resolve();

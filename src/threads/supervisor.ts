@@ -1,5 +1,6 @@
 import { Worker as Thread, type WorkerOptions } from 'node:worker_threads';
 import type { Logger } from '../log/logger.js';
+import { THREAD_HEAP_LIMITS } from './heapLimits.js';
 
 export interface SupervisorOptions {
   entry: URL;
@@ -45,7 +46,7 @@ export async function superviseThread(options: SupervisorOptions): Promise<Super
 
   const launch = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const current = new Thread(options.entry, options.options);
+      const current = new Thread(options.entry, { resourceLimits: THREAD_HEAP_LIMITS, ...options.options });
       const startedAt = Date.now();
       thread = current;
       let started = false;

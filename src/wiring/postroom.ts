@@ -9,7 +9,6 @@ import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
 import { RefusalLog, Spool } from '../spool/index.js';
 import { threadEntry } from '../threads/threadEntry.js';
-import { startSenderAuth } from './senderAuth.js';
 import { startRoutingThread, type RoutingThread } from '../worker/routingThread.js';
 
 export interface RunningPostroom {
@@ -155,7 +154,8 @@ async function openSmtpFront(
       cacheTtlMs: config.gitlab.cacheTtlMs,
     });
   }
-  const senderAuth = config.senderAuth.enabled ? startSenderAuth(config) : undefined;
+  // mailauth is loaded only when sender authentication is on.
+  const senderAuth = config.senderAuth.enabled ? (await import('./senderAuth.js')).startSenderAuth(config) : undefined;
   if (senderAuth) closers.push(() => senderAuth.authenticator.close());
   const refusals = RefusalLog.open(config.store.path, {
     onError: (error) => logger.warn({ err: error }, 'RCPT refusals not written yet (will try again)'),

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     process: processor.process,
     logger,
     concurrency: config.worker.concurrency,
+    memoryBudget: config.worker.memoryBudget,
     retry: {
       baseMs: config.worker.retryBaseMs,
       maxMs: config.worker.retryMaxMs,

@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js';
-import type { DeliveryEntry, Outcome, Routing, Spool } from '../spool/index.js';
+import type { DeliveryEntry, Outcome, Routing, Spool, StoredMessage } from '../spool/index.js';
 import { afterTransient } from './backoff.js';
+import { BytesInFlight } from './bytesInFlight.js';
 import { classifyFailure } from './failure.js';
 import type { Processor, RetryPolicy } from './types.js';
 
@@ -11,6 +12,8 @@ export interface WorkerOptions {
   retry: RetryPolicy;
   /** Deliveries processed at once. */
   concurrency: number;
+  /** Bytes of messages processed at once (see BytesInFlight); unbounded when absent. */
+  memoryBudget?: number;
   /** How often to look for due retries when nothing wakes the worker. */
   pollMs?: number;
   now?: () => number;
@@ -44,6 +47,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const queue = spool.queue;
+  const bytes = new BytesInFlight(options.memoryBudget ?? Infinity);
   let inFlight = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -73,9 +77,26 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function attempt(delivery: DeliveryEntry): Promise<{ outcome: Outcome; routing: Routing }> {
     const message = spool.message(delivery.message);
-    const raw = spool.raw(delivery.message);
-    if (!message || !raw)
-      return { outcome: { state: 'dead', reason: 'the message is gone from the spool' }, routing: {} };
+    if (!message) return gone();
+    // The bytes are read only once the message's size fits in what routing may hold.
+    const release = await bytes.hold(message.size);
+    try {
+      const raw = spool.raw(delivery.message);
+      return raw ? await processRead(delivery, message, raw) : gone();
+    } finally {
+      release();
+    }
+  }
+
+  function gone(): { outcome: Outcome; routing: Routing } {
+    return { outcome: { state: 'dead', reason: 'the message is gone from the spool' }, routing: {} };
+  }
+
+  async function processRead(
+    delivery: DeliveryEntry,
+    message: StoredMessage,
+    raw: Buffer,
+  ): Promise<{ outcome: Outcome; routing: Routing }> {
     const log = logger.child({ spoolId: message.id, delivery: delivery.id, messageId: message.messageId });
     const retryOrDead = (reason: string) =>
       afterTransient(reason, delivery.attempts, delivery.budgetFrom, now(), options.retry);

@@ -1,11 +1,13 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { HttpConfig } from '../../config/index.js';
 import type { Tracker } from '../../tracker/index.js';
 import { sameSecret } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { csrfField, page, refusalPage, type Html } from '../views/layout.js';
+import { AttemptLimit } from './attempts.js';
 import { cookieOptions, SESSION_COOKIE } from './middleware.js';
 import { LINK_TTL_MS, type SessionHolder, type Sessions } from './sessions.js';
 
@@ -21,6 +23,7 @@ export interface SignInDeps {
   /** Where mailed links point (outgoing.base_url). */
   baseUrl: string;
   httpsBaseUrl: boolean;
+  now: () => number;
 }
 
 /** Only a path on this site: `//evil.example` and absolute URLs fall back to the dashboard. */
@@ -57,8 +60,35 @@ function signInForms(c: Context<AppEnv>, deps: SignInDeps, next: string, notice?
   );
 }
 
+// Wrong operator tokens, and requests for mailed links, per client address; links per mail address.
+const WINDOW_MS = 15 * 60_000;
+const WRONG_TOKENS_PER_CLIENT = 10;
+const LINK_REQUESTS_PER_CLIENT = 10;
+const LINKS_PER_ADDRESS = 5;
+
+/** The peer's address (behind a reverse proxy, the proxy's: then the limits are the proxy's together). */
+function clientOf(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function tooMany(c: Context<AppEnv>, deps: SignInDeps, next: string, waitMs: number) {
+  const minutes = Math.ceil(waitMs / 60_000);
+  c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+  const notice = html`<p class="bad">
+    Too many attempts from your address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.
+  </p>`;
+  return c.html(signInForms(c, deps, next, notice), 429);
+}
+
 export function mountSignIn(app: Hono<AppEnv>, deps: SignInDeps): void {
-  const { sessions, config } = deps;
+  const { sessions, config, now } = deps;
+  const wrongTokens = new AttemptLimit(WRONG_TOKENS_PER_CLIENT, WINDOW_MS, now);
+  const linkRequests = new AttemptLimit(LINK_REQUESTS_PER_CLIENT, WINDOW_MS, now);
+  const linksTo = new AttemptLimit(LINKS_PER_ADDRESS, WINDOW_MS, now);
   const startSession = (c: Context<AppEnv>, holder: SessionHolder, next: string) => {
     const old = c.get('session');
     if (old) sessions.end(old.id);
@@ -77,7 +107,12 @@ export function mountSignIn(app: Hono<AppEnv>, deps: SignInDeps): void {
   app.post('/sign-in', async (c) => {
     const form = await c.req.parseBody();
     const next = localPath(form.next);
+    const client = clientOf(c);
+    // Refused before the token is looked at: a guess past the limit learns nothing, right or wrong.
+    const wait = wrongTokens.waitFor(client);
+    if (wait > 0) return tooMany(c, deps, next, wait);
     if (typeof form.token !== 'string' || !sameSecret(form.token, config.token)) {
+      wrongTokens.record(client);
       return c.html(signInForms(c, deps, next, html`<p class="bad">That is not the operator token.</p>`), 401);
     }
     return startSession(c, { operator: true, name: 'operator' }, next);
@@ -86,9 +121,16 @@ export function mountSignIn(app: Hono<AppEnv>, deps: SignInDeps): void {
   app.post('/sign-in/mail', async (c) => {
     const form = await c.req.parseBody();
     const next = localPath(form.next);
+    const client = clientOf(c);
+    const wait = linkRequests.waitFor(client);
+    if (wait > 0) return tooMany(c, deps, next, wait);
+    linkRequests.record(client);
     const address = typeof form.email === 'string' ? form.email.trim() : '';
     const user = address && deps.tracker ? deps.tracker.userByVerifiedEmail(address) : null;
-    if (user && !user.blocked && deps.mailLink) {
+    // Past its limit an address gets no more mail, and the page says the same as ever.
+    const mailbox = address.toLowerCase();
+    if (user && !user.blocked && deps.mailLink && linksTo.waitFor(mailbox) === 0) {
+      linksTo.record(mailbox);
       const token = sessions.issueLink(user.id);
       const link = `${deps.baseUrl}/sign-in/link/${token}?next=${encodeURIComponent(next)}`;
       await deps.mailLink({ address, name: user.name }, link, LINK_TTL_MS / 60_000);
