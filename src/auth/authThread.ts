@@ -9,12 +9,17 @@ export interface AuthThreadOptions {
   dns: DnsOptions;
 }
 
-export type AuthRequest = { id: number; message: Uint8Array; client: AuthClient };
+/**
+ * The message to check: whole in memory, or a header block followed by a spill file's bytes
+ * from `offset` on (the file's own head, which `head` replaces, comes before it).
+ */
+export type AuthSource = { message: Uint8Array } | { head: Uint8Array; file: string; offset: number };
+export type AuthRequest = { id: number; source: AuthSource; client: AuthClient };
 export type AuthReply = { id: number; results: AuthResults };
 
 export interface AuthThread {
-  /** `message` is moved to the thread: the caller must not use it afterwards. */
-  check(message: Buffer, client: AuthClient): Promise<AuthResults>;
+  /** A `message` in memory is moved to the thread: the caller must not use it afterwards. */
+  check(source: AuthSource, client: AuthClient): Promise<AuthResults>;
   /** Answers what is still waiting `temperror`. */
   close(): Promise<void>;
 }
@@ -58,13 +63,15 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
   };
 
   return {
-    check(message, client) {
+    check(source, client) {
       thread ??= start();
       const current = thread;
       return new Promise((resolve) => {
         const id = nextId++;
         pending.set(id, { client, resolve });
-        current.postMessage({ id, message, client } satisfies AuthRequest, [message.buffer as ArrayBuffer]);
+        // A spilled message's head is small and copied; its file is the thread's to read.
+        const moved = 'message' in source ? [source.message.buffer as ArrayBuffer] : [];
+        current.postMessage({ id, source, client } satisfies AuthRequest, moved);
       });
     },
     async close() {

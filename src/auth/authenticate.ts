@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { isIP } from 'node:net';
 import { authenticate, dmarc, spf } from 'mailauth';
 import { addressesIn } from '../message/headers.js';
@@ -11,7 +12,7 @@ export type AuthClient = AuthResults['client'];
  * its results reduced to the facts the policy and the trace need. BIMI is not asked for.
  */
 export async function authenticateMessage(
-  message: Buffer,
+  message: Buffer | Readable,
   client: AuthClient,
   options: { authservId: string; resolver: DnsLookup },
 ): Promise<AuthResults> {
