@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +82,24 @@ describe('spool', () => {
     expect(row.apart).toBe(1);
     expect(statSync(path.join(`${file}-bodies`, row.bodyFile)).size).toBe(40 * 64 * 1024);
     expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
+    await spool.close();
+  });
+
+  it('reads a spill file from spillOffset on, after the chunks that replace its head', async () => {
+    const spool = Spool.open(file);
+    // Inline in the row and in a body file: both read the spill file the same way.
+    for (const bodyBytes of [1000, 2 * 1024 * 1024]) {
+      const original = Buffer.concat([Buffer.from('X-Forged: yes\r\nSubject: s\r\n'), Buffer.alloc(bodyBytes, 66)]);
+      const spillFile = spool.spillPath();
+      writeFileSync(spillFile, original);
+      const head = Buffer.from('Received: ours\r\nSubject: s\r\n');
+      const skipped = 'X-Forged: yes\r\nSubject: s\r\n'.length;
+      const size = head.length + original.length - skipped;
+      const result = await spool.store(message([head], { spillFile, spillOffset: skipped, size }));
+      expect(result.stored).toBe(true);
+      const raw = spool.raw((result as { id: number }).id)!;
+      expect(raw.equals(Buffer.concat([head, original.subarray(skipped)]))).toBe(true);
+    }
     await spool.close();
   });
 
