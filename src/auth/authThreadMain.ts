@@ -1,17 +1,28 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { authenticateMessage } from './authenticate.js';
+import { authenticateMessage, checkSpf, type SpfCheck } from './authenticate.js';
 import type { AuthReply, AuthRequest, AuthSource, AuthThreadOptions } from './authThread.js';
+import { rememberParsedPublicKeys } from './publicKeys.js';
+import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
 import { temporaryFailure } from './results.js';
 
-/** The authentication thread: one DNS cache for every message, mailauth for each. */
+/** The authentication thread: one DNS cache and one parse of each key for every message, mailauth for each. */
+rememberParsedPublicKeys();
 const options = workerData as AuthThreadOptions;
 const resolver = cachedResolver(options.dns);
+const recentSpf = recentAnswers<Awaited<ReturnType<SpfCheck>>>(
+  options.dns.cacheTtlMs,
+  (found) => found?.status.result === 'temperror',
+);
+const spf: SpfCheck = (client) =>
+  recentSpf(JSON.stringify([client.ip, client.helo, client.mailFrom]), () =>
+    checkSpf(client, { authservId: options.authservId, resolver }),
+  );
 const port = parentPort!;
 port.on('message', (request: AuthRequest) => {
-  authenticateMessage(input(request.source), request.client, { authservId: options.authservId, resolver }).then(
+  authenticateMessage(input(request.source), request.client, { resolver, spf }).then(
     (results) => port.postMessage({ id: request.id, results } satisfies AuthReply),
     (error: unknown) =>
       port.postMessage({

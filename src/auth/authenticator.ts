@@ -1,6 +1,7 @@
 import { readHeaderFields } from '../message/headers.js';
 import { authenticateUnsigned, type AuthClient } from './authenticate.js';
 import { startAuthThread, type AuthThreadOptions } from './authThread.js';
+import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
 import { temporaryFailure, type AuthResults } from './results.js';
 
@@ -19,8 +20,6 @@ export interface SenderAuthenticator {
   close(): Promise<void>;
 }
 
-const SAME_SENDER_MS = 60_000;
-const MAX_RECENT_SENDERS = 10_000;
 // Fields only mailauth's full run reads: without any, SPF and DMARC need the header alone.
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
 
@@ -35,27 +34,18 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
   const thread = startAuthThread(options);
   let closing = false;
 
-  // Without a signature the results are a function of the client, the From field and DNS answers
-  // that are cached anyway: a sender's burst is checked once per SAME_SENDER_MS, not per message.
-  const recent = new Map<string, { expires: number; results: Promise<AuthResults> }>();
-  const sameSenderMs = Math.min(SAME_SENDER_MS, options.dns.cacheTtlMs);
+  // Without a signature the results are a function of the client, the From field and DNS
+  // answers: a sender's burst is checked once per while, not per message.
+  const recent = recentAnswers<AuthResults>(options.dns.cacheTtlMs, (found) =>
+    [found.spf.result, found.dmarc.result].includes('temperror'),
+  );
   const unsigned = (head: Buffer, client: AuthClient): Promise<AuthResults> => {
     const from = readHeaderFields(head)
       .filter((field) => field.name.toLowerCase() === 'from')
       .map((field) => field.value);
-    const key = JSON.stringify([client.ip, client.helo, client.mailFrom, from]);
-    const now = Date.now();
-    const hit = recent.get(key);
-    if (hit && hit.expires > now) return hit.results;
-    const results = authenticateUnsigned(from, client, { authservId: options.authservId, resolver });
-    if (sameSenderMs === 0) return results;
-    if (recent.size >= MAX_RECENT_SENDERS) recent.delete(recent.keys().next().value as string);
-    const entry = { expires: now + sameSenderMs, results };
-    recent.set(key, entry);
-    // A temporary failure is worth asking again at once.
-    const forget = () => recent.get(key) === entry && recent.delete(key);
-    results.then((found) => [found.spf.result, found.dmarc.result].includes('temperror') && forget(), forget);
-    return results;
+    return recent(JSON.stringify([client.ip, client.helo, client.mailFrom, from]), () =>
+      authenticateUnsigned(from, client, { authservId: options.authservId, resolver }),
+    );
   };
 
   const withDeadline = (check: Promise<AuthResults>, client: AuthClient) =>
