@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { authenticateMessage, checkSpf, type SpfCheck } from './authenticate.js';
-import type { AuthReply, AuthRequest, AuthSource, AuthThreadOptions } from './authThread.js';
+import type { AuthReplies, AuthReply, AuthRequests, AuthSource, AuthThreadOptions } from './authThread.js';
 import { rememberParsedPublicKeys } from './publicKeys.js';
 import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
@@ -21,15 +21,26 @@ const spf: SpfCheck = (client) =>
     checkSpf(client, { authservId: options.authservId, resolver }),
   );
 const port = parentPort!;
-port.on('message', (request: AuthRequest) => {
-  authenticateMessage(input(request.source), request.client, { resolver, spf }).then(
-    (results) => port.postMessage({ id: request.id, results } satisfies AuthReply),
-    (error: unknown) =>
-      port.postMessage({
-        id: request.id,
-        results: temporaryFailure(request.client, error instanceof Error ? error.message : String(error)),
-      } satisfies AuthReply),
-  );
+let replies: AuthReplies = [];
+const reply = (answer: AuthReply) => {
+  replies.push(answer);
+  if (replies.length === 1) setImmediate(sendReplies);
+};
+const sendReplies = () => {
+  port.postMessage(replies);
+  replies = [];
+};
+port.on('message', (requests: AuthRequests) => {
+  for (const request of requests) {
+    authenticateMessage(input(request.source), request.client, { resolver, spf }).then(
+      (results) => reply({ id: request.id, results }),
+      (error: unknown) =>
+        reply({
+          id: request.id,
+          results: temporaryFailure(request.client, error instanceof Error ? error.message : String(error)),
+        }),
+    );
+  }
 });
 
 /** The message as mailauth reads it: a buffer, or a spilled message streamed from its file. */
