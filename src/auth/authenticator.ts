@@ -25,7 +25,8 @@ const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
 
 /**
  * An unsigned message is checked where it is, from its header block alone (SPF and DMARC cost a
- * few cached lookups and no hashing); a signed one goes, whole, to the authentication thread.
+ * few cached lookups and no hashing); a signed one goes to the authentication thread, whole, or
+ * when it was spilled as its header block and the name of its file, which the thread streams.
  * Either way a check that outlives the deadline is answered `temperror`, and the message is kept.
  */
 export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs: number): SenderAuthenticator {
