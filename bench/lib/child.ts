@@ -60,11 +60,28 @@ export async function spawnServer(configFile: string, env: NodeJS.ProcessEnv = {
   return {
     child,
     port,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
+}
+
+/** Starts a bench anchor (a script under dist/bench/anchors that prints `listening <port>`), tracked like a server. */
+export async function spawnAnchor(script: string): Promise<ServerChild> {
+  const child = spawn(process.execPath, [`dist/bench/anchors/${script}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const listening = /^listening (\d+)$/.exec(line);
+      if (listening) resolve(Number(listening[1]));
+    });
+  });
+  return { child, port, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { MailTarget } from '../address/index.js';
 import type {
   Attachment,
   CreatedIssue,
@@ -22,6 +23,7 @@ import { openDatabase } from './database.js';
 import { TrackerEvents, type TrackerEventMap, type TrackerEventName } from './events.js';
 import { claimThankYou, deleteIssue, issueById, issueByIid, issuesOf, markThankYouSent } from './issues.js';
 import { mergeRequestById, mergeRequestByIid, mergeRequestsOf } from './mergeRequests.js';
+import { knowsTarget } from './liveKeys.js';
 import { normaliseMessageId } from './messageId.js';
 import { noteableById, updateNoteable } from './noteables.js';
 import { noteById, notesOf } from './notes.js';
@@ -159,6 +161,11 @@ export class Tracker {
   }
   supportBot(): User {
     return supportBot(this.ctx);
+  }
+
+  /** RCPT TO's exact check: does this mail key mean something here? */
+  knowsTarget(target: MailTarget): boolean {
+    return knowsTarget(this.ctx, target);
   }
 
   // Projects.

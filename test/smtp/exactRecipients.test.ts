@@ -23,7 +23,7 @@ beforeAll(async () => {
   const desk = await tracker.createProject({ fullPath: 'treehouse/help' });
   if (!made.saved || !desk.saved) throw new Error('projects');
   const project = made.record;
-  tracker.configureServiceDesk(desk.record, { enabled: true });
+  tracker.configureServiceDesk(desk.record, { enabled: true, projectKey: 'frontdesk' });
   const issue = await tracker.createIssue({ project, author: jake.record, title: 'Ice', description: '' });
   if (!issue.saved) throw new Error('issue');
   const replyKey = tracker.recordSentNotification({
@@ -39,12 +39,19 @@ beforeAll(async () => {
     newIssue: `incoming+treehouse-adventure-${project.id}-${token}-issue@postroom.test`,
     newMergeRequest: `incoming+treehouse-adventure-${project.id}-${token}-merge-request@postroom.test`,
     serviceDesk: `contact+treehouse-help-${desk.record.id}-issue-@postroom.test`,
+    legacyPath: `incoming+Treehouse/Adventure+${token}@postroom.test`,
+    serviceDeskPath: 'contact+treehouse/help@postroom.test',
+    serviceDeskKey: 'contact+treehouse-help-frontdesk@postroom.test',
     unknownReply: 'incoming+b7-0123456789abcdefghijklmno@postroom.test',
     unknownProject: `incoming+treehouse-adventure-999-${token}-issue@postroom.test`,
     wrongSlug: `incoming+treehouse-elsewhere-${project.id}-${token}-issue@postroom.test`,
     unknownToken: `incoming+treehouse-adventure-${project.id}-glimt-nobody-issue@postroom.test`,
     blockedToken: `incoming+treehouse-adventure-${project.id}-${blockedToken}-issue@postroom.test`,
     deskDisabled: `contact+treehouse-adventure-${project.id}-issue-@postroom.test`,
+    unknownPath: `incoming+treehouse/elsewhere+${token}@postroom.test`,
+    legacyBlockedToken: `incoming+treehouse/adventure+${blockedToken}@postroom.test`,
+    deskPathDisabled: 'contact+treehouse/adventure@postroom.test',
+    deskKeyWrongSlug: 'contact+treehouse-adventure-frontdesk@postroom.test',
   });
 });
 afterAll(async () => {
@@ -61,13 +68,33 @@ async function rcpt(address: string): Promise<string> {
 }
 
 describe('RCPT TO against the embedded tracker', () => {
-  for (const name of ['reply', 'unsubscribe', 'newIssue', 'newMergeRequest', 'serviceDesk']) {
+  for (const name of [
+    'reply',
+    'unsubscribe',
+    'newIssue',
+    'newMergeRequest',
+    'serviceDesk',
+    'legacyPath',
+    'serviceDeskPath',
+    'serviceDeskKey',
+  ]) {
     it(`accepts a ${name} address whose key means something`, async () => {
       expect(await rcpt(addresses[name])).toMatch(/^250 /);
     });
   }
 
-  for (const name of ['unknownReply', 'unknownProject', 'wrongSlug', 'unknownToken', 'blockedToken', 'deskDisabled']) {
+  for (const name of [
+    'unknownReply',
+    'unknownProject',
+    'wrongSlug',
+    'unknownToken',
+    'blockedToken',
+    'deskDisabled',
+    'unknownPath',
+    'legacyBlockedToken',
+    'deskPathDisabled',
+    'deskKeyWrongSlug',
+  ]) {
     it(`refuses ${name} with 550 5.1.1`, async () => {
       expect(await rcpt(addresses[name])).toMatch(/^550 5\.1\.1 /);
     });
