@@ -3,8 +3,9 @@ import type { IncomingMessage } from './types.js';
 
 /**
  * A message's bytes in order, in pieces of at most `pieceBytes`: its chunks, then its spill file
- * (from `spillOffset` on) read as it goes. With `scratch`, file pieces are read into it and each is valid only until the
- * next is asked for (for a consumer that copies, such as a statement binding a blob).
+ * (from `spillOffset` on) read as it goes. With `scratch`, file pieces are read into it and each
+ * is valid only until the next is asked for (for a consumer that copies, such as a statement
+ * binding a blob).
  */
 export function* messagePieces(message: IncomingMessage, pieceBytes: number, scratch?: Buffer): Generator<Buffer> {
   for (const chunk of message.chunks)
