@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where a spool file keeps the bytes of its larger messages: beside it, as SQLite keeps `-wal`. */
 export function bodyDirOf(spoolFile: string): string {
   return `${spoolFile}-bodies`;
 }
+
+// The names writeBatch gives: anything else in the folder is not ours to remove.
+const BATCH_FILE = /^\d+-[0-9a-f]{12}$/;
+const ORPHAN_AGE_MS = 60 * 60 * 1000;
 
 /**
  * Larger messages' bytes live in files, one per commit, written and fsynced before the rows that
@@ -66,5 +70,22 @@ export class BodyFiles {
   /** A batch file none of whose messages was stored. */
   remove(file: string): void {
     rmSync(path.join(this.dir, file), { force: true });
+  }
+
+  /**
+   * Removes the batch files no stored message points into: what a crash between a batch's
+   * fsync and its commit leaves behind (those messages were never answered 250). A batch is
+   * committed within seconds of its file, so only files older than ORPHAN_AGE_MS are candidates:
+   * never one another process sharing the spool is about to commit. Answers how many went.
+   */
+  sweepUnreferenced(isReferenced: (file: string) => boolean, now = Date.now()): number {
+    let removed = 0;
+    for (const file of readdirSync(this.dir)) {
+      if (!BATCH_FILE.test(file)) continue;
+      if (now - statSync(path.join(this.dir, file)).mtimeMs < ORPHAN_AGE_MS || isReferenced(file)) continue;
+      this.remove(file);
+      removed++;
+    }
+    return removed;
   }
 }

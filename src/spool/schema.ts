@@ -103,6 +103,8 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // Sender authentication's results (SPF, DKIM, DMARC, ARC) as JSON, for SMTP mail.
   `ALTER TABLE messages ADD COLUMN auth TEXT;`,
+  // Which body files are in use, for the sweep at the writer's start (small messages have none).
+  `CREATE INDEX messages_by_body_file ON messages (body_file) WHERE body_file IS NOT NULL;`,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -17,7 +17,11 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  * the writer never waits for the main thread between two commits.
  */
 const db = openSpoolDatabase(workerData as string);
-const writer = new BatchWriter(db, new BodyFiles(bodyDirOf(workerData as string)));
+const bodies = new BodyFiles(bodyDirOf(workerData as string));
+const inUse = db.prepare('SELECT EXISTS (SELECT 1 FROM messages WHERE body_file = ?)').pluck();
+// At start: the files a crash left between their fsync and their commit.
+bodies.sweepUnreferenced((file) => inUse.get(file) === 1);
+const writer = new BatchWriter(db, bodies);
 const port = parentPort!;
 const queue: Commit[] = [];
 let closing = false;

@@ -1,4 +1,4 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -160,5 +160,33 @@ describe('spool', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => Spool.open(file)).toThrow(/newer Postroom \(schema 99/);
+  });
+});
+
+describe('body files a crash left behind', () => {
+  it('are removed when the writer starts, and the files stored messages point into are kept', async () => {
+    const first = Spool.open(file);
+    const big = Array.from({ length: 2 }, () => Buffer.alloc(64 * 1024, 67));
+    const kept = await first.store(message(big));
+    await first.close();
+    const bodies = `${file}-bodies`;
+    const [inUse] = readdirSync(bodies);
+    // What a crash between a batch's fsync and its commit leaves: a file no row points into.
+    const hourAndMore = (Date.now() - 61 * 60 * 1000) / 1000;
+    const orphan = `${Date.now() - 3_700_000}-0123456789ab`;
+    writeFileSync(path.join(bodies, orphan), 'never answered 250');
+    // A fresh orphan may be another process's batch about to commit: it is left for a later start.
+    const fresh = `${Date.now()}-ba9876543210`;
+    writeFileSync(path.join(bodies, fresh), 'in flight elsewhere');
+    writeFileSync(path.join(bodies, 'notes.txt'), 'not ours');
+    utimesSync(path.join(bodies, orphan), hourAndMore, hourAndMore);
+    utimesSync(path.join(bodies, inUse), hourAndMore, hourAndMore);
+    utimesSync(path.join(bodies, 'notes.txt'), hourAndMore, hourAndMore);
+
+    const second = Spool.open(file);
+    expect(await second.store(message('small'))).toMatchObject({ stored: true });
+    expect(readdirSync(bodies).sort()).toEqual([fresh, inUse, 'notes.txt'].sort());
+    expect(second.raw((kept as { id: number }).id)!.equals(Buffer.concat(big))).toBe(true);
+    await second.close();
   });
 });
