@@ -85,6 +85,24 @@ describe('spool', () => {
     await spool.close();
   });
 
+  it('reads a spill file from spillOffset on, after the chunks that replace its head', async () => {
+    const spool = Spool.open(file);
+    // Inline in the row and in a body file: both read the spill file the same way.
+    for (const bodyBytes of [1000, 2 * 1024 * 1024]) {
+      const original = Buffer.concat([Buffer.from('X-Forged: yes\r\nSubject: s\r\n'), Buffer.alloc(bodyBytes, 66)]);
+      const spillFile = spool.spillPath();
+      writeFileSync(spillFile, original);
+      const head = Buffer.from('Received: ours\r\nSubject: s\r\n');
+      const skipped = 'X-Forged: yes\r\nSubject: s\r\n'.length;
+      const size = head.length + original.length - skipped;
+      const result = await spool.store(message([head], { spillFile, spillOffset: skipped, size }));
+      expect(result.stored).toBe(true);
+      const raw = spool.raw((result as { id: number }).id)!;
+      expect(raw.equals(Buffer.concat([head, original.subarray(skipped)]))).toBe(true);
+    }
+    await spool.close();
+  });
+
   it('commits the stores of one event-loop turn together', async () => {
     const spool = Spool.open(file);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => spool.store(message(`m${i}`))));
