@@ -10,3 +10,4 @@ export {
   type SenderPolicy,
 } from './policy.js';
 export { resultSummary, type AuthResult, type AuthResults } from './results.js';
+export { EXCHANGE_ONLINE, upstreamResults } from './upstream.js';

@@ -121,6 +121,11 @@ export interface SenderAuthConfig {
   identity: 'author' | 'gitlab';
   /** What the From domain must show before mail may act as a user. */
   require: 'not_failed' | 'aligned' | 'off';
+  /**
+   * Whose Authentication-Results field a polled (IMAP, Graph) message's results are taken from:
+   * the mailbox provider's authserv-ids; `exchange-online` for a field with none. Default none.
+   */
+  trustedAuthservIds: string[];
 }
 
 export interface StoreConfig {
