@@ -6,7 +6,7 @@ import { claimedId } from './header.js';
 import type { AuthResult, AuthResults } from './results.js';
 
 /** The name under which a field without an authserv-id is trusted: Exchange Online writes them so. */
-export const EXCHANGE_ONLINE = 'exchange-online';
+const EXCHANGE_ONLINE = 'exchange-online';
 
 const WORDS: readonly string[] = ['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy'];
 
@@ -75,7 +75,8 @@ function property(method: ParsedMethod | undefined, ptype: string, name: string)
 /** The domain of `bob@example.net`, `@example.net` or `example.net`, lowercased. */
 function domainOf(value: string | undefined): string | undefined {
   const domain = value?.slice(value.lastIndexOf('@') + 1).toLowerCase();
-  return domain || undefined;
+  // Microsoft writes `header.d=none` for an unsigned message.
+  return domain && domain !== 'none' ? domain : undefined;
 }
 
 function singleFromDomain(fields: readonly RawHeader[]): string | undefined {
