@@ -10,4 +10,3 @@ export {
   type SenderPolicy,
 } from './policy.js';
 export { resultSummary, type AuthResult, type AuthResults } from './results.js';
-export { EXCHANGE_ONLINE, upstreamResults } from './upstream.js';
