@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultSummary, senderIdentity } from '../../src/auth/index.js';
 import { upstreamResults } from '../../src/auth/upstream.js';
+import { parseConfigText } from '../../src/config/index.js';
 import { readHeaderFields } from '../../src/message/headers.js';
 
 // Header blocks in the shapes Gmail, Microsoft 365, Postfix with OpenDKIM/OpenDMARC and rspamd write.
@@ -133,5 +134,27 @@ describe("a mailbox provider's Authentication-Results", () => {
       dmarc: { result: 'none' },
       fromDomain: 'example.net',
     });
+  });
+});
+
+describe('sender_auth.trusted_authserv_ids', () => {
+  const parse = (section: string) =>
+    parseConfigText(
+      `incoming_email: { enabled: true, address: 'in+%{key}@example.com' }\nsender_auth:\n${section}`,
+      'test.yml',
+      {},
+    );
+
+  it('defaults to none, and is read lowercased', () => {
+    expect(parse('  enabled: false\n').senderAuth.trustedAuthservIds).toEqual([]);
+    expect(parse('  trusted_authserv_ids: [MX.Example.com, exchange-online]\n').senderAuth.trustedAuthservIds).toEqual([
+      'mx.example.com',
+      'exchange-online',
+    ]);
+  });
+
+  it('lets require: aligned stand without our own checks once a provider is trusted', () => {
+    expect(() => parse('  require: aligned\n')).toThrow(/aligned needs enabled: true or trusted_authserv_ids/);
+    expect(parse('  require: aligned\n  trusted_authserv_ids: [mx.example.com]\n').senderAuth.require).toBe('aligned');
   });
 });
