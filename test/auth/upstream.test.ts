@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultSummary, senderIdentity } from '../../src/auth/index.js';
 import { upstreamResults } from '../../src/auth/upstream.js';
+import { checkUpstreamAuth } from '../../src/check/upstreamAuth.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { readHeaderFields } from '../../src/message/headers.js';
 
@@ -156,5 +157,24 @@ describe('sender_auth.trusted_authserv_ids', () => {
   it('lets require: aligned stand without our own checks once a provider is trusted', () => {
     expect(() => parse('  require: aligned\n')).toThrow(/aligned needs enabled: true or trusted_authserv_ids/);
     expect(parse('  require: aligned\n  trusted_authserv_ids: [mx.example.com]\n').senderAuth.require).toBe('aligned');
+  });
+});
+
+describe('postroom check on polled mail', () => {
+  const polled = (senderAuth: string) =>
+    parseConfigText(
+      `incoming_email: { enabled: true, address: 'in+%{key}@example.com', user: in@example.com, password: x, host: imap.example.com }\nsmtp: { enabled: false }\nsender_auth: { ${senderAuth} }`,
+      'test.yml',
+      {},
+    );
+
+  it('says whose results polled mail carries, or that it carries none', () => {
+    expect(checkUpstreamAuth(polled('trusted_authserv_ids: [mx.example.com]'))).toEqual([
+      { status: 'ok', name: 'polled sender auth', detail: expect.stringContaining('mx.example.com') },
+    ]);
+    expect(checkUpstreamAuth(polled('enabled: false'))).toMatchObject([
+      { status: 'warn', detail: expect.stringContaining('a forged From is not refused') },
+    ]);
+    expect(checkUpstreamAuth(polled('require: off'))).toEqual([]);
   });
 });
