@@ -131,6 +131,8 @@ export interface SenderAuthConfig {
 export interface StoreConfig {
   /** SQLite file of the spool. */
   path: string;
+  /** How long finished mail stays in the spool (0: forever); queued, failing and dead mail always stays. */
+  retentionMs: number;
 }
 
 export interface SecretsConfig {
