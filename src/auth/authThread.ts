@@ -10,12 +10,23 @@ export interface AuthThreadOptions {
   dns: DnsOptions;
 }
 
-export type AuthRequest = { id: number; message: Uint8Array; client: AuthClient };
+/**
+ * The message to check: whole in memory, or a header block followed by a spill file's bytes
+ * from `offset` on (the file's own head, which `head` replaces, comes before it).
+ */
+export type AuthSource = { message: Uint8Array } | { head: Uint8Array; file: string; offset: number };
+export type AuthRequest = { id: number; source: AuthSource; client: AuthClient };
 export type AuthReply = { id: number; results: AuthResults };
+/**
+ * What one event-loop turn asked, or answered, goes in one message: each crossing wakes the
+ * other thread, and on a busy machine those wake-ups cost more than the copying.
+ */
+export type AuthRequests = AuthRequest[];
+export type AuthReplies = AuthReply[];
 
 export interface AuthThread {
-  /** `message` is moved to the thread: the caller must not use it afterwards. */
-  check(message: Buffer, client: AuthClient): Promise<AuthResults>;
+  /** A `message` in memory is moved to the thread: the caller must not use it afterwards. */
+  check(source: AuthSource, client: AuthClient): Promise<AuthResults>;
   /** Answers what is still waiting `temperror`. */
   close(): Promise<void>;
 }
@@ -34,6 +45,8 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let thread: Thread | undefined;
+  // Asked this turn, sent together at its end.
+  let outbox: AuthRequests = [];
 
   const settle = (id: number, results: AuthResults) => {
     const waiting = pending.get(id);
@@ -49,7 +62,9 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
       workerData: options,
       resourceLimits: THREAD_HEAP_LIMITS,
     });
-    started.on('message', (reply: AuthReply) => settle(reply.id, reply.results));
+    started.on('message', (replies: AuthReplies) => {
+      for (const reply of replies) settle(reply.id, reply.results);
+    });
     const lost = (why: string) => {
       if (thread === started) thread = undefined;
       failAll(why);
@@ -61,19 +76,30 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
     return started;
   };
 
+  const send = () => {
+    const requests = outbox;
+    outbox = [];
+    // Closed in between: those were answered `temperror` already.
+    if (requests.length === 0) return;
+    thread ??= start();
+    // A spilled message's head is small and copied; its file is the thread's to read.
+    const moved = requests.flatMap(({ source }) => ('message' in source ? [source.message.buffer as ArrayBuffer] : []));
+    thread.postMessage(requests, moved);
+  };
+
   return {
-    check(message, client) {
-      thread ??= start();
-      const current = thread;
+    check(source, client) {
       return new Promise((resolve) => {
         const id = nextId++;
         pending.set(id, { client, resolve });
-        current.postMessage({ id, message, client } satisfies AuthRequest, [message.buffer as ArrayBuffer]);
+        outbox.push({ id, source, client });
+        if (outbox.length === 1) setImmediate(send);
       });
     },
     async close() {
       const current = thread;
       thread = undefined;
+      outbox = [];
       failAll('shutting down');
       if (current) await current.terminate();
     },

@@ -1,21 +1,59 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { authenticateMessage } from './authenticate.js';
-import type { AuthReply, AuthRequest, AuthThreadOptions } from './authThread.js';
+import { authenticateMessage, checkSpf, type SpfCheck } from './authenticate.js';
+import type { AuthReplies, AuthReply, AuthRequests, AuthSource, AuthThreadOptions } from './authThread.js';
+import { rememberParsedPublicKeys } from './publicKeys.js';
+import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
 import { temporaryFailure } from './results.js';
 
-/** The authentication thread: one DNS cache for every message, mailauth for each. */
+/** The authentication thread: one DNS cache and one parse of each key for every message, mailauth for each. */
+rememberParsedPublicKeys();
 const options = workerData as AuthThreadOptions;
 const resolver = cachedResolver(options.dns);
-const port = parentPort!;
-port.on('message', (request: AuthRequest) => {
-  const message = Buffer.from(request.message.buffer, request.message.byteOffset, request.message.byteLength);
-  authenticateMessage(message, request.client, { authservId: options.authservId, resolver }).then(
-    (results) => port.postMessage({ id: request.id, results } satisfies AuthReply),
-    (error: unknown) =>
-      port.postMessage({
-        id: request.id,
-        results: temporaryFailure(request.client, error instanceof Error ? error.message : String(error)),
-      } satisfies AuthReply),
+const recentSpf = recentAnswers<Awaited<ReturnType<SpfCheck>>>(
+  options.dns.cacheTtlMs,
+  (found) => found?.status.result === 'temperror',
+);
+const spf: SpfCheck = (client) =>
+  recentSpf(JSON.stringify([client.ip, client.helo, client.mailFrom]), () =>
+    checkSpf(client, { authservId: options.authservId, resolver }),
   );
+const port = parentPort!;
+let replies: AuthReplies = [];
+const reply = (answer: AuthReply) => {
+  replies.push(answer);
+  if (replies.length === 1) setImmediate(sendReplies);
+};
+const sendReplies = () => {
+  port.postMessage(replies);
+  replies = [];
+};
+port.on('message', (requests: AuthRequests) => {
+  for (const request of requests) {
+    authenticateMessage(input(request.source), request.client, { resolver, spf }).then(
+      (results) => reply({ id: request.id, results }),
+      (error: unknown) =>
+        reply({
+          id: request.id,
+          results: temporaryFailure(request.client, error instanceof Error ? error.message : String(error)),
+        }),
+    );
+  }
 });
+
+/** The message as mailauth reads it: a buffer, or a spilled message streamed from its file. */
+function input(source: AuthSource): Buffer | Readable {
+  if ('message' in source) return asBuffer(source.message);
+  return Readable.from(headThenFile(asBuffer(source.head), source.file, source.offset));
+}
+
+async function* headThenFile(head: Buffer, file: string, offset: number): AsyncGenerator<Buffer> {
+  yield head;
+  yield* createReadStream(file, { start: offset }) as AsyncIterable<Buffer>;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,44 +1,63 @@
 import { isIP } from 'node:net';
-import { authenticate, dmarc, spf } from 'mailauth';
+import type { Readable } from 'node:stream';
+import { arc, dkimVerify, dmarc, spf, type ARCData, type DKIMResult } from 'mailauth';
 import { addressesIn } from '../message/headers.js';
 import type { AuthResult, AuthResults } from './results.js';
 import type { DnsLookup } from './resolver.js';
 
 export type AuthClient = AuthResults['client'];
+type SpfFound = Awaited<ReturnType<typeof spf>> | undefined;
+/** SPF for the session's client: a function of the client and DNS alone, so it may be remembered. */
+export type SpfCheck = (client: AuthClient) => Promise<SpfFound>;
 
-/**
- * mailauth over one message, with what the SMTP session saw (not what the message claims):
- * its results reduced to the facts the policy and the trace need. BIMI is not asked for.
- */
-export async function authenticateMessage(
-  message: Buffer,
-  client: AuthClient,
-  options: { authservId: string; resolver: DnsLookup },
-): Promise<AuthResults> {
-  const found = await authenticate(message, {
-    ip: client.ip,
-    helo: client.helo,
+interface AuthOptions {
+  authservId: string;
+  resolver: DnsLookup;
+}
+
+/** mailauth's SPF check of what the session saw (not what the message claims). */
+export function checkSpf(client: AuthClient, options: AuthOptions): Promise<SpfFound> {
+  // mailauth's own rule: no HELO means the address, and an address is written in brackets.
+  const helo = client.helo || client.ip;
+  return spf({
+    ip: client.ip ?? '',
+    helo: helo && isIP(helo) ? `[${helo}]` : helo,
     sender: client.mailFrom,
     mta: options.authservId,
     resolver: options.resolver,
-    disableBimi: true,
   });
-  const from = found.dkim.headerFrom ?? [];
-  return {
-    spf: found.spf ? { result: result(found.spf.status.result), domain: found.spf.domain } : { result: 'none' },
-    dkim: found.dkim.results.map((signature) => ({
-      result: result(signature.status.result),
-      domain: signature.signingDomain,
-      selector: signature.selector,
-      aligned: Boolean(signature.status.aligned),
+}
+
+/**
+ * mailauth's DKIM, ARC and DMARC over one message, with SPF from `options.spf`: what mailauth's
+ * `authenticate` does, without the Authentication-Results text it would format and we do not use,
+ * reduced to the facts the policy and the trace need. BIMI is not asked for.
+ */
+export async function authenticateMessage(
+  message: Buffer | Readable,
+  client: AuthClient,
+  options: { resolver: DnsLookup; spf: SpfCheck },
+): Promise<AuthResults> {
+  const { resolver } = options;
+  const [signed, checked] = await Promise.all([
+    dkimVerify(message, { resolver, sender: client.mailFrom }),
+    options.spf(client),
+  ]);
+  const chain = await arc(signed.arc as unknown as ARCData, { resolver });
+  const passed = signed.results.filter((signature) => signature.status.result === 'pass');
+  const found = await dmarc({
+    headerFrom: signed.headerFrom,
+    spfDomains: spfPassDomains(checked),
+    dkimDomains: passed.map((s) => ({
+      id: s.id,
+      domain: s.signingDomain,
+      aligned: s.status.aligned,
+      underSized: s.status.underSized,
     })),
-    dmarc: found.dmarc
-      ? { result: result(found.dmarc.status.result), domain: found.dmarc.domain, policy: found.dmarc.policy }
-      : { result: 'none' },
-    arc: { result: found.arc ? result(found.arc.status.result) : 'none' },
-    fromDomain: from.length === 1 ? from[0].slice(from[0].lastIndexOf('@') + 1).toLowerCase() : undefined,
-    client,
-  };
+    arcResult: chain,
+    resolver,
+  });
+  return outcome(checked, signed.results, found, result(chain.status.result), signed.headerFrom, client);
 }
 
 /**
@@ -49,35 +68,46 @@ export async function authenticateMessage(
 export async function authenticateUnsigned(
   fromFields: readonly string[],
   client: AuthClient,
-  options: { authservId: string; resolver: DnsLookup },
+  options: AuthOptions,
 ): Promise<AuthResults> {
-  // mailauth's own rule: no HELO means the address, and an address is written in brackets.
-  const helo = client.helo || client.ip;
-  const checked = await spf({
-    ip: client.ip ?? '',
-    helo: helo && isIP(helo) ? `[${helo}]` : helo,
-    sender: client.mailFrom,
-    mta: options.authservId,
-    resolver: options.resolver,
-  });
+  const checked = await checkSpf(client, options);
   const from = fromFields.length === 1 ? addressesIn(fromFields[0]) : [];
-  const spfResult = result(checked?.status.result);
   const found =
     from.length === 1
       ? await dmarc({
           headerFrom: from[0],
-          spfDomains: spfResult === 'pass' && checked.domain ? [checked.domain] : [],
+          spfDomains: spfPassDomains(checked),
           dkimDomains: [],
           resolver: options.resolver,
         })
       : false;
+  return outcome(checked, [], found, 'none', from, client);
+}
+
+function spfPassDomains(checked: SpfFound): string[] {
+  return checked && result(checked.status.result) === 'pass' && checked.domain ? [checked.domain] : [];
+}
+
+function outcome(
+  checked: SpfFound,
+  signatures: readonly DKIMResult[],
+  found: Awaited<ReturnType<typeof dmarc>>,
+  arcResult: AuthResult,
+  from: readonly string[],
+  client: AuthClient,
+): AuthResults {
   return {
-    spf: checked ? { result: spfResult, domain: checked.domain } : { result: 'none' },
-    dkim: [],
+    spf: checked ? { result: result(checked.status.result), domain: checked.domain } : { result: 'none' },
+    dkim: signatures.map((signature) => ({
+      result: result(signature.status.result),
+      domain: signature.signingDomain,
+      selector: signature.selector,
+      aligned: Boolean(signature.status.aligned),
+    })),
     dmarc: found
       ? { result: result(found.status.result), domain: found.domain, policy: found.policy }
       : { result: 'none' },
-    arc: { result: 'none' },
+    arc: { result: arcResult },
     fromDomain: from.length === 1 ? from[0].slice(from[0].lastIndexOf('@') + 1).toLowerCase() : undefined,
     client,
   };

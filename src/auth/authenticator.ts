@@ -1,23 +1,32 @@
-import { headerBlockOf, readHeaderFields } from '../message/headers.js';
+import { readHeaderFields } from '../message/headers.js';
 import { authenticateUnsigned, type AuthClient } from './authenticate.js';
 import { startAuthThread, type AuthThreadOptions } from './authThread.js';
+import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
 import { temporaryFailure, type AuthResults } from './results.js';
 
+/** A message at end of DATA: in memory, or (chunks empty) whole in a spill file. */
+export interface MessageToCheck {
+  /** Its header block (headerBlockOf): undefined past the scan limit. */
+  head: Buffer | undefined;
+  chunks: readonly Buffer[];
+  size: number;
+  spillFile?: string;
+}
+
 /** Checks one message's sender; never throws and never takes longer than its deadline. */
 export interface SenderAuthenticator {
-  check(chunks: readonly Buffer[], size: number, client: AuthClient): Promise<AuthResults>;
+  check(message: MessageToCheck, client: AuthClient): Promise<AuthResults>;
   close(): Promise<void>;
 }
 
-const SAME_SENDER_MS = 60_000;
-const MAX_RECENT_SENDERS = 10_000;
 // Fields only mailauth's full run reads: without any, SPF and DMARC need the header alone.
 const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
 
 /**
  * An unsigned message is checked where it is, from its header block alone (SPF and DMARC cost a
- * few cached lookups and no hashing); a signed one goes, whole, to the authentication thread.
+ * few cached lookups and no hashing); a signed one goes to the authentication thread, whole, or
+ * when it was spilled as its header block and the name of its file, which the thread streams.
  * Either way a check that outlives the deadline is answered `temperror`, and the message is kept.
  */
 export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs: number): SenderAuthenticator {
@@ -26,27 +35,18 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
   const thread = startAuthThread(options);
   let closing = false;
 
-  // Without a signature the results are a function of the client, the From field and DNS answers
-  // that are cached anyway: a sender's burst is checked once per SAME_SENDER_MS, not per message.
-  const recent = new Map<string, { expires: number; results: Promise<AuthResults> }>();
-  const sameSenderMs = Math.min(SAME_SENDER_MS, options.dns.cacheTtlMs);
+  // Without a signature the results are a function of the client, the From field and DNS
+  // answers: a sender's burst is checked once per while, not per message.
+  const recent = recentAnswers<AuthResults>(options.dns.cacheTtlMs, (found) =>
+    [found.spf.result, found.dmarc.result].includes('temperror'),
+  );
   const unsigned = (head: Buffer, client: AuthClient): Promise<AuthResults> => {
     const from = readHeaderFields(head)
       .filter((field) => field.name.toLowerCase() === 'from')
       .map((field) => field.value);
-    const key = JSON.stringify([client.ip, client.helo, client.mailFrom, from]);
-    const now = Date.now();
-    const hit = recent.get(key);
-    if (hit && hit.expires > now) return hit.results;
-    const results = authenticateUnsigned(from, client, { authservId: options.authservId, resolver });
-    if (sameSenderMs === 0) return results;
-    if (recent.size >= MAX_RECENT_SENDERS) recent.delete(recent.keys().next().value as string);
-    const entry = { expires: now + sameSenderMs, results };
-    recent.set(key, entry);
-    // A temporary failure is worth asking again at once.
-    const forget = () => recent.get(key) === entry && recent.delete(key);
-    results.then((found) => [found.spf.result, found.dmarc.result].includes('temperror') && forget(), forget);
-    return results;
+    return recent(JSON.stringify([client.ip, client.helo, client.mailFrom, from]), () =>
+      authenticateUnsigned(from, client, { authservId: options.authservId, resolver }),
+    );
   };
 
   const withDeadline = (check: Promise<AuthResults>, client: AuthClient) =>
@@ -68,14 +68,19 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
     });
 
   return {
-    check(chunks, size, client) {
+    check({ head, chunks, size, spillFile }, client) {
       if (closing) return Promise.resolve(temporaryFailure(client, 'shutting down'));
-      const head = headerBlockOf(chunks, size);
       // Beyond the scan limit the signatures could not be counted: such a head is not worth the work.
       if (!head) return Promise.resolve(temporaryFailure(client, 'header block too large to authenticate'));
       const text = head.toString('latin1');
       if (!SIGNATURE_FIELD.test(text)) return withDeadline(unsigned(head, client), client);
-      return withDeadline(thread.check(signedCopy(chunks, size, head, text), client), client);
+      const kept = withSignaturesCapped(head, text);
+      // A spilled message stays on disk: the thread reads the file after its head, as a stream.
+      const source =
+        spillFile === undefined
+          ? { message: signedCopy(chunks, size, head, kept) }
+          : { head: kept, file: spillFile, offset: head.length };
+      return withDeadline(thread.check(source, client), client);
     },
     async close() {
       closing = true;
@@ -89,15 +94,16 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
 const MAX_DKIM_SIGNATURES = 8;
 const DKIM_SIGNATURE_FIELD = /^dkim-signature[ \t]*:/i;
 
-/**
- * A copy of its own, moved to the thread (the message's pages stay with the spool), keeping at
- * most MAX_DKIM_SIGNATURES signature fields.
- */
-function signedCopy(chunks: readonly Buffer[], size: number, head: Buffer, text: string): Buffer {
+/** The header block keeping at most MAX_DKIM_SIGNATURES signature fields (itself when it has no more). */
+function withSignaturesCapped(head: Buffer, text: string): Buffer {
   const fields = text.split(/\r\n(?![ \t])/);
   let signatures = 0;
   const kept = fields.filter((field) => !DKIM_SIGNATURE_FIELD.test(field) || ++signatures <= MAX_DKIM_SIGNATURES);
-  const newHead = kept.length === fields.length ? head : Buffer.from(kept.join('\r\n'), 'latin1');
+  return kept.length === fields.length ? head : Buffer.from(kept.join('\r\n'), 'latin1');
+}
+
+/** A copy of its own with `newHead` for the first `head.length` bytes, moved to the thread (the message's pages stay with the spool). */
+function signedCopy(chunks: readonly Buffer[], size: number, head: Buffer, newHead: Buffer): Buffer {
   const copy = Buffer.allocUnsafeSlow(size - head.length + newHead.length);
   let at = newHead.copy(copy, 0);
   let skip = head.length;

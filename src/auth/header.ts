@@ -50,7 +50,7 @@ export function withoutClaimedResults(head: string, authservId: string): string 
 }
 
 /** The authserv-id: the first token of the value, after any comments and folding. */
-function claimedId(value: string): string {
+export function claimedId(value: string): string {
   const unfolded = value.replace(/\r\n/g, '');
   let depth = 0;
   let id = '';

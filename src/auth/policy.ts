@@ -20,6 +20,12 @@ export interface SenderPolicy {
 export type Standing = { standing: 'aligned' | 'unverified' | 'failed'; reason: string };
 
 export function standingOf(results: AuthResults | undefined): Standing {
+  const found = standingFound(results);
+  // A polled message's results are the mailbox provider's word, and the trace says whose.
+  return results?.upstream ? { ...found, reason: `${found.reason}, according to ${results.upstream}` } : found;
+}
+
+function standingFound(results: AuthResults | undefined): Standing {
   if (!results) return { standing: 'unverified', reason: 'not authenticated at our border' };
   const domain = results.fromDomain;
   if (!domain) return { standing: 'unverified', reason: 'no single From address to authenticate' };

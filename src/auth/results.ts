@@ -22,6 +22,8 @@ export interface AuthResults {
   client: { ip?: string; helo?: string; mailFrom: string };
   /** Set when a lookup or the deadline failed: every result it touched is `temperror`. */
   error?: string;
+  /** The authserv-id of the mailbox provider whose Authentication-Results these are (IMAP, Graph). */
+  upstream?: string;
 }
 
 /** Results for a message nobody could check in time: honest mail is never lost for it. */
@@ -40,5 +42,6 @@ export function temporaryFailure(client: AuthResults['client'], error: string): 
 export function resultSummary(results: AuthResults): string {
   const dkim = results.dkim.length ? results.dkim.map((s) => s.result).join(',') : 'none';
   const error = results.error ? ` (${results.error})` : '';
-  return `spf=${results.spf.result} dkim=${dkim} dmarc=${results.dmarc.result} arc=${results.arc.result}${error}`;
+  const upstream = results.upstream ? ` (as ${results.upstream} found)` : '';
+  return `spf=${results.spf.result} dkim=${dkim} dmarc=${results.dmarc.result} arc=${results.arc.result}${error}${upstream}`;
 }

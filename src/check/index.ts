@@ -9,6 +9,7 @@ import { checkMailbox } from './mailbox.js';
 import { checkRelay } from './relay.js';
 import type { CheckResult } from './result.js';
 import { checkTracker } from './tracker.js';
+import { checkUpstreamAuth } from './upstreamAuth.js';
 
 export type { CheckResult, CheckStatus } from './result.js';
 
@@ -20,6 +21,7 @@ export async function runChecks(config: PostroomConfig, certDir?: string): Promi
     await checkListener(config),
     checkCertificate(config, certDir),
     await checkDns(config),
+    ...checkUpstreamAuth(config),
     ...checkMailroomKeys(config),
   ];
   for (const [name, mailbox] of mailboxes(config)) {

@@ -22,6 +22,9 @@ export interface ParseOptions {
 }
 
 /** Validates a parsed YAML document; throws ConfigErrors listing every problem found. */
+const DAY_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 30 * DAY_MS;
+
 export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConfig {
   const problems: string[] = [];
   const root = Section.root(raw, problems);
@@ -29,7 +32,10 @@ export function parseConfig(raw: Json, options: ParseOptions = {}): PostroomConf
   const resolvePath = (file: string) => path.resolve(baseDir, file);
 
   const storeSection = root.section('store');
-  const store = { path: resolvePath(storeSection.string('path', './data/postroom.db')) };
+  const store = {
+    path: resolvePath(storeSection.string('path', './data/postroom.db')),
+    retentionMs: storeSection.duration('retention', DEFAULT_RETENTION_MS, 0, 3650 * DAY_MS),
+  };
   storeSection.rejectUnknown();
   // Encrypted credentials and their key live beside the spool unless placed elsewhere.
   const secretsDir = path.join(path.dirname(store.path), 'secrets');

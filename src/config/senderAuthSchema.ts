@@ -22,9 +22,10 @@ export function readSenderAuth(section: Section): SenderAuthConfig {
     dmarcReject: section.boolean('dmarc_reject', true),
     identity: section.oneOf('identity', ['author', 'gitlab'] as const, 'author'),
     require: section.oneOf('require', ['not_failed', 'aligned', 'off'] as const, 'not_failed'),
+    trustedAuthservIds: (section.stringList('trusted_authserv_ids') ?? []).map((id) => id.trim().toLowerCase()),
   };
-  if (config.require === 'aligned' && !config.enabled)
-    section.fail('require', 'aligned needs enabled: true, or no mail could ever act as a user');
+  if (config.require === 'aligned' && !config.enabled && config.trustedAuthservIds.length === 0)
+    section.fail('require', 'aligned needs enabled: true or trusted_authserv_ids, or no mail could ever act as a user');
   section.rejectUnknown();
   return config;
 }

@@ -121,11 +121,18 @@ export interface SenderAuthConfig {
   identity: 'author' | 'gitlab';
   /** What the From domain must show before mail may act as a user. */
   require: 'not_failed' | 'aligned' | 'off';
+  /**
+   * Whose Authentication-Results field a polled (IMAP, Graph) message's results are taken from:
+   * the mailbox provider's authserv-ids; `exchange-online` for a field with none. Default none.
+   */
+  trustedAuthservIds: string[];
 }
 
 export interface StoreConfig {
   /** SQLite file of the spool. */
   path: string;
+  /** How long finished mail stays in the spool (0: forever); queued, failing and dead mail always stays. */
+  retentionMs: number;
 }
 
 export interface SecretsConfig {

@@ -32,6 +32,7 @@ export class GraphPoller implements Poller {
     private readonly spool: IngestSpool,
     private readonly log: Logger,
     timing: GraphTiming,
+    private readonly trustedAuthservIds: readonly string[],
   ) {
     this.client = new GraphClient(options, timing, this.stopping.signal, log);
     this.userUrl = graphUserUrl(options, config.user);
@@ -102,13 +103,17 @@ export class GraphPoller implements Poller {
   private async deliver(id: string): Promise<void> {
     const messageUrl = `${this.userUrl}/messages/${encodeURIComponent(id)}`;
     const raw = (await this.client.request('GET', `${messageUrl}/$value`)).body;
-    const incoming = toIncomingMessage(raw, {
-      source: 'graph',
-      sourceRef: `graph:${this.config.user}/${id}`,
-      mailbox: this.name,
-      sessionId: `graph:${this.name}`,
-      tls: this.options.graphEndpoint.startsWith('https:'),
-    });
+    const incoming = toIncomingMessage(
+      raw,
+      {
+        source: 'graph',
+        sourceRef: `graph:${this.config.user}/${id}`,
+        mailbox: this.name,
+        sessionId: `graph:${this.name}`,
+        tls: this.options.graphEndpoint.startsWith('https:'),
+      },
+      this.trustedAuthservIds,
+    );
     const result = await this.spool.store(incoming);
     if (!result.stored) {
       this.state.failedStores++;

@@ -58,6 +58,7 @@ export class ImapPoller implements Poller {
     private readonly spool: IngestSpool,
     private readonly log: Logger,
     private readonly timing: ImapTiming,
+    private readonly trustedAuthservIds: readonly string[],
   ) {
     this.query = imapSearchQuery(config.searchCommand);
     this.folderRef = imapFolderRef(config.user, config.host, config.port, config.mailbox);
@@ -208,13 +209,17 @@ export class ImapPoller implements Poller {
   /** True when the message is safely in the spool (now or before), so it may be flagged. */
   private async commit(message: FetchedSource, uidValidity: bigint, client: ImapFlow): Promise<boolean> {
     const sourceRef = imapSourceRef(this.folderRef, uidValidity, message.uid);
-    const incoming = toIncomingMessage(message.source, {
-      source: 'imap',
-      sourceRef,
-      mailbox: this.name,
-      sessionId: `imap:${client.id}`,
-      tls: client.secureConnection,
-    });
+    const incoming = toIncomingMessage(
+      message.source,
+      {
+        source: 'imap',
+        sourceRef,
+        mailbox: this.name,
+        sessionId: `imap:${client.id}`,
+        tls: client.secureConnection,
+      },
+      this.trustedAuthservIds,
+    );
     const earlier = this.storedUnderEarlierUidValidity(incoming.messageId, uidValidity);
     if (earlier) {
       this.log.info(

@@ -18,6 +18,8 @@ export interface IngestOptions {
   serviceDesk?: MailboxConfig;
   spool: IngestSpool;
   logger: Logger;
+  /** `sender_auth.trusted_authserv_ids`: whose Authentication-Results a polled message's results come from. */
+  trustedAuthservIds?: readonly string[];
   /** Tests shorten these; production uses the defaults. */
   imapTiming?: Partial<ImapTiming>;
   graphTiming?: Partial<GraphTiming>;
@@ -61,15 +63,16 @@ function polled(config: MailboxConfig): boolean {
 function starter(name: MailboxName, config: MailboxConfig, options: IngestOptions): () => Poller {
   const log = options.logger.child({ component: 'ingest', mailbox: name, method: config.inboxMethod });
   const { user, password, host } = config;
+  const trusted = options.trustedAuthservIds ?? [];
   if (!user) throw new Error(`${name}: user is required to poll a mailbox`);
   if (config.inboxMethod === 'microsoft_graph') {
     const graph = graphOptions(config);
     const timing = { ...DEFAULT_GRAPH_TIMING, ...options.graphTiming };
-    return () => new GraphPoller(name, { ...config, user }, graph, options.spool, log, timing);
+    return () => new GraphPoller(name, { ...config, user }, graph, options.spool, log, timing, trusted);
   }
   if (!host || password === undefined) throw new Error(`${name}: host and password are required for IMAP`);
   const timing = { ...DEFAULT_IMAP_TIMING, ...options.imapTiming };
-  return () => new ImapPoller(name, { ...config, host, user, password }, options.spool, log, timing);
+  return () => new ImapPoller(name, { ...config, host, user, password }, options.spool, log, timing, trusted);
 }
 export { imapConnectionOptions, imapTransport } from './imapConnection.js';
 export { DEFAULT_GRAPH_TIMING, GraphClient, parseJson } from './graphClient.js';

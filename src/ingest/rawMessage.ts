@@ -1,3 +1,4 @@
+import { upstreamResults } from '../auth/upstream.js';
 import { firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
 import type { IncomingMessage, MailboxName, SpoolSource } from '../spool/index.js';
 
@@ -12,13 +13,20 @@ export interface FetchedFrom {
 /**
  * A message pulled from a mailbox, in the spool's shape. There is no SMTP envelope: the sender
  * comes from Return-Path (what the final MTA recorded), and recipients stay empty because the
- * receiver finds its key in the headers, as GitLab's does.
+ * receiver finds its key in the headers, as GitLab's does. Sender authentication is what the
+ * provider wrote in its Authentication-Results, when its authserv-id is in `trustedAuthservIds`.
  */
-export function toIncomingMessage(raw: Buffer, from: FetchedFrom): IncomingMessage {
+export function toIncomingMessage(
+  raw: Buffer,
+  from: FetchedFrom,
+  trustedAuthservIds: readonly string[],
+): IncomingMessage {
   const fields = readHeaderFields(raw);
+  const mailFrom = returnPath(firstField(fields, 'return-path')) ?? '';
   return {
     ...from,
-    mailFrom: returnPath(firstField(fields, 'return-path')) ?? '',
+    mailFrom,
+    auth: upstreamResults(fields, trustedAuthservIds, mailFrom),
     recipients: [],
     receivedAt: Date.now(),
     messageId: messageIdOf(firstField(fields, 'message-id')),

@@ -3,7 +3,7 @@ import type { RawHeader } from '../address/index.js';
 
 const HEADER_LIMIT_BYTES = 256 * 1024;
 // A header block worth rewriting or reading on its own is found within this many bytes.
-const HEAD_SCAN_BYTES = 64 * 1024;
+export const HEAD_SCAN_BYTES = 64 * 1024;
 
 /**
  * The header fields of a raw message in order, each value unfolded but otherwise as sent. Like

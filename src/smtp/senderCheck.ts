@@ -1,10 +1,11 @@
+import { open } from 'node:fs/promises';
 import type { SMTPServerSession } from 'smtp-server';
 // The leaf modules, not the barrel: with sender_auth off, mailauth is never loaded.
 import type { SenderAuthenticator } from '../auth/authenticator.js';
 import { authenticationResultsHeader, withoutClaimedResults } from '../auth/header.js';
 import { dmarcRefusal, type SenderPolicy } from '../auth/policy.js';
 import type { AuthResults } from '../auth/results.js';
-import { headerBlockOf } from '../message/headers.js';
+import { HEAD_SCAN_BYTES, headerBlockOf } from '../message/headers.js';
 import { owned } from './ownedPages.js';
 import { reject, type Verdict } from './verdict.js';
 
@@ -17,7 +18,14 @@ export interface SenderAuth {
 
 export type SenderCheck =
   | { kind: 'refused'; verdict: Verdict; results: AuthResults }
-  | { kind: 'checked'; results: AuthResults; header: Buffer; chunks: Buffer[]; size: number };
+  | { kind: 'checked'; results: AuthResults; header: Buffer; chunks: Buffer[]; size: number; spillOffset?: number };
+
+/** The message as the collector holds it: in memory, or (chunks empty) whole in a spill file. */
+export interface CollectedBytes {
+  chunks: Buffer[];
+  size: number;
+  spill?: { path: string };
+}
 
 /**
  * End of DATA: authenticate the sender the session saw (after a trusted relay's XFORWARD, the
@@ -28,30 +36,56 @@ export type SenderCheck =
  */
 export async function checkSender(
   auth: SenderAuth,
-  chunks: Buffer[],
-  size: number,
+  collected: CollectedBytes,
   session: SMTPServerSession,
   viaRelay: boolean,
 ): Promise<SenderCheck> {
-  const results = await auth.authenticator.check(chunks, size, {
-    ip: session.remoteAddress,
-    helo: session.hostNameAppearsAs || undefined,
-    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-  });
+  const { chunks, size } = collected;
+  const spillFile = collected.spill?.path;
+  // A spill file that cannot be read back is found again by the spool, which answers 451.
+  const head =
+    spillFile === undefined ? headerBlockOf(chunks, size) : await spilledHead(spillFile, size).catch(() => undefined);
+  const results = await auth.authenticator.check(
+    { head, chunks, size, spillFile },
+    {
+      ip: session.remoteAddress,
+      helo: session.hostNameAppearsAs || undefined,
+      mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    },
+  );
   const refusal = dmarcRefusal(results, auth.policy);
   if (refusal && !viaRelay) return { kind: 'refused', verdict: reject(550, '5.7.1', refusal), results };
   const header = authenticationResultsHeader(auth.authservId, results);
-  return { kind: 'checked', results, header, ...withoutForgedResults(chunks, size, auth.authservId) };
+  const cleanHead = head ? withoutForgedResults(head, auth.authservId) : undefined;
+  if (!head || !cleanHead) return { kind: 'checked', results, header, chunks, size };
+  return {
+    kind: 'checked',
+    results,
+    header,
+    chunks: [cleanHead, ...dropFront(chunks, head.length)],
+    size: size - head.length + cleanHead.length,
+    // A spilled message's cleaned head is in memory: the file is read from after its own.
+    spillOffset: spillFile === undefined ? undefined : head.length,
+  };
 }
 
-function withoutForgedResults(chunks: Buffer[], size: number, authservId: string): { chunks: Buffer[]; size: number } {
-  // A header block past the scan limit is left as sent.
-  const head = headerBlockOf(chunks, size);
-  if (!head || !/authentication-results/i.test(head.toString('latin1'))) return { chunks, size };
+/** The header block of a message in a spill file, read back within headerBlockOf's scan limit. */
+async function spilledHead(file: string, size: number): Promise<Buffer | undefined> {
+  const start = Buffer.alloc(Math.min(size, HEAD_SCAN_BYTES));
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead } = await handle.read(start, 0, start.length, 0);
+    return headerBlockOf([start.subarray(0, bytesRead)], size);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The header block without the Authentication-Results fields that claim our authserv-id, if it had any. */
+function withoutForgedResults(head: Buffer, authservId: string): Buffer | undefined {
+  if (!/authentication-results/i.test(head.toString('latin1'))) return undefined;
   const kept = withoutClaimedResults(head.toString('latin1').slice(0, -2), authservId);
-  if (kept === undefined) return { chunks, size };
-  const newHead = owned(Buffer.from(`${kept}\r\n`, 'latin1'));
-  return { chunks: [newHead, ...dropFront(chunks, head.length)], size: size - head.length + newHead.length };
+  return kept === undefined ? undefined : owned(Buffer.from(`${kept}\r\n`, 'latin1'));
 }
 
 /** The chunks without their first `count` bytes (views, not copies). */

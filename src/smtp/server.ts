@@ -211,7 +211,7 @@ export function createSmtpFront({
       return { verdict: refused.verdict };
     }
     const viaRelay = relays?.relayed(session.id) ?? false;
-    const checked = senderAuth && (await checkSender(senderAuth, collected.chunks, collected.size, session, viaRelay));
+    const checked = senderAuth && (await checkSender(senderAuth, collected, session, viaRelay));
     if (checked?.kind === 'refused') {
       log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
       await collected.spill?.discard();
@@ -243,6 +243,7 @@ export function createSmtpFront({
       messageId: collected.messageId,
       chunks,
       spillFile: collected.spill?.path,
+      spillOffset: checked?.spillOffset,
       transferable: true,
       size: message.header.length + trace.length + message.size,
       // Ours: the Authentication-Results and Received fields on top.

@@ -58,7 +58,7 @@ export class CommitThread {
       // first joined into one buffer of their own.
       const moved = messages.map((message) => ({
         ...message,
-        chunks: message.transferable ? [...message.chunks] : [ownedCopy(message.chunks, message.size)],
+        chunks: message.transferable ? [...message.chunks] : [ownedCopy(message.chunks)],
       }));
       const transfer = [...new Set(moved.flatMap((m) => m.chunks.map((c) => c.buffer as ArrayBuffer)))];
       this.thread.postMessage({ kind: 'commit', id, messages: moved } satisfies CommitRequest, transfer);
@@ -73,9 +73,12 @@ export class CommitThread {
   }
 }
 
-/** The chunks joined into a buffer that owns its memory, so it can be transferred to another thread. */
-function ownedCopy(chunks: Buffer[], size: number): Buffer {
-  const owned = Buffer.allocUnsafeSlow(size);
+/**
+ * The chunks joined into a buffer that owns its memory, so it can be transferred to another
+ * thread; a spilled message's chunks are only its first bytes.
+ */
+function ownedCopy(chunks: Buffer[]): Buffer {
+  const owned = Buffer.allocUnsafeSlow(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
   let at = 0;
   for (const chunk of chunks) at += chunk.copy(owned, at);
   return owned;

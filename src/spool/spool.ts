@@ -6,6 +6,7 @@ import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
 import { BodyFiles, bodyDirOf } from './bodyFiles.js';
+import { Retention } from './retention.js';
 import { SpoolReads } from './reads.js';
 import type {
   DeliveryEntry,
@@ -46,13 +47,16 @@ export class Spool {
   private spills = 0;
   readonly queue: WorkQueue;
   private readonly reads: SpoolReads;
+  private readonly retention: Retention;
 
   private constructor(
     readonly db: Database.Database,
     private readonly file: string,
   ) {
     this.queue = new WorkQueue(db);
-    this.reads = new SpoolReads(db, new BodyFiles(bodyDirOf(file)));
+    const bodies = new BodyFiles(bodyDirOf(file));
+    this.reads = new SpoolReads(db, bodies);
+    this.retention = new Retention(db, bodies);
   }
 
   static open(file: string, options: SpoolConnectionOptions = {}): Spool {
@@ -186,6 +190,23 @@ export class Spool {
   /** Deliveries by state (a message with two recipients counts twice). */
   countByState(): Record<string, number> {
     return this.reads.countByState();
+  }
+
+  /**
+   * Removes finished messages (every delivery done or ignored) received before `before`, with
+   * their deliveries, trace and body files; a batch per transaction, the event loop let go
+   * between batches so routing goes on meanwhile.
+   */
+  async purgeFinished(before: number, batch = 500): Promise<{ messages: number; bodyFiles: number }> {
+    const total = { messages: 0, bodyFiles: 0 };
+    for (let after = 0; ;) {
+      const done = this.retention.purgeBatch(before, after, batch);
+      total.messages += done.messages;
+      total.bodyFiles += done.bodyFiles;
+      if (done.finished) return total;
+      after = done.next;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Answers every store still waiting, stops the writer, then closes the file. */

@@ -46,6 +46,11 @@ export interface IncomingMessage extends Envelope {
    */
   spillFile?: string;
   /**
+   * Leading bytes of the spill file that are not part of the message: its header block as
+   * received, when a cleaned one (without a forged Authentication-Results) is in `chunks` instead.
+   */
+  spillOffset?: number;
+  /**
    * The chunks' memory belongs to this message alone (whole ArrayBuffers, none shared with Node's
    * pool or a socket), so the spool may move it to its writer thread instead of copying it.
    */

@@ -69,6 +69,7 @@ export async function startPostroom(
           serviceDesk: config.serviceDeskEmail,
           spool,
           logger: logger.child({ part: 'ingest' }),
+          trustedAuthservIds: config.senderAuth.trustedAuthservIds,
         })
       : undefined;
     if (ingest) closers.push(() => ingest.stop());

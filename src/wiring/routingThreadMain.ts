@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PostroomConfig } from '../config/index.js';
 import { createLogger, flushLogs } from '../log/logger.js';
 import { openProcessor } from './processing.js';
+import { startRetention } from './retention.js';
 import { Spool } from '../spool/index.js';
 import type { RoutingMessage, RoutingReply } from '../worker/routingThread.js';
 import { startWorker } from '../worker/worker.js';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       maxAgeMs: config.worker.maxAgeMs,
     },
   });
+  const retention = startRetention(spool, config.store.retentionMs, logger);
   const reply = (message: RoutingReply) => port.postMessage(message);
   port.on('message', (message: RoutingMessage) => {
     switch (message.kind) {
@@ -43,8 +45,7 @@ async function main(): Promise<void> {
           .catch((error: unknown) => logger.error({ err: error }, 'could not wait for the worker'));
         break;
       case 'stop':
-        void worker
-          .stop()
+        void Promise.all([worker.stop(), retention.stop()])
           .then(() => processor.close())
           .then(() => spool.close())
           .catch((error: unknown) => logger.error({ err: error }, 'the routing thread did not stop cleanly'))

@@ -150,7 +150,8 @@ service imap-login {
     }
     await waitFor(
       async () => pids.every((each) => !isAlive(each)) && !(await canConnect(port)),
-      5000,
+      // Generous: on a loaded two-core machine a session's imap process can take seconds to go.
+      15_000,
       'dovecot did not stop',
     );
   }

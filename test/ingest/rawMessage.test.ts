@@ -10,7 +10,7 @@ describe('a fetched message in the spool’s shape', () => {
     const raw = Buffer.from(
       'Return-Path: <Jake@Example.com>\r\nMessage-ID:\r\n <abc@host>\r\nSubject: x\r\n\r\nReturn-Path: <body@example.com>\r\n',
     );
-    expect(toIncomingMessage(raw, from)).toMatchObject({
+    expect(toIncomingMessage(raw, from, [])).toMatchObject({
       mailFrom: 'Jake@Example.com',
       messageId: '<abc@host>',
       recipients: [],
@@ -20,8 +20,8 @@ describe('a fetched message in the spool’s shape', () => {
   });
 
   it("gives '' for the null sender and for a message without Return-Path", () => {
-    expect(toIncomingMessage(Buffer.from('Return-Path: <>\r\n\r\nx'), from).mailFrom).toBe('');
-    expect(toIncomingMessage(Buffer.from('Subject: x\r\n\r\nReturn-Path: <a@b>'), from).mailFrom).toBe('');
+    expect(toIncomingMessage(Buffer.from('Return-Path: <>\r\n\r\nx'), from, []).mailFrom).toBe('');
+    expect(toIncomingMessage(Buffer.from('Subject: x\r\n\r\nReturn-Path: <a@b>'), from, []).mailFrom).toBe('');
   });
 });
 

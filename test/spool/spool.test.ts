@@ -1,19 +1,11 @@
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
-import { tempDir } from '../helpers/postroom.js';
+import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
-let dir: string;
-let cleanup: () => void;
-let file: string;
-
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  file = path.join(dir, 'spool.db');
-});
-afterEach(() => cleanup());
+const temp = spoolFilePerTest();
 
 function message(body: string | Buffer[], overrides: Partial<IncomingMessage> = {}): IncomingMessage {
   const chunks = typeof body === 'string' ? [Buffer.from(body)] : body;
@@ -35,18 +27,18 @@ function message(body: string | Buffer[], overrides: Partial<IncomingMessage> = 
 
 describe('spool', () => {
   it('opens in WAL mode with synchronous=FULL', async () => {
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     expect(spool.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(spool.db.pragma('synchronous', { simple: true })).toBe(2);
     await spool.close();
   });
 
   it('keeps every envelope field and the exact bytes, and they survive a reopen', async () => {
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     const result = await spool.store(message('Subject: hi\r\n\r\nbody\r\n', { tls: true, mailFrom: '' }));
     expect(result).toEqual({ stored: true, id: 1 });
     await spool.close();
-    const reopened = Spool.open(file);
+    const reopened = Spool.open(temp.file);
     expect(reopened.get(1)).toMatchObject({
       id: 1,
       source: 'smtp',
@@ -69,7 +61,7 @@ describe('spool', () => {
 
   it('stores a large message once, in a body file beside the spool, and gives back the same bytes', async () => {
     const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, 65 + (i % 26)));
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     const result = await spool.store(message(chunks));
     expect(result.stored).toBe(true);
     const id = (result as { id: number }).id;
@@ -80,13 +72,31 @@ describe('spool', () => {
       bodyFile: string;
     };
     expect(row.apart).toBe(1);
-    expect(statSync(path.join(`${file}-bodies`, row.bodyFile)).size).toBe(40 * 64 * 1024);
+    expect(statSync(path.join(`${temp.file}-bodies`, row.bodyFile)).size).toBe(40 * 64 * 1024);
     expect(spool.raw(id)!.equals(Buffer.concat(chunks))).toBe(true);
     await spool.close();
   });
 
+  it('reads a spill file from spillOffset on, after the chunks that replace its head', async () => {
+    const spool = Spool.open(temp.file);
+    // Inline in the row and in a body file: both read the spill file the same way.
+    for (const bodyBytes of [1000, 2 * 1024 * 1024]) {
+      const original = Buffer.concat([Buffer.from('X-Forged: yes\r\nSubject: s\r\n'), Buffer.alloc(bodyBytes, 66)]);
+      const spillFile = spool.spillPath();
+      writeFileSync(spillFile, original);
+      const head = Buffer.from('Received: ours\r\nSubject: s\r\n');
+      const skipped = 'X-Forged: yes\r\nSubject: s\r\n'.length;
+      const size = head.length + original.length - skipped;
+      const result = await spool.store(message([head], { spillFile, spillOffset: skipped, size }));
+      expect(result.stored).toBe(true);
+      const raw = spool.raw((result as { id: number }).id)!;
+      expect(raw.equals(Buffer.concat([head, original.subarray(skipped)]))).toBe(true);
+    }
+    await spool.close();
+  });
+
   it('commits the stores of one event-loop turn together', async () => {
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => spool.store(message(`m${i}`))));
     expect(results.map((r) => (r as { id: number }).id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(spool.countByState()).toEqual({ queued: 50 });
@@ -95,22 +105,22 @@ describe('spool', () => {
   });
 
   it('answers stored:false and leaves nothing half-written when the commit fails', async () => {
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     // A second, independent connection breaks the file for real: every insert now aborts.
-    const saboteur = new Database(file);
+    const saboteur = new Database(temp.file);
     saboteur.exec("CREATE TRIGGER broken BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
     const big = Array.from({ length: 8 }, () => Buffer.alloc(64 * 1024, 66));
     const result = await spool.store(message(big));
     expect(result).toEqual({ stored: false, reason: 'disk on fire' });
     expect(spool.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
-    expect(readdirSync(`${file}-bodies`)).toEqual([]);
+    expect(readdirSync(`${temp.file}-bodies`)).toEqual([]);
     saboteur.close();
     await spool.close();
   });
 
   it('keeps the good neighbours of a message that cannot be stored', async () => {
-    const spool = Spool.open(file);
-    const saboteur = new Database(file);
+    const spool = Spool.open(temp.file);
+    const saboteur = new Database(temp.file);
     saboteur.exec(
       "CREATE TRIGGER picky BEFORE INSERT ON messages WHEN NEW.message_id = '<bad@x>' BEGIN SELECT RAISE(ABORT, 'refused'); END",
     );
@@ -126,7 +136,7 @@ describe('spool', () => {
   });
 
   it('stores a message with a known source ref once, answering the first id', async () => {
-    const spool = Spool.open(file);
+    const spool = Spool.open(temp.file);
     const ref = 'imap:bot@imap.test/INBOX/7/42';
     const first = await spool.store(message('a', { source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' }));
     const again = await spool.store(message('a', { source: 'imap', sourceRef: ref, mailbox: 'serviceDesk' }));
@@ -138,20 +148,20 @@ describe('spool', () => {
   });
 
   it('refuses a file written by a newer schema', () => {
-    const db = new Database(file);
+    const db = new Database(temp.file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => Spool.open(file)).toThrow(/newer Postroom \(schema 99/);
+    expect(() => Spool.open(temp.file)).toThrow(/newer Postroom \(schema 99/);
   });
 });
 
 describe('body files a crash left behind', () => {
   it('are removed when the writer starts, and the files stored messages point into are kept', async () => {
-    const first = Spool.open(file);
+    const first = Spool.open(temp.file);
     const big = Array.from({ length: 2 }, () => Buffer.alloc(64 * 1024, 67));
     const kept = await first.store(message(big));
     await first.close();
-    const bodies = `${file}-bodies`;
+    const bodies = `${temp.file}-bodies`;
     const [inUse] = readdirSync(bodies);
     // What a crash between a batch's fsync and its commit leaves: a file no row points into.
     const hourAndMore = (Date.now() - 61 * 60 * 1000) / 1000;
@@ -165,7 +175,7 @@ describe('body files a crash left behind', () => {
     utimesSync(path.join(bodies, inUse), hourAndMore, hourAndMore);
     utimesSync(path.join(bodies, 'notes.txt'), hourAndMore, hourAndMore);
 
-    const second = Spool.open(file);
+    const second = Spool.open(temp.file);
     expect(await second.store(message('small'))).toMatchObject({ stored: true });
     expect(readdirSync(bodies).sort()).toEqual([fresh, inUse, 'notes.txt'].sort());
     expect(second.raw((kept as { id: number }).id)!.equals(Buffer.concat(big))).toBe(true);

@@ -1,0 +1,141 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { parseConfigText } from '../../src/config/index.js';
+import type { Logger } from '../../src/log/logger.js';
+import { Spool, type IncomingMessage } from '../../src/spool/index.js';
+import { startRetention } from '../../src/wiring/retention.js';
+import { testConfigText } from '../helpers/postroom.js';
+import { spoolFilePerTest } from '../helpers/spoolFile.js';
+
+const temp = spoolFilePerTest();
+
+const DAY = 86_400_000;
+const NOW = 1_800_000_000_000;
+
+function message(name: string, receivedAt: number, bytes = 200): IncomingMessage {
+  const raw = Buffer.concat([Buffer.from(`Subject: ${name}\r\n\r\n`), Buffer.alloc(bytes, 120)]);
+  return {
+    source: 'smtp',
+    sessionId: 's1',
+    tls: false,
+    mailFrom: 'jake@example.com',
+    recipients: ['incoming+one@postroom.test', 'incoming+two@postroom.test'],
+    receivedAt,
+    messageId: `<${name}@example.com>`,
+    chunks: [raw],
+    size: raw.length,
+  };
+}
+
+/** What routing would have left: each delivery of the message in the given state. */
+function settle(spool: Spool, id: number, ...states: string[]): void {
+  const deliveries = spool.deliveriesOf(id);
+  deliveries.forEach((delivery, i) =>
+    spool.db.prepare('UPDATE deliveries SET state = ? WHERE id = ?').run(states[i] ?? states[0], delivery.id),
+  );
+}
+
+async function stored(spool: Spool, incoming: IncomingMessage): Promise<number> {
+  const result = await spool.store(incoming);
+  if (!result.stored) throw new Error(result.reason);
+  return result.id;
+}
+
+describe('retention of finished mail', () => {
+  it('removes finished mail past the age with its deliveries and trace, and keeps the rest whatever its age', async () => {
+    const spool = Spool.open(temp.file);
+    const old = NOW - 40 * DAY;
+    const done = await stored(spool, message('done', old));
+    const rejected = await stored(spool, message('rejected', old));
+    const dead = await stored(spool, message('dead', old));
+    const halfDone = await stored(spool, message('half', old));
+    const queued = await stored(spool, message('queued', old));
+    const young = await stored(spool, message('young', NOW - 2 * DAY));
+    settle(spool, done, 'done', 'ignored');
+    settle(spool, rejected, 'rejected');
+    settle(spool, dead, 'dead');
+    settle(spool, halfDone, 'done', 'retry');
+    settle(spool, young, 'done');
+
+    expect(await spool.purgeFinished(NOW - 30 * DAY, 2)).toEqual({ messages: 2, bodyFiles: 0 });
+    for (const id of [done, rejected]) {
+      expect(spool.get(id)).toBeUndefined();
+      expect(spool.events(id)).toEqual([]);
+      expect(spool.deliveriesOf(id)).toEqual([]);
+    }
+    for (const id of [dead, halfDone, queued, young]) expect(spool.get(id)).toBeDefined();
+    expect(spool.raw(young)!.toString()).toContain('Subject: young');
+
+    // Once the dead letter was replayed and done, the next pass takes it.
+    settle(spool, dead, 'done');
+    expect(await spool.purgeFinished(NOW - 30 * DAY)).toEqual({ messages: 1, bodyFiles: 0 });
+    expect(spool.get(dead)).toBeUndefined();
+    await spool.close();
+  });
+
+  it('removes a body file only once no message points into it', async () => {
+    const spool = Spool.open(temp.file);
+    const old = NOW - 40 * DAY;
+    // Stored in one turn: one commit, one body file for both.
+    const [first, second] = await Promise.all([
+      stored(spool, message('big-1', old, 100 * 1024)),
+      stored(spool, message('big-2', old, 100 * 1024)),
+    ]);
+    const bodies = `${temp.file}-bodies`;
+    expect(readdirSync(bodies)).toHaveLength(1);
+    const [body] = readdirSync(bodies);
+    settle(spool, first, 'done');
+    settle(spool, second, 'dead');
+
+    expect(await spool.purgeFinished(NOW - 30 * DAY)).toEqual({ messages: 1, bodyFiles: 0 });
+    expect(existsSync(path.join(bodies, body))).toBe(true);
+    expect(spool.raw(second)!.length).toBe(message('big-2', old, 100 * 1024).size);
+
+    settle(spool, second, 'done');
+    expect(await spool.purgeFinished(NOW - 30 * DAY)).toEqual({ messages: 1, bodyFiles: 1 });
+    expect(readdirSync(bodies)).toEqual([]);
+    await spool.close();
+  });
+
+  it('keeps finished mail for 30 days by default; store.retention sets the age, 0 keeps it forever', () => {
+    const retention = (line: string) =>
+      parseConfigText(testConfigText(temp.dir).replace(/^( {2}path: .*spool\.db)$/m, `$1\n${line}`), 'test.yml', {})
+        .store.retentionMs;
+    expect(retention('')).toBe(30 * DAY);
+    expect(retention('  retention: 7d')).toBe(7 * DAY);
+    expect(retention('  retention: 0')).toBe(0);
+    expect(() => retention('  retention: soon')).toThrow(/store\.retention/);
+  });
+});
+
+describe('the retention timer', () => {
+  it('runs a pass a minute after start and then every hour, and none with retention 0', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const spool = Spool.open(temp.file);
+      const logged: unknown[] = [];
+      const logger = { info: (fields: unknown) => logged.push(fields), error: () => undefined } as unknown as Logger;
+      const now = () => NOW;
+      const first = await stored(spool, message('first', NOW - 40 * DAY));
+      settle(spool, first, 'done');
+      const never = startRetention(spool, 0, logger, now);
+      const timer = startRetention(spool, 30 * DAY, logger, now);
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(spool.get(first)).toBeDefined();
+      await vi.advanceTimersByTimeAsync(1_000);
+      await vi.waitFor(() => expect(spool.get(first)).toBeUndefined());
+      expect(logged).toEqual([{ messages: 1, bodyFiles: 0, retentionMs: 30 * DAY }]);
+
+      const second = await stored(spool, message('second', NOW - 31 * DAY));
+      settle(spool, second, 'done');
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      await vi.waitFor(() => expect(spool.get(second)).toBeUndefined());
+      await Promise.all([timer.stop(), never.stop()]);
+      expect(logged).toHaveLength(2);
+      await spool.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
