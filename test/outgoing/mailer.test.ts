@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRejectionNotice, createMailer, outgoingContext, type Mailer } from '../../src/outgoing/index.js';
 import { closedPort, startCaptureRelay, type CaptureRelay } from '../helpers/captureRelay.js';
+import { selfSignedPair } from '../helpers/certificate.js';
+import { tempDir } from '../helpers/postroom.js';
 import { outgoingConfig, silentLogger } from './world.js';
 
 function notice(port: number) {
@@ -97,5 +100,44 @@ describe('the mailer', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(relay.messages).toHaveLength(0);
+  });
+});
+
+describe('the mailer over TLS, on its own no-delay socket', () => {
+  let relay: CaptureRelay | undefined;
+  let mailer: Mailer | undefined;
+  let cleanup: (() => void) | undefined;
+  afterEach(async () => {
+    mailer?.close();
+    await relay?.close();
+    cleanup?.();
+    relay = mailer = cleanup = undefined;
+  });
+
+  async function tlsRelay(): Promise<CaptureRelay> {
+    const temp = tempDir();
+    cleanup = temp.cleanup;
+    const pair = selfSignedPair(temp.dir);
+    return startCaptureRelay({ tls: { key: readFileSync(pair.key), cert: readFileSync(pair.cert) } });
+  }
+  const withStartTls = (port: number, mode: string) => {
+    const config = outgoingConfig(port);
+    return { ...config.outgoing, startTls: mode as typeof config.outgoing.startTls };
+  };
+
+  it('upgrades with STARTTLS when the relay offers it (opportunistic) and the mail goes through', async () => {
+    relay = await tlsRelay();
+    mailer = createMailer(withStartTls(relay.port, 'opportunistic'), silentLogger);
+    expect(await mailer.send(notice(relay.port))).toMatchObject({ status: 'sent' });
+    await relay.waitForMessages(1);
+    expect(relay.sessions.map((session) => session.tls)).toContain(true);
+  });
+
+  it('checks the certificate when TLS is required, so a self-signed relay is refused, not spoken to in clear', async () => {
+    relay = await tlsRelay();
+    mailer = createMailer(withStartTls(relay.port, 'require'), silentLogger);
+    const outcome = await mailer.send(notice(relay.port));
+    expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/self[- ]signed|certificate/i) });
+    expect(relay.messages).toEqual([]);
   });
 });
