@@ -7,7 +7,7 @@ import { temporaryFailure, type AuthResults } from './results.js';
 
 /** A message at end of DATA: in memory, or (chunks empty) whole in a spill file. */
 export interface MessageToCheck {
-  /** Its header block (headerBlockOf): undefined past the scan limit. */
+  /** Its header block, as the SMTP collector cut it while it arrived: undefined past the scan limit. */
   head: Buffer | undefined;
   chunks: readonly Buffer[];
   size: number;

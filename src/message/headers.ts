@@ -60,26 +60,3 @@ export function addressesIn(value: string): string[] {
     entries.flatMap((e) => (e.group ? walk(e.group) : e.address ? [e.address] : []));
   return walk(addressparser(value) as ParsedAddress[]);
 }
-
-/**
- * The header block of a message held in chunks, through the CRLF that ends its last field (the
- * empty line not included); a message of header fields only is all head. Undefined when no end
- * is found within the first 64 KiB.
- */
-export function headerBlockOf(chunks: readonly Buffer[], size: number): Buffer | undefined {
-  // Nearly always the head ends in the first chunk: a view of it, no copy.
-  const first = chunks[0]?.subarray(0, HEAD_SCAN_BYTES);
-  const inFirst = first ? first.indexOf('\r\n\r\n') : -1;
-  if (inFirst >= 0) return first.subarray(0, inFirst + 2);
-  const pieces: Buffer[] = [];
-  let length = 0;
-  for (const chunk of chunks) {
-    if (length >= HEAD_SCAN_BYTES) break;
-    pieces.push(chunk);
-    length += chunk.length;
-  }
-  const start = Buffer.concat(pieces, length).subarray(0, HEAD_SCAN_BYTES);
-  const end = start.indexOf('\r\n\r\n');
-  if (end >= 0) return start.subarray(0, end + 2);
-  return start.length === size ? start : undefined;
-}

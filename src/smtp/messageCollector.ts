@@ -1,13 +1,11 @@
 import type { Readable } from 'node:stream';
-import { firstField, messageIdOf, readHeaderFields } from '../message/headers.js';
+import { firstField, HEAD_SCAN_BYTES, messageIdOf, readHeaderFields } from '../message/headers.js';
 import type { MemoryBudget } from './memoryBudget.js';
 import { OwnedPages } from './ownedPages.js';
 import { SpillFile } from './spillFile.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
-// Message-ID is looked for in the header block only, and only this far in.
-const HEADER_SCAN_LIMIT = 64 * 1024;
 
 export interface CollectedMessage {
   /** The message in pages it owns alone (see OwnedPages); empty when it went to a spill file. */
@@ -22,6 +20,8 @@ export interface CollectedMessage {
   /** A CR or LF that is not part of a CRLF pair: the raw material of SMTP smuggling. */
   bareLineEnding: boolean;
   messageId?: string;
+  /** The header block (a copy of its own), or undefined past the scan limit. */
+  head?: Buffer;
 }
 
 export interface CollectOptions {
@@ -87,6 +87,7 @@ export function collectMessage(stream: Readable, options: CollectOptions): Promi
         held,
         bareLineEnding: scanner.finish(),
         messageId: oversized ? undefined : messageIdOf(firstField(readHeaderFields(header.bytes()), 'message-id')),
+        head: oversized ? undefined : header.head(size),
       };
       if (!spill) return resolve({ ...collected, chunks: oversized ? [] : pages.views() });
       const file = spill;
@@ -101,35 +102,50 @@ export function collectMessage(stream: Readable, options: CollectOptions): Promi
   });
 }
 
-/** The header block, up to the limit, kept in the pieces it came in: no copy per chunk. */
+/**
+ * The header block (through the CRLF that ends its last field, the empty line not included),
+ * copied as it arrives up to the scan limit: what the Message-ID is read from, and what sender
+ * authentication reads, whether the message stays in memory or goes to a spill file.
+ */
 class HeaderBlock {
   private readonly parts: Buffer[] = [];
+  /** Bytes kept so far: every byte seen, until the block's end is found or the limit reached. */
   private length = 0;
-  private done = false;
-  /** The last bytes seen, for a blank line split between chunks. */
+  /** Where the block ends, once its blank line was seen within the limit. */
+  private end: number | undefined;
+  /** The last bytes kept, for a blank line split between chunks. */
   private tail = Buffer.alloc(0);
 
   feed(chunk: Buffer): void {
-    if (this.done) return;
-    const joined = Buffer.concat([this.tail, chunk]);
-    const end = joined.indexOf('\r\n\r\n');
-    const room = HEADER_SCAN_LIMIT - this.length;
-    if (end >= 0) {
-      this.keep(chunk.subarray(0, Math.min(room, end + 2 - this.tail.length)));
-      this.done = true;
-      return;
-    }
-    this.keep(chunk.subarray(0, room));
-    this.done = this.length >= HEADER_SCAN_LIMIT;
-    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 3)));
+    if (this.end !== undefined || this.length >= HEAD_SCAN_BYTES) return;
+    const found = this.blankLine(chunk);
+    const stop = found === undefined ? HEAD_SCAN_BYTES : Math.min(found, HEAD_SCAN_BYTES);
+    this.keep(chunk.subarray(0, Math.max(0, stop - this.length)));
+    if (found !== undefined) this.end = found <= HEAD_SCAN_BYTES ? found : undefined;
+    this.tail = Buffer.from(Buffer.concat([this.tail, chunk.subarray(-3)]).subarray(-3));
   }
 
+  /** What was kept: the whole block, or its first HEAD_SCAN_BYTES when it is longer. */
   bytes(): Buffer {
-    return Buffer.concat(this.parts, this.length);
+    return Buffer.concat(this.parts, this.end ?? this.length);
+  }
+
+  /** The whole block, or undefined when it did not end within the limit (a message of headers alone is all block). */
+  head(size: number): Buffer | undefined {
+    if (this.end !== undefined) return this.bytes();
+    return size === this.length ? this.bytes() : undefined;
+  }
+
+  /** Where the block ends (after its last field's CRLF) if the blank line ends in this chunk. */
+  private blankLine(chunk: Buffer): number | undefined {
+    const across = Buffer.concat([this.tail, chunk.subarray(0, 3)]).indexOf('\r\n\r\n');
+    if (across >= 0) return this.length - this.tail.length + across + 2;
+    const inside = chunk.indexOf('\r\n\r\n');
+    return inside >= 0 ? this.length + inside + 2 : undefined;
   }
 
   private keep(part: Buffer): void {
-    if (part.length <= 0) return;
+    if (part.length === 0) return;
     // A copy: a view would keep the whole read buffer it belongs to alive.
     this.parts.push(Buffer.from(part));
     this.length += part.length;

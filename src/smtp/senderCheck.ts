@@ -1,11 +1,9 @@
-import { open } from 'node:fs/promises';
 import type { SMTPServerSession } from 'smtp-server';
 // The leaf modules, not the barrel: with sender_auth off, mailauth is never loaded.
 import type { SenderAuthenticator } from '../auth/authenticator.js';
 import { authenticationResultsHeader, withoutClaimedResults } from '../auth/header.js';
 import { dmarcRefusal, type SenderPolicy } from '../auth/policy.js';
 import type { AuthResults } from '../auth/results.js';
-import { HEAD_SCAN_BYTES, headerBlockOf } from '../message/headers.js';
 import { owned } from './ownedPages.js';
 import { reject, type Verdict } from './verdict.js';
 
@@ -25,6 +23,8 @@ export interface CollectedBytes {
   chunks: Buffer[];
   size: number;
   spill?: { path: string };
+  /** Its header block as it arrived (see messageCollector), undefined past the scan limit. */
+  head?: Buffer;
 }
 
 /**
@@ -40,11 +40,8 @@ export async function checkSender(
   session: SMTPServerSession,
   viaRelay: boolean,
 ): Promise<SenderCheck> {
-  const { chunks, size } = collected;
+  const { chunks, size, head } = collected;
   const spillFile = collected.spill?.path;
-  // A spill file that cannot be read back is found again by the spool, which answers 451.
-  const head =
-    spillFile === undefined ? headerBlockOf(chunks, size) : await spilledHead(spillFile, size).catch(() => undefined);
   const results = await auth.authenticator.check(
     { head, chunks, size, spillFile },
     {
@@ -67,18 +64,6 @@ export async function checkSender(
     // A spilled message's cleaned head is in memory: the file is read from after its own.
     spillOffset: spillFile === undefined ? undefined : head.length,
   };
-}
-
-/** The header block of a message in a spill file, read back within headerBlockOf's scan limit. */
-async function spilledHead(file: string, size: number): Promise<Buffer | undefined> {
-  const start = Buffer.alloc(Math.min(size, HEAD_SCAN_BYTES));
-  const handle = await open(file, 'r');
-  try {
-    const { bytesRead } = await handle.read(start, 0, start.length, 0);
-    return headerBlockOf([start.subarray(0, bytesRead)], size);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** The header block without the Authentication-Results fields that claim our authserv-id, if it had any. */

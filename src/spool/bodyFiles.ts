@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
+
+/** Whether a stored message still points into a body file (an index read: messages_by_body_file). */
+export function bodyFileInUse(db: Database.Database): (file: string) => boolean {
+  const query = db.prepare('SELECT EXISTS (SELECT 1 FROM messages WHERE body_file = ?)').pluck();
+  return (file) => query.get(file) === 1;
+}
 
 /** Where a spool file keeps the bytes of its larger messages: beside it, as SQLite keeps `-wal`. */
 export function bodyDirOf(spoolFile: string): string {

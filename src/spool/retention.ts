@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { BodyFiles } from './bodyFiles.js';
+import { bodyFileInUse, type BodyFiles } from './bodyFiles.js';
 
 export interface PurgeResult {
   /** Messages removed with their deliveries and trace. */
@@ -20,7 +20,7 @@ export class Retention {
   private readonly oldest: Database.Statement;
   private readonly unfinished: Database.Statement;
   private readonly remove: Database.Statement;
-  private readonly bodyInUse: Database.Statement;
+  private readonly bodyInUse: (file: string) => boolean;
 
   constructor(
     private readonly db: Database.Database,
@@ -34,7 +34,7 @@ export class Retention {
       .pluck();
     // Deliveries and trace events go with their message (ON DELETE CASCADE).
     this.remove = db.prepare('DELETE FROM messages WHERE id = ?');
-    this.bodyInUse = db.prepare('SELECT EXISTS (SELECT 1 FROM messages WHERE body_file = ?)').pluck();
+    this.bodyInUse = bodyFileInUse(db);
   }
 
   /** One transaction: up to `limit` messages after `after` looked at; answers where the next should start. */
@@ -60,7 +60,7 @@ export class Retention {
     })();
     let bodyFiles = 0;
     for (const file of files) {
-      if (this.bodyInUse.get(file) === 1) continue;
+      if (this.bodyInUse(file)) continue;
       this.bodies.remove(file);
       bodyFiles++;
     }

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BatchWriter } from './batchWriter.js';
-import { BodyFiles, bodyDirOf } from './bodyFiles.js';
+import { BodyFiles, bodyDirOf, bodyFileInUse } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
 import type { CommitReply, CommitRequest } from './commitThread.js';
 import type { IncomingMessage } from './types.js';
@@ -18,9 +18,8 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  */
 const db = openSpoolDatabase(workerData as string);
 const bodies = new BodyFiles(bodyDirOf(workerData as string));
-const inUse = db.prepare('SELECT EXISTS (SELECT 1 FROM messages WHERE body_file = ?)').pluck();
 // At start: the files a crash left between their fsync and their commit.
-bodies.sweepUnreferenced((file) => inUse.get(file) === 1);
+bodies.sweepUnreferenced(bodyFileInUse(db));
 const writer = new BatchWriter(db, bodies);
 const port = parentPort!;
 const queue: Commit[] = [];

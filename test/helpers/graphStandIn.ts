@@ -176,3 +176,17 @@ function readBody(request: http.IncomingMessage): Promise<Buffer> {
     request.on('error', reject);
   });
 }
+
+/** The incoming_email lines that point a mailbox at this stand-in (indented for the section). */
+export function graphMailboxYaml(graph: GraphStandIn): string {
+  return `  user: "${graph.user}"
+  mailbox: "${graph.folder}"
+  inbox_method: microsoft_graph
+  inbox_options:
+    tenant_id: "${graph.tenant}"
+    client_id: "${graph.clientId}"
+    client_secret: "${graph.clientSecret}"
+    poll_interval: 0.1
+    azure_ad_endpoint: "${graph.url}"
+    graph_endpoint: "${graph.url}"`;
+}

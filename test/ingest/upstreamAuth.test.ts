@@ -4,7 +4,7 @@ import type { Noteable, User } from '../../src/handlers/sink.js';
 import type { SpoolEntry } from '../../src/spool/index.js';
 import { issueAsNoteable, openTracker, type Tracker } from '../../src/tracker/index.js';
 import { createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
-import { startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
+import { graphMailboxYaml, startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
 import { privateFilesText, startTestPostroom, tempDir, type TestPostroom } from '../helpers/postroom.js';
 import { waitFor } from '../helpers/waitFor.js';
 
@@ -83,16 +83,7 @@ host: postroom.test
 incoming_email:
   enabled: true
   address: "incoming+%{key}@postroom.test"
-  user: "${graph.user}"
-  mailbox: "${graph.folder}"
-  inbox_method: microsoft_graph
-  inbox_options:
-    tenant_id: "${graph.tenant}"
-    client_id: "${graph.clientId}"
-    client_secret: "${graph.clientSecret}"
-    poll_interval: 0.1
-    azure_ad_endpoint: "${graph.url}"
-    graph_endpoint: "${graph.url}"
+${graphMailboxYaml(graph)}
 smtp:
   enabled: false
 sender_auth:

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
+import { graphMailboxYaml, startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
 import { privateFilesText, startTestPostroom, type TestPostroom } from '../helpers/postroom.js';
 import { waitFor } from '../helpers/waitFor.js';
 
@@ -15,17 +15,8 @@ host: gitlab.example.com
 incoming_email:
   enabled: true
   address: "incoming+%{key}@contoso.onmicrosoft.com"
-  user: "${graph.user}"
-  mailbox: "${graph.folder}"
+${graphMailboxYaml(graph)}
   delete_after_delivery: false
-  inbox_method: microsoft_graph
-  inbox_options:
-    tenant_id: "${graph.tenant}"
-    client_id: "${graph.clientId}"
-    client_secret: "${graph.clientSecret}"
-    poll_interval: 0.1
-    azure_ad_endpoint: "${graph.url}"
-    graph_endpoint: "${graph.url}"
 smtp:
   enabled: false
 worker:
