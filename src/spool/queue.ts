@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { statementCache } from '../sqlite/statementCache.js';
 import type { Outcome, Routing } from './outcome.js';
+import { OPEN_STATES } from './schema.js';
 
 /** An attempt that ended, to be recorded. */
 export interface FinishedAttempt {
@@ -30,13 +31,16 @@ export class WorkQueue {
   constructor(private readonly db: Database.Database) {
     this.statement = statementCache(db);
     this.addEvent = db.prepare(
-      `INSERT INTO message_events (message, delivery, at, attempt, kind, detail)
-       SELECT message, id, ?, attempts, ?, ? FROM deliveries WHERE id = ?`,
+      `INSERT INTO message_events (message, seq, delivery, at, attempt, kind, detail)
+       SELECT d.message, coalesce((SELECT max(seq) FROM message_events e WHERE e.message = d.message), 0) + 1,
+              d.id, ?, d.attempts, ?, ?
+       FROM deliveries d WHERE d.id = ?`,
     );
     this.attempts = db.prepare('SELECT attempts FROM deliveries WHERE id = ?').pluck();
     const due = db
       .prepare(
-        `SELECT id FROM deliveries WHERE state IN ('queued', 'retry') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+        `SELECT id FROM deliveries WHERE ${OPEN_STATES} AND state IN ('queued', 'retry') AND next_attempt_at <= ?
+           ORDER BY next_attempt_at, id LIMIT ?`,
       )
       .pluck();
     const take = db.prepare(`UPDATE deliveries SET state = 'processing', attempts = attempts + 1 WHERE id = ?`);
@@ -65,7 +69,9 @@ export class WorkQueue {
   recoverInterrupted(now: number): number {
     return this.db
       .transaction(() => {
-        const ids = this.statement(`SELECT id FROM deliveries WHERE state = 'processing'`).pluck().all() as number[];
+        const ids = this.statement(`SELECT id FROM deliveries WHERE ${OPEN_STATES} AND state = 'processing'`)
+          .pluck()
+          .all() as number[];
         for (const id of ids)
           this.release(id, now, 'interrupted', 'routing stopped while this delivery was being processed');
         return ids.length;
@@ -151,7 +157,9 @@ export class WorkQueue {
 
   nextDueAt(): number | undefined {
     return (
-      (this.statement(`SELECT min(next_attempt_at) FROM deliveries WHERE state IN ('queued', 'retry')`)
+      (this.statement(
+        `SELECT min(next_attempt_at) FROM deliveries WHERE ${OPEN_STATES} AND state IN ('queued', 'retry')`,
+      )
         .pluck()
         .get() as number | null) ?? undefined
     );

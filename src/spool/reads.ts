@@ -3,6 +3,7 @@ import { statementCache } from '../sqlite/statementCache.js';
 import type { AuthResults } from '../auth/index.js';
 import type { BodyFiles } from './bodyFiles.js';
 import type { Outcome } from './outcome.js';
+import { FAILED_STATES, OPEN_STATES } from './schema.js';
 import type { DeliveryEntry, MessageTrace, SpoolEntry, SpoolEvent, SpoolState, StoredMessage } from './types.js';
 
 interface MessageRow {
@@ -103,7 +104,8 @@ export class SpoolReads {
 
   byState(state: SpoolState, limit: number, before = Number.MAX_SAFE_INTEGER): SpoolEntry[] {
     const ids = this.statement(
-      'SELECT DISTINCT message FROM deliveries WHERE state = ? AND message < ? ORDER BY message DESC LIMIT ?',
+      `SELECT DISTINCT message FROM deliveries WHERE ${indexedStates(state)} state = ? AND message < ?
+         ORDER BY message DESC LIMIT ?`,
     )
       .pluck()
       .all(state, before, limit) as number[];
@@ -121,7 +123,7 @@ export class SpoolReads {
 
   events(messageId: number): SpoolEvent[] {
     const rows = this.statement(
-      'SELECT delivery, at, attempt, kind, detail FROM message_events WHERE message = ? ORDER BY id',
+      'SELECT delivery, at, attempt, kind, detail FROM message_events WHERE message = ? ORDER BY seq',
     ).all(messageId) as EventRow[];
     return rows.map(toEvent);
   }
@@ -137,13 +139,29 @@ export class SpoolReads {
     };
   }
 
+  /** Open and failed deliveries are counted in their indexes; done ones are what is left of the total. */
   countByState(): Record<string, number> {
-    const rows = this.statement('SELECT state, count(*) AS n FROM deliveries GROUP BY state').all() as {
-      state: string;
-      n: number;
-    }[];
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    const rows = this.statement(
+      `SELECT state, count(*) AS n FROM deliveries WHERE ${OPEN_STATES} GROUP BY state
+       UNION ALL SELECT state, count(*) FROM deliveries WHERE ${FAILED_STATES} GROUP BY state`,
+    ).all() as { state: string; n: number }[];
+    const total = this.statement('SELECT count(*) FROM deliveries').pluck().get() as number;
+    const done = total - rows.reduce((sum, r) => sum + r.n, 0);
+    return Object.fromEntries([...rows.map((r) => [r.state, r.n]), ...(done > 0 ? [['done', done]] : [])]);
   }
+}
+
+/** The term that lets a query by state use the index holding that state (done deliveries have none). */
+function indexedStates(state: string): string {
+  const term = [OPEN_STATES, FAILED_STATES].find((t) => t.includes(`'${state}'`));
+  return term ? `${term} AND` : '';
+}
+
+/** A query of the messages with a delivery in any of `states` (bound in that order), each state through its index. */
+export function messagesInStates(states: readonly string[]): string {
+  return states
+    .map((state) => `SELECT message FROM deliveries WHERE ${indexedStates(state)} state = ?`)
+    .join(' UNION ALL ');
 }
 
 function summarise(message: StoredMessage, deliveries: DeliveryEntry[]): SpoolEntry {

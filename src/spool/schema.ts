@@ -105,7 +105,38 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE messages ADD COLUMN auth TEXT;`,
   // Which body files are in use, for the sweep at the writer's start (small messages have none).
   `CREATE INDEX messages_by_body_file ON messages (body_file) WHERE body_file IS NOT NULL;`,
+  // Every page a commit touches is written whole to the WAL and again at the checkpoint, so a
+  // state change should touch few: the indexes on state keep only the deliveries still open (a
+  // handful: one hot page) and the failed ones, never the done ones; deliveries without a key
+  // stay out of the key index; a message's trace events sit together in one B-tree, without a
+  // second index beside it. Queries name an index's WHERE term literally (OPEN_STATES,
+  // FAILED_STATES) so SQLite can use it.
+  `DROP INDEX deliveries_due;
+   DROP INDEX deliveries_by_key;
+   CREATE INDEX deliveries_open ON deliveries (state, next_attempt_at) WHERE state IN ('queued', 'retry', 'processing');
+   CREATE INDEX deliveries_failed ON deliveries (state, message) WHERE state IN ('dead', 'rejected', 'ignored');
+   CREATE INDEX deliveries_by_key ON deliveries (mail_key) WHERE mail_key IS NOT NULL;
+   CREATE TABLE trace_events (
+     message  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+     seq      INTEGER NOT NULL,
+     delivery INTEGER,
+     at       INTEGER NOT NULL,
+     attempt  INTEGER NOT NULL,
+     kind     TEXT    NOT NULL,
+     detail   TEXT,
+     PRIMARY KEY (message, seq)
+   ) WITHOUT ROWID;
+   INSERT INTO trace_events (message, seq, delivery, at, attempt, kind, detail)
+     SELECT message, row_number() OVER (PARTITION BY message ORDER BY id), delivery, at, attempt, kind, detail
+     FROM message_events;
+   DROP TABLE message_events;
+   ALTER TABLE trace_events RENAME TO message_events;`,
 ];
+
+/** The WHERE term of the index of open deliveries, to be repeated verbatim in the queries that use it. */
+export const OPEN_STATES = `state IN ('queued', 'retry', 'processing')`;
+/** The WHERE term of the index of failed deliveries, likewise. */
+export const FAILED_STATES = `state IN ('dead', 'rejected', 'ignored')`;
 
 export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;

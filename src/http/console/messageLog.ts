@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import libmime from 'libmime';
 import type { RawHeader } from '../../address/index.js';
 import { firstField, readHeaderFields } from '../../message/headers.js';
-import type { SpoolEntry, SpoolState } from '../../spool/index.js';
+import { messagesInStates, type SpoolEntry, type SpoolState } from '../../spool/index.js';
 import type { HttpSpool } from '../types.js';
 
 export interface MessageFilter {
@@ -81,11 +81,7 @@ export class MessageLog {
       where.push(clause);
       params.push(...values);
     };
-    if (filter.states?.length)
-      add(
-        `id IN (SELECT message FROM deliveries WHERE state IN (${filter.states.map(() => '?').join(', ')}))`,
-        ...filter.states,
-      );
+    if (filter.states?.length) add(`id IN (${messagesInStates(filter.states)})`, ...filter.states);
     if (filter.sender) add(`mail_from LIKE ? ESCAPE '\\'`, likePattern(filter.sender));
     if (filter.recipient) add(`recipients LIKE ? ESCAPE '\\'`, likePattern(filter.recipient));
     if (filter.since !== undefined) add('received_at >= ?', filter.since);
