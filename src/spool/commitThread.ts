@@ -4,6 +4,11 @@ import { threadEntry } from '../threads/threadEntry.js';
 import type { BatchOutcome } from './batchWriter.js';
 import type { IncomingMessage } from './types.js';
 
+export interface WriterOptions {
+  file: string;
+  writeLock: SharedArrayBuffer;
+}
+
 export type CommitRequest = { kind: 'commit'; id: number; messages: IncomingMessage[] } | { kind: 'close' };
 export type CommitReply = { kind: 'ready' } | ({ kind: 'committed'; id: number } & BatchOutcome);
 
@@ -18,9 +23,9 @@ export class CommitThread {
   private nextId = 0;
   private dead: Error | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, writeLock: SharedArrayBuffer) {
     this.thread = new Thread(threadEntry(import.meta.url, 'writerThread.js'), {
-      workerData: file,
+      workerData: { file, writeLock } satisfies WriterOptions,
       resourceLimits: THREAD_HEAP_LIMITS,
     });
     this.ready = new Promise((resolve, reject) => {

@@ -52,6 +52,8 @@ export class Spool {
   private constructor(
     readonly db: Database.Database,
     private readonly file: string,
+    /** Pass it to every other thread of this process that opens the spool (SpoolConnectionOptions.writeLock). */
+    readonly writeLock: SharedArrayBuffer,
   ) {
     this.queue = new WorkQueue(db);
     const bodies = new BodyFiles(bodyDirOf(file));
@@ -60,7 +62,8 @@ export class Spool {
   }
 
   static open(file: string, options: SpoolConnectionOptions = {}): Spool {
-    return new Spool(openSpoolDatabase(file, options), file);
+    const writeLock = options.writeLock ?? new SharedArrayBuffer(8);
+    return new Spool(openSpoolDatabase(file, { ...options, writeLock }), file, writeLock);
   }
 
   /**
@@ -108,7 +111,7 @@ export class Spool {
       bytes += this.pending[take++].message.size;
     const batch = this.pending.splice(0, take);
     // A writer that died (it should not) is replaced; its batch was answered 451.
-    if (!this.writer?.alive) this.writer = new CommitThread(this.file);
+    if (!this.writer?.alive) this.writer = new CommitThread(this.file, this.writeLock);
     this.writer
       .commit(batch.map((p) => p.message))
       .then(

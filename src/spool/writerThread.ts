@@ -2,7 +2,7 @@ import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_thread
 import { BatchWriter } from './batchWriter.js';
 import { BodyFiles, bodyDirOf, bodyFileInUse } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
-import type { CommitReply, CommitRequest } from './commitThread.js';
+import type { CommitReply, CommitRequest, WriterOptions } from './commitThread.js';
 import type { IncomingMessage } from './types.js';
 
 // What one transaction may carry at most; the rest of the queue follows in the next one.
@@ -16,8 +16,9 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  * previous commit was running shares the next transaction (group commit on this side too), so
  * the writer never waits for the main thread between two commits.
  */
-const db = openSpoolDatabase(workerData as string);
-const bodies = new BodyFiles(bodyDirOf(workerData as string));
+const { file, writeLock } = workerData as WriterOptions;
+const db = openSpoolDatabase(file, { writeLock });
+const bodies = new BodyFiles(bodyDirOf(file));
 // At start: the files a crash left between their fsync and their commit.
 bodies.sweepUnreferenced(bodyFileInUse(db));
 const writer = new BatchWriter(db, bodies);

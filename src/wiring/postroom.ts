@@ -47,7 +47,7 @@ export async function startPostroom(
     closers.push(() => spool.close());
     const worker = config.worker.enabled
       ? await startRoutingThread(
-          config,
+          { config, spoolWriteLock: spool.writeLock },
           logger.child({ part: 'routing' }),
           threadEntry(import.meta.url, 'routingThreadMain.js'),
         )
