@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { LogLevel } from '../config/index.js';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
@@ -22,6 +23,11 @@ import type {
 interface PendingStore {
   message: IncomingMessage;
   resolve: (result: StoreResult) => void;
+}
+
+export interface SpoolOptions extends SpoolConnectionOptions {
+  /** Where the writer thread says "message stored" for each message it commits (the logger's level); none: it says nothing. */
+  logLevel?: LogLevel;
 }
 
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -54,6 +60,7 @@ export class Spool {
     private readonly file: string,
     /** Pass it to every other thread of this process that opens the spool (SpoolConnectionOptions.writeLock). */
     readonly writeLock: SharedArrayBuffer,
+    private readonly logLevel: LogLevel | undefined,
   ) {
     this.queue = new WorkQueue(db);
     const bodies = new BodyFiles(bodyDirOf(file));
@@ -61,9 +68,9 @@ export class Spool {
     this.retention = new Retention(db, bodies);
   }
 
-  static open(file: string, options: SpoolConnectionOptions = {}): Spool {
+  static open(file: string, options: SpoolOptions = {}): Spool {
     const writeLock = options.writeLock ?? new SharedArrayBuffer(8);
-    return new Spool(openSpoolDatabase(file, { ...options, writeLock }), file, writeLock);
+    return new Spool(openSpoolDatabase(file, { ...options, writeLock }), file, writeLock, options.logLevel);
   }
 
   /**
@@ -111,7 +118,8 @@ export class Spool {
       bytes += this.pending[take++].message.size;
     const batch = this.pending.splice(0, take);
     // A writer that died (it should not) is replaced; its batch was answered 451.
-    if (!this.writer?.alive) this.writer = new CommitThread(this.file, this.writeLock);
+    if (!this.writer?.alive)
+      this.writer = new CommitThread({ file: this.file, writeLock: this.writeLock, logLevel: this.logLevel });
     this.writer
       .commit(batch.map((p) => p.message))
       .then(

@@ -1,9 +1,11 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { resultSummary } from '../auth/results.js';
+import { createLogger } from '../log/logger.js';
 import { BatchWriter } from './batchWriter.js';
 import { BodyFiles, bodyDirOf, bodyFileInUse } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
 import type { CommitReply, CommitRequest, WriterOptions } from './commitThread.js';
-import type { IncomingMessage } from './types.js';
+import type { IncomingMessage, StoreResult } from './types.js';
 
 // What one transaction may carry at most; the rest of the queue follows in the next one.
 const TRANSACTION_BYTES = 16 * 1024 * 1024;
@@ -16,7 +18,8 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  * previous commit was running shares the next transaction (group commit on this side too), so
  * the writer never waits for the main thread between two commits.
  */
-const { file, writeLock } = workerData as WriterOptions;
+const { file, writeLock, logLevel } = workerData as WriterOptions;
+const log = logLevel ? createLogger(logLevel) : undefined;
 const db = openSpoolDatabase(file, { writeLock });
 const bodies = new BodyFiles(bodyDirOf(file));
 // At start: the files a crash left between their fsync and their commit.
@@ -58,12 +61,35 @@ function commitQueued(): void {
       at += request.messages.length;
       port.postMessage({ kind: 'committed', id: request.id, results: mine, commits } satisfies CommitReply);
     }
+    // After the answers: the line is for the operator, the 250 must not wait for it.
+    messages.forEach((message, i) => logStored(message, results[i]));
     drainPort();
   }
   if (closing) {
     db.close();
     port.close();
   }
+}
+
+/** One line per committed message, from the one place that knows it is durable. */
+function logStored(message: IncomingMessage, result: StoreResult): void {
+  if (!log || !result.stored) return;
+  log.info(
+    {
+      session: message.sessionId,
+      spoolId: result.id,
+      source: message.source,
+      sourceRef: message.sourceRef,
+      duplicate: result.duplicate,
+      messageId: message.messageId,
+      size: message.size - (message.ownHeaderBytes ?? 0),
+      mailFrom: message.mailFrom,
+      recipients: message.recipients,
+      client: message.clientAddress,
+      auth: message.auth && resultSummary(message.auth),
+    },
+    'message stored',
+  );
 }
 
 function sizeOf(request: Commit): number {

@@ -43,7 +43,7 @@ export async function startPostroom(
     for (const close of closers.reverse()) await close();
   };
   try {
-    const spool = Spool.open(config.store.path);
+    const spool = Spool.open(config.store.path, { logLevel: config.log.level });
     closers.push(() => spool.close());
     const worker = config.worker.enabled
       ? await startRoutingThread(
