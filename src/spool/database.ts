@@ -25,6 +25,11 @@ export function openSpoolDatabase(file: string, options: SpoolConnectionOptions 
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  if (options.writeLock) takeTurns(db, new SpoolWriteLock(options.writeLock));
+  if (options.writeLock) {
+    takeTurns(db, new SpoolWriteLock(options.writeLock));
+    // Checkpoints are the writer thread's, between commits and outside any turn: one run by
+    // SQLite at the end of a commit would hold up that commit's answers and everyone's turn.
+    db.pragma('wal_autocheckpoint = 0');
+  }
   return db;
 }

@@ -117,10 +117,7 @@ export class Spool {
     while (take < this.pending.length && (take === 0 || bytes + this.pending[take].message.size <= BATCH_BYTES))
       bytes += this.pending[take++].message.size;
     const batch = this.pending.splice(0, take);
-    // A writer that died (it should not) is replaced; its batch was answered 451.
-    if (!this.writer?.alive)
-      this.writer = new CommitThread({ file: this.file, writeLock: this.writeLock, logLevel: this.logLevel });
-    this.writer
+    this.writerThread()
       .commit(batch.map((p) => p.message))
       .then(
         ({ results, commits }) => {
@@ -142,6 +139,21 @@ export class Spool {
         this.inFlight--;
         this.commitPending();
       });
+  }
+
+  /**
+   * Starts the writer thread now rather than at the first store: a server calls it, since the
+   * writer is also what checkpoints the WAL (see writerThread.ts), whoever wrote to it.
+   */
+  startWriter(): void {
+    this.writerThread();
+  }
+
+  private writerThread(): CommitThread {
+    // A writer that died (it should not) is replaced; its batch was answered 451.
+    if (!this.writer?.alive)
+      this.writer = new CommitThread({ file: this.file, writeLock: this.writeLock, logLevel: this.logLevel });
+    return this.writer;
   }
 
   private notifyDrained(): void {

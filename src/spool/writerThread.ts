@@ -9,6 +9,10 @@ import type { IncomingMessage, StoreResult } from './types.js';
 
 // What one transaction may carry at most; the rest of the queue follows in the next one.
 const TRANSACTION_BYTES = 16 * 1024 * 1024;
+// How often the WAL is copied into the file (see openSpoolDatabase): after this many commits of
+// ours, and on a timer for what other threads wrote while no mail came in.
+const CHECKPOINT_EVERY_COMMITS = 64;
+const CHECKPOINT_EVERY_MS = 250;
 
 type Commit = Extract<CommitRequest, { kind: 'commit' }>;
 
@@ -28,6 +32,8 @@ const writer = new BatchWriter(db, bodies);
 const port = parentPort!;
 const queue: Commit[] = [];
 let closing = false;
+let commitsSinceCheckpoint = 0;
+const checkpoints = setInterval(checkpoint, CHECKPOINT_EVERY_MS);
 
 function take(request: CommitRequest): void {
   if (request.kind === 'close') closing = true;
@@ -63,11 +69,24 @@ function commitQueued(): void {
     }
     // After the answers: the line is for the operator, the 250 must not wait for it.
     messages.forEach((message, i) => logStored(message, results[i]));
+    commitsSinceCheckpoint += commits;
+    if (commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) checkpoint();
     drainPort();
   }
   if (closing) {
+    clearInterval(checkpoints);
     db.close();
     port.close();
+  }
+}
+
+/** PASSIVE: it copies what no reader still needs and never waits for, or blocks, a writer or a reader. */
+function checkpoint(): void {
+  commitsSinceCheckpoint = 0;
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    log?.warn({ err: error }, 'spool checkpoint failed (the WAL keeps the commits; next try soon)');
   }
 }
 

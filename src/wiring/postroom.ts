@@ -45,6 +45,7 @@ export async function startPostroom(
   try {
     const spool = Spool.open(config.store.path, { logLevel: config.log.level });
     closers.push(() => spool.close());
+    spool.startWriter();
     const worker = config.worker.enabled
       ? await startRoutingThread(
           { config, spoolWriteLock: spool.writeLock },
