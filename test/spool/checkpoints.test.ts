@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
+import { incomingMessage } from '../helpers/incoming.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
 const temp = spoolFilePerTest();
@@ -11,18 +12,8 @@ const MESSAGES = 640;
 const MB = 1024 * 1024;
 
 function message(n: number): IncomingMessage {
-  const body = Buffer.from(`Message-ID: <c${n}@client.test>\r\nSubject: ${n}\r\n\r\n${'x'.repeat(4000)}\r\n`);
-  return {
-    source: 'smtp',
-    sessionId: `s${n}`,
-    tls: false,
-    mailFrom: 'load@client.test',
-    recipients: ['incoming+key@postroom.test'],
-    receivedAt: Date.now(),
-    messageId: `<c${n}@client.test>`,
-    chunks: [body],
-    size: body.length,
-  };
+  const messageId = `<c${n}@client.test>`;
+  return incomingMessage(`Message-ID: ${messageId}\r\nSubject: ${n}\r\n\r\n${'x'.repeat(4000)}\r\n`, { messageId });
 }
 
 describe('spool checkpoints', () => {
