@@ -23,13 +23,11 @@ export interface SpoolConnectionOptions {
  * file takes it: an existing one keeps the size it was made with (WAL mode cannot change it).
  */
 const NEW_FILE_PAGE_SIZE = 2048;
-/** How much WAL is moved into the file at a time, whatever the page size: the more, the more rewrites of a page coalesce. */
-const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 /**
- * The routing's connection (NORMAL) runs the checkpoints, so the writer's thread, which answers
- * SMTP, does not; the others do one only if the WAL grows this much further (routing not running).
+ * For a connection that checkpoints by itself (one without the process's write turns): as much
+ * WAL at a time as SQLite's default of 1000 pages moved with the old page size.
  */
-const BACKSTOP_FACTOR = 2;
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export function openSpoolDatabase(file: string, options: SpoolConnectionOptions = {}): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -38,11 +36,9 @@ export function openSpoolDatabase(file: string, options: SpoolConnectionOptions 
   db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so a committed row survives power loss.
-  const synchronous = options.synchronous ?? 'FULL';
-  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const factor = synchronous === 'NORMAL' ? 1 : BACKSTOP_FACTOR;
-  db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageSize) * factor}`);
+  db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageSize)}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);

@@ -139,3 +139,18 @@ describe('the retention timer', () => {
     }
   });
 });
+
+describe('removing a message', () => {
+  it('finds its deliveries and its trace through their keys, never by reading every trace event', async () => {
+    const spool = Spool.open(temp.file);
+    const plan = (sql: string) =>
+      (spool.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1) as { detail: string }[]).map((row) => row.detail);
+    // What ON DELETE CASCADE runs for a message, and for each of its deliveries.
+    expect(plan('SELECT 1 FROM deliveries WHERE message = ?').join()).toMatch(
+      /USING COVERING INDEX deliveries_of_message/,
+    );
+    expect(plan('SELECT 1 FROM message_events WHERE message = ?').join()).toMatch(/USING PRIMARY KEY/);
+    expect(plan('DELETE FROM deliveries WHERE id = ?').join()).not.toMatch(/SCAN/);
+    await spool.close();
+  });
+});
