@@ -37,8 +37,7 @@ export class BatchWriter {
     this.insertMessage = db.prepare(
       `INSERT INTO messages (received_at, source, source_ref, mailbox, session_id, client_address, helo, tls,
                              mail_from, recipients, message_id, size, raw, own_header_bytes, body_file, body_offset, auth)
-       VALUES (@receivedAt, @source, @sourceRef, @mailbox, @sessionId, @clientAddress, @helo, @tls,
-               @mailFrom, @recipients, @messageId, @size, @raw, @ownHeaderBytes, @bodyFile, @bodyOffset, @auth)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertDelivery = db.prepare(
       'INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (?, ?, ?, ?)',
@@ -95,25 +94,26 @@ export class BatchWriter {
       message.sourceRef === undefined ? undefined : (this.findBySourceRef.get(message.sourceRef) as number | undefined);
     if (known !== undefined) return { stored: true, id: known, duplicate: true };
     const place = this.places.get(message);
-    const result = this.insertMessage.run({
-      receivedAt: message.receivedAt,
-      source: message.source,
-      sourceRef: message.sourceRef ?? null,
-      mailbox: message.mailbox ?? null,
-      sessionId: message.sessionId,
-      clientAddress: message.clientAddress ?? null,
-      helo: message.helo ?? null,
-      tls: message.tls ? 1 : 0,
-      mailFrom: message.mailFrom,
-      recipients: JSON.stringify(message.recipients),
-      messageId: message.messageId ?? null,
-      size: message.size,
-      raw: place ? null : Buffer.concat([...messagePieces(message, SPILL_PIECE_BYTES)], message.size),
-      ownHeaderBytes: message.ownHeaderBytes ?? 0,
-      bodyFile: place?.file ?? null,
-      bodyOffset: place?.offset ?? null,
-      auth: message.auth ? JSON.stringify(message.auth) : null,
-    });
+    // In the order of the column list: binding by position costs the writer less than by name.
+    const result = this.insertMessage.run(
+      message.receivedAt,
+      message.source,
+      message.sourceRef ?? null,
+      message.mailbox ?? null,
+      message.sessionId,
+      message.clientAddress ?? null,
+      message.helo ?? null,
+      message.tls ? 1 : 0,
+      message.mailFrom,
+      JSON.stringify(message.recipients),
+      message.messageId ?? null,
+      message.size,
+      place ? null : Buffer.concat([...messagePieces(message, SPILL_PIECE_BYTES)], message.size),
+      message.ownHeaderBytes ?? 0,
+      place?.file ?? null,
+      place?.offset ?? null,
+      message.auth ? JSON.stringify(message.auth) : null,
+    );
     const id = Number(result.lastInsertRowid);
     for (const recipient of deliveryRecipients(message.recipients))
       this.insertDelivery.run(id, recipient, message.receivedAt, message.receivedAt);
