@@ -48,6 +48,20 @@ describe('the pages a state change writes', () => {
     db.close();
   });
 
+  it('keeps every write statement free of temporary B-trees (an IN list of three or more builds one per run)', () => {
+    const db = openSpoolDatabase(temp.file);
+    const writes = [
+      "INSERT INTO deliveries (message, recipient, budget_from, next_attempt_at) VALUES (1, 'a', 1, 1)",
+      "UPDATE deliveries SET state = 'processing', attempts = attempts + 1 WHERE id = 1",
+      "UPDATE deliveries SET state = 'done', outcome = '{}', finished_at = 1, mail_key = coalesce('k', mail_key) WHERE id = 1",
+    ];
+    for (const sql of writes) {
+      const opcodes = (db.prepare(`EXPLAIN ${sql}`).all() as { opcode: string }[]).map((row) => row.opcode);
+      expect(opcodes).not.toContain('OpenEphemeral');
+    }
+    db.close();
+  });
+
   it('a claim and an outcome each write about three pages: the delivery, the open index, the trace', () => {
     const { db, queue, reads } = spoolWith(60);
     let claims = 0;
