@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { authenticateMessage, checkSpf, type SpfCheck } from './authenticate.js';
 import type { AuthReplies, AuthReply, AuthRequests, AuthSource, AuthThreadOptions } from './authThread.js';
+import { splitMessage, type MessageParts } from './messageParts.js';
 import { rememberParsedPublicKeys } from './publicKeys.js';
 import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
@@ -43,9 +44,12 @@ port.on('message', (requests: AuthRequests) => {
   }
 });
 
-/** The message as mailauth reads it: a buffer, or a spilled message streamed from its file. */
-function input(source: AuthSource): Buffer | Readable {
-  if ('message' in source) return asBuffer(source.message);
+/** The message as mailauth reads it: cut in two, a buffer, or a spilled message streamed from its file. */
+function input(source: AuthSource): MessageParts | Buffer | Readable {
+  if ('message' in source) {
+    const message = asBuffer(source.message);
+    return splitMessage(message) ?? message;
+  }
   return Readable.from(headThenFile(asBuffer(source.head), source.file, source.offset));
 }
 

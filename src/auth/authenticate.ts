@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import { arc, dkimVerify, dmarc, spf, type ARCData, type DKIMResult } from 'mailauth';
 import { addressesIn } from '../message/headers.js';
+import { dkimVerifyParts, type MessageParts } from './messageParts.js';
 import type { AuthResult, AuthResults } from './results.js';
 import type { DnsLookup } from './resolver.js';
 
@@ -31,16 +32,18 @@ export function checkSpf(client: AuthClient, options: AuthOptions): Promise<SpfF
 /**
  * mailauth's DKIM, ARC and DMARC over one message, with SPF from `options.spf`: what mailauth's
  * `authenticate` does, without the Authentication-Results text it would format and we do not use,
- * reduced to the facts the policy and the trace need. BIMI is not asked for.
+ * reduced to the facts the policy and the trace need. BIMI is not asked for. A message already
+ * cut in two (see splitMessage) goes to mailauth's verifier as it is, without its stream.
  */
 export async function authenticateMessage(
-  message: Buffer | Readable,
+  message: Buffer | Readable | MessageParts,
   client: AuthClient,
   options: { resolver: DnsLookup; spf: SpfCheck },
 ): Promise<AuthResults> {
   const { resolver } = options;
+  const dkimOptions = { resolver, sender: client.mailFrom };
   const [signed, checked] = await Promise.all([
-    dkimVerify(message, { resolver, sender: client.mailFrom }),
+    'body' in message ? dkimVerifyParts(message, dkimOptions) : dkimVerify(message, dkimOptions),
     options.spf(client),
   ]);
   const chain = await arc(signed.arc as unknown as ARCData, { resolver });
