@@ -1,4 +1,6 @@
 import crypto, { type KeyObject, type PublicKeyInput } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { DnsLookup } from './resolver.js';
 
 const MAX_KEYS = 1_000;
 
@@ -42,4 +44,43 @@ function identity(input: KeyInput): string | undefined {
   if (typeof key === 'string') return `string ${format ?? 'pem'} ${type ?? ''} ${encoding ?? ''} ${key}`;
   if (Buffer.isBuffer(key)) return `buffer ${format ?? 'pem'} ${type ?? ''} ${key.toString('latin1')}`;
   return undefined;
+}
+
+/** mailauth's getPublicKey: the key a DKIM or ARC signature names, from its DNS record, or the reason there is none. */
+export type KeyLookup = (
+  type: string,
+  name: string,
+  minBitLength: number | undefined,
+  resolver: DnsLookup,
+) => Promise<unknown>;
+
+/**
+ * mailauth also rereads the key record for every signature: parses its tags, checks its base64,
+ * builds a PEM, parses that into a key and exports it as PEM again. What comes of it (the key, or
+ * why there is none) is a function of the record's text, so in the authentication thread it is
+ * remembered by that text; the record itself is still asked of the resolver (and its cache) each
+ * time. mailauth's DKIM and ARC modules keep the lookup they found when they loaded: this must
+ * run before they load, and says so when it is too late.
+ */
+export function rememberKeyRecords(): void {
+  const require = createRequire(import.meta.url);
+  if (require.cache[require.resolve('mailauth/lib/dkim/dkim-verifier.js')])
+    throw new Error("mailauth's DKIM verifier is loaded already: it would not use the remembered key records");
+  const tools = require('mailauth/lib/tools.js') as { getPublicKey: KeyLookup };
+  tools.getPublicKey = rememberedKeyLookup(tools.getPublicKey);
+}
+
+/** `lookup`, answering once per record text (and key type and minimum length). */
+export function rememberedKeyLookup(lookup: KeyLookup): KeyLookup {
+  const known = new Map<string, Promise<unknown>>();
+  return async (type, name, minBitLength, resolver) => {
+    const records = await resolver(name, 'TXT');
+    const id = JSON.stringify([type, minBitLength, records]);
+    const found = known.get(id);
+    if (found) return found;
+    const outcome = lookup(type, name, minBitLength, () => Promise.resolve(records));
+    if (known.size >= MAX_KEYS) known.delete(known.keys().next().value as string);
+    known.set(id, outcome);
+    return outcome;
+  };
 }
