@@ -101,7 +101,7 @@ export function rememberedDmarc(ttlMs: number): DmarcCheck {
 }
 
 /** mailauth's DKIM verification (and the ARC chain it reads) of a message already cut in two: what dkimVerify does with the same bytes. */
-async function dkimVerifyParts({ head, body }: MessageParts, options: DKIMVerifyOptions) {
+export async function dkimVerifyParts({ head, body }: MessageParts, options: DKIMVerifyOptions) {
   const verifier = new DkimVerifier(options);
   await verifier.messageHeaders(parseHeaders(head));
   // mailauth's parser passes on no empty chunk.
