@@ -30,6 +30,10 @@ describe('DKIM keys parsed once in the auth thread', () => {
     const other = crypto.createPublicKey({ key: Buffer.from(pem(b.publicKey)), format: 'pem' });
     expect(other).not.toBe(first);
     expect(other.equals(b.publicKey)).toBe(true);
+    // A bare PEM string, as mailauth passes it to verify.
+    const bare = crypto.createPublicKey(pem(a.publicKey));
+    expect(crypto.createPublicKey(pem(a.publicKey))).toBe(bare);
+    expect(bare.equals(a.publicKey)).toBe(true);
   });
 
   it('still verifies with a PEM string: the right key passes, a tampered message or another key fails', () => {
@@ -57,20 +61,31 @@ describe.skipIf(!dnsmasqAvailable)('DKIM key records read once per record text i
 
   beforeAll(async () => {
     dns = await startDns(records);
-    resolver = cachedResolver({ servers: [dns.server], timeoutMs: 1000, cacheTtlMs: 0 });
+    resolver = cachedResolver({ servers: [dns.server], timeoutMs: 1000, cacheTtlMs: 60_000 });
   });
   afterAll(async () => {
     await dns?.stop();
   });
 
-  it('answers what mailauth answers, once for the same record text under any name; another text, another key', async () => {
+  it('answers what mailauth answers, once for each answer of the resolver; another record, another key', async () => {
     const first = await lookup('DKIM', 'a._domainkey.keys.test', 1024, resolver);
     expect(first).toEqual(await mailauthLookup.getPublicKey('DKIM', 'a._domainkey.keys.test', 1024, resolver));
     expect(await lookup('DKIM', 'a._domainkey.keys.test', 1024, resolver)).toBe(first);
-    expect(await lookup('DKIM', 'b._domainkey.keys.test', 1024, resolver)).toBe(first);
+    // The same text under another name is another answer: read again, to the same key.
+    const again = await lookup('DKIM', 'b._domainkey.keys.test', 1024, resolver);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
     const other = await lookup('DKIM', 'c._domainkey.keys.test', 1024, resolver);
     expect(other).not.toEqual(first);
     expect(other).toEqual(await mailauthLookup.getPublicKey('DKIM', 'c._domainkey.keys.test', 1024, resolver));
+  });
+
+  it('reads the record again once the resolver’s answer expires', async () => {
+    const uncached = cachedResolver({ servers: [dns.server], timeoutMs: 1000, cacheTtlMs: 0 });
+    const first = await lookup('DKIM', 'a._domainkey.keys.test', 1024, uncached);
+    const next = await lookup('DKIM', 'a._domainkey.keys.test', 1024, uncached);
+    expect(next).not.toBe(first);
+    expect(next).toEqual(first);
   });
 
   it('refuses as mailauth does, every time: a record that holds no key, a key shorter than asked, no record', async () => {
