@@ -124,16 +124,7 @@ export class GraphPoller implements Poller {
       );
       return;
     }
-    this.log.info(
-      {
-        spoolId: result.id,
-        sourceRef: incoming.sourceRef,
-        messageId: incoming.messageId,
-        size: incoming.size,
-        duplicate: result.duplicate === true,
-      },
-      'message stored',
-    );
+    // The spool's writer thread logs "message stored" (with the source ref) once it is on disk.
     await this.client.request('PATCH', messageUrl, { isRead: true });
     if (this.config.deleteAfterDelivery) await this.client.request('DELETE', messageUrl);
   }

@@ -238,16 +238,7 @@ export class ImapPoller implements Poller {
       );
       return false;
     }
-    this.log.info(
-      {
-        spoolId: result.id,
-        sourceRef,
-        messageId: incoming.messageId,
-        size: incoming.size,
-        duplicate: result.duplicate === true,
-      },
-      'message stored',
-    );
+    // The spool's writer thread logs "message stored" (with the source ref) once it is on disk.
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { canonicalRecipient, compileTemplate, isPostmaster, parseMailKey, type Mailbox } from '../address/index.js';
 import type { PostroomConfig } from '../config/index.js';
 import type { KeyDirectory } from './keyDirectory.js';
+import { KnownKeys } from './knownKeys.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import { accept, REFUSED } from './verdict.js';
 
@@ -18,6 +19,7 @@ export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDir
   if (config.serviceDeskEmail.enabled && config.serviceDeskEmail.address) {
     mailboxes.push({ mailbox: 'serviceDesk', template: compileTemplate(config.serviceDeskEmail.address) });
   }
+  const known = directory?.version ? new KnownKeys(() => directory.version!()) : undefined;
   return {
     async check(received) {
       const address = canonicalRecipient(received);
@@ -29,11 +31,15 @@ export function configRecipientPolicy(config: PostroomConfig, directory?: KeyDir
         if (!match) continue;
         // A dedicated address (no %{key}) takes replies whose key is in References.
         if (match.key === null) return accept();
+        const seen = `${mailbox} ${match.key}`;
+        if (known?.has(seen)) return accept();
         const target = parseMailKey(match.key, { mailbox });
         if (!target) continue;
         if (!directory) return accept();
         try {
-          return (await directory.knows(target)) ? accept() : REFUSED.unknownRecipient;
+          if (!(await directory.knows(target))) return REFUSED.unknownRecipient;
+          known?.add(seen);
+          return accept();
         } catch {
           return REFUSED.lookupUnavailable;
         }

@@ -6,4 +6,9 @@ import type { MailTarget } from '../address/index.js';
  */
 export interface KeyDirectory {
   knows(target: MailTarget): boolean | Promise<boolean>;
+  /**
+   * A number that changes whenever an answer of `knows` may have changed; a directory that has
+   * one lets the front keep its yes answers (KnownKeys) until it does.
+   */
+  version?(): number;
 }

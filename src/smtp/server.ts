@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { SmtpConfig } from '../config/index.js';
-import { resultSummary } from '../auth/results.js';
 import type { Logger } from '../log/logger.js';
 import type { RcptRefusal, Spool } from '../spool/index.js';
 import { keepExplicitEnhancedStatus } from './enhancedStatus.js';
@@ -145,7 +144,9 @@ export function createSmtpFront({
 
     onData(stream: SMTPServerDataStream, session, callback) {
       const transaction = `${session.id}.${session.transaction}`;
-      const log = sessionLog(session).child({ transaction });
+      // Made only when there is something to say: an accepted message's line is the writer thread's.
+      let transactionLog: Logger | undefined;
+      const log = () => (transactionLog ??= sessionLog(session).child({ transaction }));
       const watch = guards.dataStarted(session, stream);
       const answered = (verdict: Verdict, message?: string) => {
         answer(verdict, callback, message);
@@ -155,8 +156,8 @@ export function createSmtpFront({
         ({ verdict, message }) => answered(verdict, message),
         (error: unknown) => {
           if ((error as NodeJS.ErrnoException).code === 'ECONNECTION')
-            log.info('message abandoned: the connection closed before its end');
-          else log.error({ err: error }, 'message not stored');
+            log().info('message abandoned: the connection closed before its end');
+          else log().error({ err: error }, 'message not stored');
           answered(REFUSED.storageFailed);
         },
       );
@@ -178,7 +179,7 @@ export function createSmtpFront({
     stream: SMTPServerDataStream,
     session: SMTPServerSession,
     transaction: string,
-    log: Logger,
+    log: () => Logger,
     watch: DataWatch,
   ) {
     const collected = await collectMessage(stream, {
@@ -199,21 +200,21 @@ export function createSmtpFront({
     stream: SMTPServerDataStream,
     session: SMTPServerSession,
     transaction: string,
-    log: Logger,
+    log: () => Logger,
     watch: DataWatch,
   ) {
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const refused = refusal(collected, stream, watch);
     if (refused) {
-      log.warn({ size: collected.size, limit: config.maxMessageSize, mailFrom }, `message refused: ${refused.why}`);
+      log().warn({ size: collected.size, limit: config.maxMessageSize, mailFrom }, `message refused: ${refused.why}`);
       await collected.spill?.discard();
       return { verdict: refused.verdict };
     }
     const viaRelay = relays?.relayed(session.id) ?? false;
     const checked = senderAuth && (await checkSender(senderAuth, collected, session, viaRelay));
     if (checked?.kind === 'refused') {
-      log.warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
+      log().warn({ mailFrom, client: session.remoteAddress, auth: checked.results }, 'message refused: DMARC reject');
       await collected.spill?.discard();
       return { verdict: checked.verdict };
     }
@@ -251,21 +252,10 @@ export function createSmtpFront({
       auth: checked?.results,
     });
     if (!result.stored) {
-      log.error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
+      log().error({ reason: result.reason, messageId: collected.messageId }, 'message not stored: answering 451');
       return { verdict: REFUSED.storageFailed };
     }
-    log.info(
-      {
-        spoolId: result.id,
-        messageId: collected.messageId,
-        size: collected.size,
-        mailFrom,
-        recipients,
-        client: session.remoteAddress,
-        auth: checked && resultSummary(checked.results),
-      },
-      'message stored',
-    );
+    // The "message stored" line comes from the spool's writer thread, once the commit is on disk.
     return { verdict: { kind: 'accept' } as Verdict, message: `2.0.0 Ok: queued as ${result.id}` };
   }
 

@@ -1,8 +1,16 @@
 import { Worker as Thread } from 'node:worker_threads';
+import type { LogLevel } from '../config/index.js';
 import { THREAD_HEAP_LIMITS } from '../threads/heapLimits.js';
 import { threadEntry } from '../threads/threadEntry.js';
 import type { BatchOutcome } from './batchWriter.js';
 import type { IncomingMessage } from './types.js';
+
+export interface WriterOptions {
+  file: string;
+  writeLock: SharedArrayBuffer;
+  /** The level of the thread's own log, where each stored message gets its line; none: no log. */
+  logLevel?: LogLevel;
+}
 
 export type CommitRequest = { kind: 'commit'; id: number; messages: IncomingMessage[] } | { kind: 'close' };
 export type CommitReply = { kind: 'ready' } | ({ kind: 'committed'; id: number } & BatchOutcome);
@@ -18,9 +26,9 @@ export class CommitThread {
   private nextId = 0;
   private dead: Error | undefined;
 
-  constructor(file: string) {
+  constructor(options: WriterOptions) {
     this.thread = new Thread(threadEntry(import.meta.url, 'writerThread.js'), {
-      workerData: file,
+      workerData: options,
       resourceLimits: THREAD_HEAP_LIMITS,
     });
     this.ready = new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './schema.js';
+import { SpoolWriteLock, takeTurns } from './writeLock.js';
 
 export interface SpoolConnectionOptions {
   /**
@@ -11,6 +12,8 @@ export interface SpoolConnectionOptions {
    * "stored" (the writer thread) always commits with FULL.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /** The process's turn order for writing this file (SpoolWriteLock), shared by every thread that writes it. */
+  writeLock?: SharedArrayBuffer;
 }
 
 export function openSpoolDatabase(file: string, options: SpoolConnectionOptions = {}): Database.Database {
@@ -22,5 +25,11 @@ export function openSpoolDatabase(file: string, options: SpoolConnectionOptions 
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  if (options.writeLock) {
+    takeTurns(db, new SpoolWriteLock(options.writeLock));
+    // Checkpoints are the writer thread's, between commits and outside any turn: one run by
+    // SQLite at the end of a commit would hold up that commit's answers and everyone's turn.
+    db.pragma('wal_autocheckpoint = 0');
+  }
   return db;
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { LogLevel } from '../config/index.js';
 import { CommitThread } from './commitThread.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
@@ -22,6 +23,11 @@ import type {
 interface PendingStore {
   message: IncomingMessage;
   resolve: (result: StoreResult) => void;
+}
+
+export interface SpoolOptions extends SpoolConnectionOptions {
+  /** Where the writer thread says "message stored" for each message it commits (the logger's level); none: it says nothing. */
+  logLevel?: LogLevel;
 }
 
 const BATCH_BYTES = 16 * 1024 * 1024;
@@ -52,6 +58,9 @@ export class Spool {
   private constructor(
     readonly db: Database.Database,
     private readonly file: string,
+    /** Pass it to every other thread of this process that opens the spool (SpoolConnectionOptions.writeLock). */
+    readonly writeLock: SharedArrayBuffer,
+    private readonly logLevel: LogLevel | undefined,
   ) {
     this.queue = new WorkQueue(db);
     const bodies = new BodyFiles(bodyDirOf(file));
@@ -59,8 +68,9 @@ export class Spool {
     this.retention = new Retention(db, bodies);
   }
 
-  static open(file: string, options: SpoolConnectionOptions = {}): Spool {
-    return new Spool(openSpoolDatabase(file, options), file);
+  static open(file: string, options: SpoolOptions = {}): Spool {
+    const writeLock = options.writeLock ?? new SharedArrayBuffer(8);
+    return new Spool(openSpoolDatabase(file, { ...options, writeLock }), file, writeLock, options.logLevel);
   }
 
   /**
@@ -107,9 +117,7 @@ export class Spool {
     while (take < this.pending.length && (take === 0 || bytes + this.pending[take].message.size <= BATCH_BYTES))
       bytes += this.pending[take++].message.size;
     const batch = this.pending.splice(0, take);
-    // A writer that died (it should not) is replaced; its batch was answered 451.
-    if (!this.writer?.alive) this.writer = new CommitThread(this.file);
-    this.writer
+    this.writerThread()
       .commit(batch.map((p) => p.message))
       .then(
         ({ results, commits }) => {
@@ -131,6 +139,21 @@ export class Spool {
         this.inFlight--;
         this.commitPending();
       });
+  }
+
+  /**
+   * Starts the writer thread now rather than at the first store: a server calls it, since the
+   * writer is also what checkpoints the WAL (see writerThread.ts), whoever wrote to it.
+   */
+  startWriter(): void {
+    this.writerThread();
+  }
+
+  private writerThread(): CommitThread {
+    // A writer that died (it should not) is replaced; its batch was answered 451.
+    if (!this.writer?.alive)
+      this.writer = new CommitThread({ file: this.file, writeLock: this.writeLock, logLevel: this.logLevel });
+    return this.writer;
   }
 
   private notifyDrained(): void {

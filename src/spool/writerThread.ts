@@ -1,12 +1,18 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { resultSummary } from '../auth/results.js';
+import { createLogger } from '../log/logger.js';
 import { BatchWriter } from './batchWriter.js';
 import { BodyFiles, bodyDirOf, bodyFileInUse } from './bodyFiles.js';
 import { openSpoolDatabase } from './database.js';
-import type { CommitReply, CommitRequest } from './commitThread.js';
-import type { IncomingMessage } from './types.js';
+import type { CommitReply, CommitRequest, WriterOptions } from './commitThread.js';
+import type { IncomingMessage, StoreResult } from './types.js';
 
 // What one transaction may carry at most; the rest of the queue follows in the next one.
 const TRANSACTION_BYTES = 16 * 1024 * 1024;
+// How often the WAL is copied into the file (see openSpoolDatabase): after this many commits of
+// ours, and on a timer for what other threads wrote while no mail came in.
+const CHECKPOINT_EVERY_COMMITS = 64;
+const CHECKPOINT_EVERY_MS = 250;
 
 type Commit = Extract<CommitRequest, { kind: 'commit' }>;
 
@@ -16,14 +22,18 @@ type Commit = Extract<CommitRequest, { kind: 'commit' }>;
  * previous commit was running shares the next transaction (group commit on this side too), so
  * the writer never waits for the main thread between two commits.
  */
-const db = openSpoolDatabase(workerData as string);
-const bodies = new BodyFiles(bodyDirOf(workerData as string));
+const { file, writeLock, logLevel } = workerData as WriterOptions;
+const log = logLevel ? createLogger(logLevel) : undefined;
+const db = openSpoolDatabase(file, { writeLock });
+const bodies = new BodyFiles(bodyDirOf(file));
 // At start: the files a crash left between their fsync and their commit.
 bodies.sweepUnreferenced(bodyFileInUse(db));
 const writer = new BatchWriter(db, bodies);
 const port = parentPort!;
 const queue: Commit[] = [];
 let closing = false;
+let commitsSinceCheckpoint = 0;
+const checkpoints = setInterval(checkpoint, CHECKPOINT_EVERY_MS);
 
 function take(request: CommitRequest): void {
   if (request.kind === 'close') closing = true;
@@ -57,12 +67,48 @@ function commitQueued(): void {
       at += request.messages.length;
       port.postMessage({ kind: 'committed', id: request.id, results: mine, commits } satisfies CommitReply);
     }
+    // After the answers: the line is for the operator, the 250 must not wait for it.
+    messages.forEach((message, i) => logStored(message, results[i]));
+    commitsSinceCheckpoint += commits;
+    if (commitsSinceCheckpoint >= CHECKPOINT_EVERY_COMMITS) checkpoint();
     drainPort();
   }
   if (closing) {
+    clearInterval(checkpoints);
     db.close();
     port.close();
   }
+}
+
+/** PASSIVE: it copies what no reader still needs and never waits for, or blocks, a writer or a reader. */
+function checkpoint(): void {
+  commitsSinceCheckpoint = 0;
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    log?.warn({ err: error }, 'spool checkpoint failed (the WAL keeps the commits; next try soon)');
+  }
+}
+
+/** One line per committed message, from the one place that knows it is durable. */
+function logStored(message: IncomingMessage, result: StoreResult): void {
+  if (!log || !result.stored) return;
+  log.info(
+    {
+      session: message.sessionId,
+      spoolId: result.id,
+      source: message.source,
+      sourceRef: message.sourceRef,
+      duplicate: result.duplicate,
+      messageId: message.messageId,
+      size: message.size - (message.ownHeaderBytes ?? 0),
+      mailFrom: message.mailFrom,
+      recipients: message.recipients,
+      client: message.clientAddress,
+      auth: message.auth && resultSummary(message.auth),
+    },
+    'message stored',
+  );
 }
 
 function sizeOf(request: Commit): number {

@@ -168,6 +168,11 @@ export class Tracker {
     return knowsTarget(this.ctx, target);
   }
 
+  /** SQLite's data_version: changes whenever another connection (thread or process) commits to the file. */
+  dataVersion(): number {
+    return this.ctx.prepare('PRAGMA data_version').pluck().get() as number;
+  }
+
   // Projects.
   createProject(input: NewProject): Promise<Saved<Project>> {
     return createProject(this.ctx, input);

@@ -43,11 +43,12 @@ export async function startPostroom(
     for (const close of closers.reverse()) await close();
   };
   try {
-    const spool = Spool.open(config.store.path);
+    const spool = Spool.open(config.store.path, { logLevel: config.log.level });
     closers.push(() => spool.close());
+    spool.startWriter();
     const worker = config.worker.enabled
       ? await startRoutingThread(
-          config,
+          { config, spoolWriteLock: spool.writeLock },
           logger.child({ part: 'routing' }),
           threadEntry(import.meta.url, 'routingThreadMain.js'),
         )

@@ -1,10 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PostroomConfig } from '../config/index.js';
 import { createLogger, flushLogs } from '../log/logger.js';
 import { openProcessor } from './processing.js';
 import { startRetention } from './retention.js';
 import { Spool } from '../spool/index.js';
-import type { RoutingMessage, RoutingReply } from '../worker/routingThread.js';
+import type { RoutingMessage, RoutingReply, RoutingThreadData } from '../worker/routingThread.js';
 import { startWorker } from '../worker/worker.js';
 
 /**
@@ -12,11 +11,11 @@ import { startWorker } from '../worker/worker.js';
  * parsing and handlers never hold up the SMTP event loop.
  */
 async function main(): Promise<void> {
-  const config = workerData as PostroomConfig;
+  const { config, spoolWriteLock } = workerData as RoutingThreadData;
   const port = parentPort!;
   const logger = createLogger(config.log.level).child({ part: 'worker' });
   // Queue states only: see SpoolConnectionOptions for why this connection need not fsync.
-  const spool = Spool.open(config.store.path, { synchronous: 'NORMAL' });
+  const spool = Spool.open(config.store.path, { synchronous: 'NORMAL', writeLock: spoolWriteLock });
   const processor = await openProcessor(config, spool, logger);
   const worker = startWorker({
     spool,

@@ -3,6 +3,12 @@ import type { Logger } from '../log/logger.js';
 import { superviseThread } from '../threads/supervisor.js';
 import type { Worker } from './worker.js';
 
+/** What the routing thread starts from: the configuration, and the spool's write turns (SpoolWriteLock). */
+export interface RoutingThreadData {
+  config: PostroomConfig;
+  spoolWriteLock: SharedArrayBuffer;
+}
+
 export type RoutingMessage = { kind: 'wake' } | { kind: 'idle'; id: number } | { kind: 'stop' };
 // The thread's end is its exit; no message announces it.
 export type RoutingReply = { kind: 'ready' } | { kind: 'idle'; id: number } | { kind: 'failed'; reason: string };
@@ -20,12 +26,12 @@ export interface RoutingThread extends Worker {
  * the spool and the new thread takes them up again.
  */
 /** `entry` is the thread's main module: the composition root owns what runs inside. */
-export async function startRoutingThread(config: PostroomConfig, logger: Logger, entry: URL): Promise<RoutingThread> {
+export async function startRoutingThread(data: RoutingThreadData, logger: Logger, entry: URL): Promise<RoutingThread> {
   const idleWaiters = new Map<number, () => void>();
   let nextId = 0;
   const thread = await superviseThread({
     entry,
-    options: { workerData: config },
+    options: { workerData: data },
     logger,
     isReady: (reply) => (reply as RoutingReply).kind === 'ready',
     startFailure: (reply) =>

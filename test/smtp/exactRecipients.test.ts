@@ -100,6 +100,24 @@ describe('RCPT TO against the embedded tracker', () => {
     });
   }
 
+  it('refuses a key from the moment the tracker stops knowing it, though it was accepted before', async () => {
+    // Accepted keys are remembered until the tracker file changes (KnownKeys): blocking the
+    // user through another connection must end that at once.
+    const ice = tracker.createUser({ username: 'ice', email: 'ice@example.com' });
+    if (!ice.saved) throw new Error('user');
+    const project = tracker.projectByFullPath('treehouse/adventure')!;
+    const address = `incoming+treehouse-adventure-${project.id}-${tracker.incomingEmailToken(ice.record)}-issue@postroom.test`;
+    expect(await rcpt(address)).toMatch(/^250 /);
+    expect(await rcpt(address)).toMatch(/^250 /);
+    tracker.blockUser(ice.record);
+    // Past the window in which the front trusts what it last read of the file's version.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await rcpt(address)).toMatch(/^550 5\.1\.1 /);
+    tracker.unblockUser(ice.record);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await rcpt(address)).toMatch(/^250 /);
+  });
+
   it('answers 451 4.3.0 when the tracker cannot answer, never a guess', async () => {
     const { dir, cleanup } = tempDir();
     try {
