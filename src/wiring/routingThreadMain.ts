@@ -4,7 +4,13 @@ import { openProcessor } from './processing.js';
 import { startRetention } from './retention.js';
 import { Spool } from '../spool/index.js';
 import type { RoutingMessage, RoutingReply, RoutingThreadData } from '../worker/routingThread.js';
+import { lowerThreadPriority } from '../threads/priority.js';
 import { startWorker } from '../worker/worker.js';
+
+// Routing waits; a client in the middle of a transaction does not. When the cores are all busy,
+// the threads that answer SMTP (and commit what they accept) go first, and routing takes the
+// CPU they leave: a burst is accepted at full speed and routed behind it.
+const ROUTING_NICENESS = 10;
 
 /**
  * The routing thread: its own spool connection, the sink, and the worker loop, so MIME
@@ -14,6 +20,8 @@ async function main(): Promise<void> {
   const { config, spoolWriteLock } = workerData as RoutingThreadData;
   const port = parentPort!;
   const logger = createLogger(config.log.level).child({ part: 'worker' });
+  const priority = lowerThreadPriority(ROUTING_NICENESS);
+  if (!priority.lowered) logger.info({ reason: priority.reason }, 'routing runs at the same CPU priority as SMTP');
   // Queue states only: see SpoolConnectionOptions for why this connection need not fsync.
   const spool = Spool.open(config.store.path, { synchronous: 'NORMAL', writeLock: spoolWriteLock });
   const processor = await openProcessor(config, spool, logger);
