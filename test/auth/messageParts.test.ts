@@ -1,4 +1,4 @@
-import { dkimSign, dkimVerify, dmarc, sealMessage, type DKIMResult } from 'mailauth';
+import { dkimSign, dkimVerify, dmarc, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateMessage, checkSpf, dkimVerifyParts, rememberedDmarc } from '../../src/auth/authenticate.js';
 import { splitMessage } from '../../src/auth/messageParts.js';
@@ -35,9 +35,6 @@ async function sign(
   const { signatures } = await dkimSign(message, { ...signature, signatureData: [signature] });
   return Buffer.concat([Buffer.from(signatures, 'latin1'), message]);
 }
-
-/** A signature's result without its id, which is random for a signature that has no `b=`. */
-const withoutId = ({ id: _id, ...rest }: DKIMResult) => rest;
 
 describe.skipIf(!dnsmasqAvailable)('a message cut in two is checked as mailauth checks it whole', () => {
   let dns: TestDns;
@@ -109,7 +106,7 @@ describe.skipIf(!dnsmasqAvailable)('a message cut in two is checked as mailauth 
       expect(parts).toBeDefined();
       const options = { resolver, sender: client.mailFrom };
       const [whole, cut] = await Promise.all([dkimVerify(message, options), dkimVerifyParts(parts!, options)]);
-      expect(cut.results.map(withoutId)).toEqual(whole.results.map(withoutId));
+      expect(cut.results).toEqual(whole.results);
       expect(cut.headerFrom).toEqual(whole.headerFrom);
       expect(JSON.stringify(cut.arc)).toBe(JSON.stringify(whole.arc));
     },
