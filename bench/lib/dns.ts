@@ -108,3 +108,12 @@ export function dkimKey(): { privateKey: string; record: string } {
     record: `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
   };
 }
+
+/** SPF (127.0.0.1 only), a DKIM key and DMARC p=reject for client.test, the bench's sending domain. */
+export function benchRecords(key: ReturnType<typeof dkimKey>): Record<string, string> {
+  return {
+    'client.test': 'v=spf1 ip4:127.0.0.1 -all',
+    'bench._domainkey.client.test': key.record,
+    '_dmarc.client.test': 'v=DMARC1; p=reject',
+  };
+}

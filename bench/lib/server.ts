@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +12,8 @@ export interface BenchServer {
   peakRssMb(): number;
   /** CPU time the server process (every thread) has used so far, in ms. */
   cpuMs(): number;
+  /** The same for each of its threads, by thread id (the SMTP thread's is `pid`). */
+  threadCpuMs(): Map<number, number>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +51,13 @@ ${extraConfig}
     pid: server.child.pid!,
     dir,
     cpuMs() {
-      // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms.
-      const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
+      return statCpuMs(`/proc/${server.child.pid}/stat`);
+    },
+    threadCpuMs() {
+      const threads = new Map<number, number>();
+      for (const tid of readdirSync(`/proc/${server.child.pid}/task`))
+        threads.set(Number(tid), statCpuMs(`/proc/${server.child.pid}/task/${tid}/stat`));
+      return threads;
     },
     peakRssMb() {
       const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
@@ -87,4 +93,10 @@ async function seedReplyKey(trackerPath: string): Promise<string> {
   } finally {
     tracker.close();
   }
+}
+
+/** utime and stime, fields 14 and 15 of a /proc stat file, in clock ticks of 10 ms. */
+function statCpuMs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -1,25 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { authenticateMessage, checkSpf, type SpfCheck } from './authenticate.js';
 import type { AuthReplies, AuthReply, AuthRequests, AuthSource, AuthThreadOptions } from './authThread.js';
-import { rememberParsedPublicKeys } from './publicKeys.js';
-import { recentAnswers } from './recent.js';
-import { cachedResolver } from './resolver.js';
+import { splitMessage, type MessageParts } from './messageParts.js';
 import { temporaryFailure } from './results.js';
+import { threadChecks } from './threadChecks.js';
 
-/** The authentication thread: one DNS cache and one parse of each key for every message, mailauth for each. */
-rememberParsedPublicKeys();
-const options = workerData as AuthThreadOptions;
-const resolver = cachedResolver(options.dns);
-const recentSpf = recentAnswers<Awaited<ReturnType<SpfCheck>>>(
-  options.dns.cacheTtlMs,
-  (found) => found?.status.result === 'temperror',
-);
-const spf: SpfCheck = (client) =>
-  recentSpf(JSON.stringify([client.ip, client.helo, client.mailFrom]), () =>
-    checkSpf(client, { authservId: options.authservId, resolver }),
-  );
+/** The authentication thread: mailauth for each message, as threadChecks sets it up. */
+const check = await threadChecks(workerData as AuthThreadOptions);
 const port = parentPort!;
 let replies: AuthReplies = [];
 const reply = (answer: AuthReply) => {
@@ -32,7 +20,7 @@ const sendReplies = () => {
 };
 port.on('message', (requests: AuthRequests) => {
   for (const request of requests) {
-    authenticateMessage(input(request.source), request.client, { resolver, spf }).then(
+    check(input(request.source), request.client).then(
       (results) => reply({ id: request.id, results }),
       (error: unknown) =>
         reply({
@@ -43,9 +31,12 @@ port.on('message', (requests: AuthRequests) => {
   }
 });
 
-/** The message as mailauth reads it: a buffer, or a spilled message streamed from its file. */
-function input(source: AuthSource): Buffer | Readable {
-  if ('message' in source) return asBuffer(source.message);
+/** The message as mailauth reads it: cut in two, a buffer, or a spilled message streamed from its file. */
+function input(source: AuthSource): MessageParts | Buffer | Readable {
+  if ('message' in source) {
+    const message = asBuffer(source.message);
+    return splitMessage(message) ?? message;
+  }
   return Readable.from(headThenFile(asBuffer(source.head), source.file, source.offset));
 }
 

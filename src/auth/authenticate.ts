@@ -1,7 +1,23 @@
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import { arc, dkimVerify, dmarc, spf, type ARCData, type DKIMResult } from 'mailauth';
+import {
+  arc,
+  dkimVerify,
+  dmarc,
+  spf,
+  type ARCData,
+  type DKIMResult,
+  type DKIMVerifyOptions,
+  type DMARCOptions,
+} from 'mailauth';
+// mailauth's own verifier and header parser (internal modules of the pinned mailauth 4.13.3),
+// the ones its dkimVerify runs: it feeds them through a Writable that looks for the empty line
+// byte by byte, adds CRs to bare LFs and takes the message in 64 KiB chunks a turn apart.
+import { DkimVerifier } from 'mailauth/lib/dkim/dkim-verifier.js';
+import { parseHeaders } from 'mailauth/lib/tools.js';
 import { addressesIn } from '../message/headers.js';
+import type { MessageParts } from './messageParts.js';
+import { recentAnswers } from './recent.js';
 import type { AuthResult, AuthResults } from './results.js';
 import type { DnsLookup } from './resolver.js';
 
@@ -9,6 +25,8 @@ export type AuthClient = AuthResults['client'];
 type SpfFound = Awaited<ReturnType<typeof spf>> | undefined;
 /** SPF for the session's client: a function of the client and DNS alone, so it may be remembered. */
 export type SpfCheck = (client: AuthClient) => Promise<SpfFound>;
+type DmarcFound = Awaited<ReturnType<typeof dmarc>>;
+type DmarcCheck = (facts: DMARCOptions) => Promise<DmarcFound>;
 
 interface AuthOptions {
   authservId: string;
@@ -31,21 +49,23 @@ export function checkSpf(client: AuthClient, options: AuthOptions): Promise<SpfF
 /**
  * mailauth's DKIM, ARC and DMARC over one message, with SPF from `options.spf`: what mailauth's
  * `authenticate` does, without the Authentication-Results text it would format and we do not use,
- * reduced to the facts the policy and the trace need. BIMI is not asked for.
+ * reduced to the facts the policy and the trace need. BIMI is not asked for. A message already
+ * cut in two (see splitMessage) goes to mailauth's verifier as it is, without its stream.
  */
 export async function authenticateMessage(
-  message: Buffer | Readable,
+  message: Buffer | Readable | MessageParts,
   client: AuthClient,
-  options: { resolver: DnsLookup; spf: SpfCheck },
+  options: { resolver: DnsLookup; spf: SpfCheck; dmarc: DmarcCheck },
 ): Promise<AuthResults> {
   const { resolver } = options;
+  const dkimOptions = { resolver, sender: client.mailFrom };
   const [signed, checked] = await Promise.all([
-    dkimVerify(message, { resolver, sender: client.mailFrom }),
+    'body' in message ? dkimVerifyParts(message, dkimOptions) : dkimVerify(message, dkimOptions),
     options.spf(client),
   ]);
   const chain = await arc(signed.arc as unknown as ARCData, { resolver });
   const passed = signed.results.filter((signature) => signature.status.result === 'pass');
-  const found = await dmarc({
+  const found = await options.dmarc({
     headerFrom: signed.headerFrom,
     spfDomains: spfPassDomains(checked),
     dkimDomains: passed.map((s) => ({
@@ -58,6 +78,36 @@ export async function authenticateMessage(
     resolver,
   });
   return outcome(checked, signed.results, found, result(chain.status.result), signed.headerFrom, client);
+}
+
+/**
+ * mailauth's DMARC check, remembered for a while as SPF is: its verdict is a function of the From
+ * address, the domains that passed SPF and DKIM and the From domain's record (which the resolver
+ * caches anyway). Of a signature it reads the domain and the body it left unsigned, not its id;
+ * of ARC only the result word, for a comment we do not use.
+ */
+export function rememberedDmarc(ttlMs: number): DmarcCheck {
+  const recent = recentAnswers<DmarcFound>(ttlMs, (found) => found !== false && found.status.result === 'temperror');
+  return (facts) =>
+    recent(
+      JSON.stringify([
+        facts.headerFrom,
+        facts.spfDomains,
+        facts.dkimDomains?.map((signature) => [signature.domain, signature.aligned, signature.underSized]),
+        facts.arcResult?.status.result,
+      ]),
+      () => dmarc(facts),
+    );
+}
+
+/** mailauth's DKIM verification (and the ARC chain it reads) of a message already cut in two: what dkimVerify does with the same bytes. */
+export async function dkimVerifyParts({ head, body }: MessageParts, options: DKIMVerifyOptions) {
+  const verifier = new DkimVerifier(options);
+  await verifier.messageHeaders(parseHeaders(head));
+  // mailauth's parser passes on no empty chunk.
+  if (body.length > 0) await verifier.nextChunk(body);
+  await verifier.finalChunk();
+  return verifier;
 }
 
 /**

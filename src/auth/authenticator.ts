@@ -93,9 +93,12 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
 // this many, the rest are not looked at (honest mail carries one to three).
 const MAX_DKIM_SIGNATURES = 8;
 const DKIM_SIGNATURE_FIELD = /^dkim-signature[ \t]*:/i;
+const DKIM_SIGNATURE_FIELDS = /^dkim-signature[ \t]*:/gim;
 
 /** The header block keeping at most MAX_DKIM_SIGNATURES signature fields (itself when it has no more). */
 function withSignaturesCapped(head: Buffer, text: string): Buffer {
+  // Counted first: honest mail is not taken apart.
+  if ((text.match(DKIM_SIGNATURE_FIELDS)?.length ?? 0) <= MAX_DKIM_SIGNATURES) return head;
   const fields = text.split(/\r\n(?![ \t])/);
   let signatures = 0;
   const kept = fields.filter((field) => !DKIM_SIGNATURE_FIELD.test(field) || ++signatures <= MAX_DKIM_SIGNATURES);
