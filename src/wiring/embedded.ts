@@ -25,6 +25,8 @@ import type { Processor } from '../worker/types.js';
 export interface EmbeddedSink {
   tracker: Tracker;
   process: Processor;
+  /** Mail sent before `before` leaves the outbox (retention); absent while outgoing mail is off. */
+  purgeSentMail?: (before: number) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   return {
     tracker,
     process: (message, delivery, raw) => withSpoolMessage(message.id, () => inner(message, delivery, raw)),
+    purgeSentMail: outbox && ((before) => outbox.purgeSent(before)),
     close,
   };
 }

@@ -9,6 +9,8 @@ import type { Processor } from '../worker/types.js';
 
 export interface OpenProcessor {
   process: Processor;
+  /** The retention of what the sink keeps besides the spool (the embedded outbox's sent mail). */
+  purgeSentMail?: (before: number) => Promise<number>;
   close(): unknown;
 }
 
@@ -21,6 +23,7 @@ export async function openProcessor(config: PostroomConfig, spool: Spool, logger
   const postmaster = postmasterAware(config, sink.process, logger);
   return {
     process: postmaster.process,
+    purgeSentMail: 'purgeSentMail' in sink ? sink.purgeSentMail : undefined,
     async close() {
       postmaster.close();
       await sink.close();

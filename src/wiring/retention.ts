@@ -9,22 +9,29 @@ export interface RetentionTimer {
   stop(): Promise<void>;
 }
 
-/** Runs the spool's retention passes in the routing thread (its connection, its event loop). */
+/**
+ * Runs the retention passes in the routing thread (its connections, its event loop): the spool's
+ * finished mail, then the mail the outbox sent (`purgeSentMail`, when the sink keeps one).
+ */
 export function startRetention(
   spool: Spool,
   retentionMs: number,
   logger: Logger,
+  purgeSentMail?: (before: number) => Promise<number>,
   now: () => number = Date.now,
 ): RetentionTimer {
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const pass = () => {
-    running = spool.purgeFinished(now() - retentionMs).then(
-      (removed) => {
+    const before = now() - retentionMs;
+    running = spool
+      .purgeFinished(before)
+      .then(async (removed) => {
         if (removed.messages > 0) logger.info({ ...removed, retentionMs }, 'finished mail past its retention removed');
-      },
-      (error: unknown) => logger.error({ err: error }, 'retention pass failed; the next one tries again'),
-    );
+        const sent = (await purgeSentMail?.(before)) ?? 0;
+        if (sent > 0) logger.info({ mails: sent, retentionMs }, 'sent mail past its retention removed from the outbox');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'retention pass failed; the next one tries again'));
     timer = setTimeout(pass, PASS_EVERY_MS);
     timer.unref();
   };

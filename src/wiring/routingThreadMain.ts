@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       maxAgeMs: config.worker.maxAgeMs,
     },
   });
-  const retention = startRetention(spool, config.store.retentionMs, logger);
+  const retention = startRetention(spool, config.store.retentionMs, logger, processor.purgeSentMail);
   const reply = (message: RoutingReply) => port.postMessage(message);
   port.on('message', (message: RoutingMessage) => {
     switch (message.kind) {

@@ -93,6 +93,19 @@ const states = (outbox: Outbox) =>
   );
 
 describe('the outbox', () => {
+  it('lets go of sent mail past its retention, and of nothing else', async () => {
+    world = outboxWorld(1);
+    const [queued, dead, ...sent] = world.queue(5, 'kept');
+    for (const id of sent) world.outbox.markSent(id, '250 2.0.0 Ok');
+    world.outbox.markDead(dead, '550 5.1.1 no such user');
+    expect(await world.outbox.purgeSent(Date.now() - 60_000)).toBe(0);
+    // In batches of two: three sent mails take two transactions.
+    expect(await world.outbox.purgeSent(Date.now() + 1, 2)).toBe(3);
+    expect(states(world.outbox)).toEqual({ queued: 1, dead: 1 });
+    expect(world.outbox.get(queued)?.state).toBe('queued');
+    for (const id of sent) expect(world.outbox.get(id)).toBeNull();
+  });
+
   it('loses nothing while the relay is down: each mail goes out once it is back', async () => {
     const first = await relay();
     world = outboxWorld(first.port);

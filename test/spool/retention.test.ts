@@ -119,13 +119,20 @@ describe('the retention timer', () => {
       const now = () => NOW;
       const first = await stored(spool, message('first', NOW - 40 * DAY));
       settle(spool, first, 'done');
-      const never = startRetention(spool, 0, logger, now);
-      const timer = startRetention(spool, 30 * DAY, logger, now);
+      const purges: number[] = [];
+      const purgeSentMail = async (before: number) => {
+        purges.push(before);
+        return 0;
+      };
+      const never = startRetention(spool, 0, logger, purgeSentMail, now);
+      const timer = startRetention(spool, 30 * DAY, logger, purgeSentMail, now);
       await vi.advanceTimersByTimeAsync(59_000);
       expect(spool.get(first)).toBeDefined();
       await vi.advanceTimersByTimeAsync(1_000);
       await vi.waitFor(() => expect(spool.get(first)).toBeUndefined());
       expect(logged).toEqual([{ messages: 1, bodyFiles: 0, retentionMs: 30 * DAY }]);
+      // The outbox's sent mail goes by the same cut, after the spool's pass.
+      await vi.waitFor(() => expect(purges).toEqual([NOW - 30 * DAY]));
 
       const second = await stored(spool, message('second', NOW - 31 * DAY));
       settle(spool, second, 'done');
@@ -133,6 +140,7 @@ describe('the retention timer', () => {
       await vi.waitFor(() => expect(spool.get(second)).toBeUndefined());
       await Promise.all([timer.stop(), never.stop()]);
       expect(logged).toHaveLength(2);
+      expect(purges).toEqual([NOW - 30 * DAY, NOW - 30 * DAY]);
       await spool.close();
     } finally {
       vi.useRealTimers();

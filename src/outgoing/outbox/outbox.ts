@@ -190,6 +190,23 @@ export class Outbox {
     return rows.map(toMail);
   }
 
+  /**
+   * Removes mail sent before `before` (a batch per transaction, the event loop let go between
+   * them); queued, retrying and dead mail stays whatever its age, as in the spool.
+   */
+  async purgeSent(before: number, batch = 500): Promise<number> {
+    const remove = this.prepare(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state = 'sent' AND updated_at < ? LIMIT ?)`,
+    );
+    let removed = 0;
+    for (;;) {
+      const changes = this.db.transaction(() => remove.run(before, batch).changes).immediate();
+      removed += changes;
+      if (changes < batch) return removed;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** When the next mail falls due (now or in the past for a backlog); null when nothing waits. */
   nextDueAt(): number | null {
     const row = this.prepare(
