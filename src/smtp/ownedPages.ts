@@ -1,10 +1,10 @@
-const FIRST_PAGE_BYTES = 16 * 1024;
+const FIRST_PAGE_BYTES = 8 * 1024;
 const LARGEST_PAGE_BYTES = 1024 * 1024;
 
 /**
  * Message bytes copied, as they arrive, into pages this message alone owns. The socket's read
  * buffers are let go at once, and the pages can later be moved (not copied) to the spool's
- * writer thread. Pages double from 16 KiB to 1 MiB, so a small message wastes little.
+ * writer thread. Pages double from 8 KiB to 1 MiB, so a small message wastes little.
  */
 export class OwnedPages {
   private readonly pages: Buffer[] = [];

@@ -9,8 +9,8 @@ describe('owned pages', () => {
     const views = pages.views();
     expect(Buffer.concat(views).equals(input)).toBe(true);
     expect(pages.size).toBe(input.length);
-    // 16 KiB, 32 KiB, 64 KiB, 128 KiB, then the rest: each a whole ArrayBuffer of its own.
-    expect(views.map((v) => v.buffer.byteLength)).toEqual([16_384, 32_768, 65_536, 131_072, 262_144]);
+    // 8 KiB, 16 KiB, 32 KiB, 64 KiB, 128 KiB, then the rest: each a whole ArrayBuffer of its own.
+    expect(views.map((v) => v.buffer.byteLength)).toEqual([8_192, 16_384, 32_768, 65_536, 131_072, 262_144]);
     expect(new Set(views.map((v) => v.buffer)).size).toBe(views.length);
   });
 
