@@ -90,8 +90,13 @@ export class Spool {
   store(message: IncomingMessage): Promise<StoreResult> {
     const stored = new Promise<StoreResult>((resolve) => {
       this.pending.push({ message, resolve });
-      // Stores from the same event-loop turn leave together.
-      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+      // An idle writer gets the message at once (after this turn's other microtasks); a busy one
+      // cannot start before its commit ends, so what arrives meanwhile leaves together at the
+      // end of this event-loop turn and is waiting when it does.
+      if (this.pending.length === 1) {
+        if (this.inFlight === 0) queueMicrotask(() => this.commitPending());
+        else setImmediate(() => this.commitPending());
+      }
     });
     const { spillFile } = message;
     if (spillFile === undefined) return stored;
