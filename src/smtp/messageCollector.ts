@@ -81,13 +81,14 @@ export function collectMessage(stream: Readable, options: CollectOptions): Promi
       else failed();
     });
     stream.once('end', () => {
+      const block = oversized ? undefined : header.bytes();
       const collected = {
         size,
         oversized,
         held,
         bareLineEnding: scanner.finish(),
-        messageId: oversized ? undefined : messageIdOf(firstField(readHeaderFields(header.bytes()), 'message-id')),
-        head: oversized ? undefined : header.head(size),
+        messageId: block && messageIdOf(firstField(readHeaderFields(block), 'message-id')),
+        head: block && header.head(size, block),
       };
       if (!spill) return resolve({ ...collected, chunks: oversized ? [] : pages.views() });
       const file = spill;
@@ -130,10 +131,13 @@ class HeaderBlock {
     return Buffer.concat(this.parts, this.end ?? this.length);
   }
 
-  /** The whole block, or undefined when it did not end within the limit (a message of headers alone is all block). */
-  head(size: number): Buffer | undefined {
-    if (this.end !== undefined) return this.bytes();
-    return size === this.length ? this.bytes() : undefined;
+  /**
+   * The whole block, or undefined when it did not end within the limit (a message of headers
+   * alone is all block); `bytes` is what `bytes()` gave.
+   */
+  head(size: number, bytes: Buffer): Buffer | undefined {
+    if (this.end !== undefined) return bytes;
+    return size === this.length ? bytes : undefined;
   }
 
   /** Where the block ends (after its last field's CRLF) if the blank line ends in this chunk. */

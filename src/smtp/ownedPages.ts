@@ -38,9 +38,10 @@ export class OwnedPages {
   }
 }
 
-/** A buffer of its own (a small one from Buffer.from may share Node's pool with others). */
-export function owned(bytes: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.length);
-  bytes.copy(copy);
+/** The parts joined in a buffer of its own (a small one from Buffer.from or concat may share Node's pool with others). */
+export function owned(...parts: Buffer[]): Buffer {
+  const copy = Buffer.allocUnsafeSlow(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) at += part.copy(copy, at);
   return copy;
 }

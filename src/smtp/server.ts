@@ -231,7 +231,7 @@ export function createSmtpFront({
     });
     // The spool is now the only holder of the chunks: it lets them go once they are on their
     // way to the writer, long before the commit answers.
-    const chunks = [owned(Buffer.concat([message.header, trace])), ...message.chunks.splice(0)];
+    const chunks = [owned(message.header, trace), ...message.chunks.splice(0)];
     const result = await spool.store({
       source: 'smtp',
       sessionId: session.id,

@@ -20,6 +20,12 @@ describe('owned pages', () => {
     expect(pages.views().map((v) => v.toString())).toEqual(['Subject: hi\r\n\r\nbody\r\n']);
   });
 
+  it('joins parts into one buffer of its own', () => {
+    const joined = owned(Buffer.from('Authentication-Results: x\r\n'), Buffer.from('Received: y\r\n'));
+    expect(joined.toString()).toBe('Authentication-Results: x\r\nReceived: y\r\n');
+    expect(joined.buffer.byteLength).toBe(joined.length);
+  });
+
   it('copies a pooled buffer into one of its own', () => {
     const pooled = Buffer.from('Received: x\r\n');
     const copy = owned(pooled);
