@@ -2,6 +2,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import type { LogLevel } from '../config/index.js';
 import { THREAD_HEAP_LIMITS } from '../threads/heapLimits.js';
 import { threadEntry } from '../threads/threadEntry.js';
+import { SpoolWriteLock } from './writeLock.js';
 import type { BatchOutcome } from './batchWriter.js';
 import type { IncomingMessage } from './types.js';
 
@@ -31,6 +32,8 @@ export class CommitThread {
       workerData: options,
       resourceLimits: THREAD_HEAP_LIMITS,
     });
+    // Read now: a Worker says -1 once it has exited.
+    const writerId = this.thread.threadId;
     this.ready = new Promise((resolve, reject) => {
       this.thread.on('message', (reply: CommitReply) => {
         if (reply.kind === 'ready') resolve();
@@ -47,7 +50,11 @@ export class CommitThread {
         this.waiting.clear();
       };
       this.thread.once('error', fail);
-      this.thread.once('exit', (code) => fail(new Error(`the spool writer stopped (exit ${code})`)));
+      this.thread.once('exit', (code) => {
+        // A turn the writer held on the spool ends with it (its connection is gone).
+        new SpoolWriteLock(options.writeLock).releaseHeldBy(writerId);
+        fail(new Error(`the spool writer stopped (exit ${code})`));
+      });
     });
     this.ready.catch(() => undefined);
   }

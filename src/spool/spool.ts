@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogLevel } from '../config/index.js';
 import { CommitThread } from './commitThread.js';
+import { SpoolWriteLock } from './writeLock.js';
 import { openSpoolDatabase, type SpoolConnectionOptions } from './database.js';
 import { WorkQueue } from './queue.js';
 import { BodyFiles, bodyDirOf } from './bodyFiles.js';
@@ -69,7 +70,7 @@ export class Spool {
   }
 
   static open(file: string, options: SpoolOptions = {}): Spool {
-    const writeLock = options.writeLock ?? new SharedArrayBuffer(8);
+    const writeLock = options.writeLock ?? SpoolWriteLock.newBuffer();
     return new Spool(openSpoolDatabase(file, { ...options, writeLock }), file, writeLock, options.logLevel);
   }
 

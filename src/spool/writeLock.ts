@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
+import { threadId } from 'node:worker_threads';
 
 // Longer than any transaction should ever hold the spool: past it, the holder is taken to be
-// gone (a thread that was terminated mid-transaction) and the waiter goes on without its turn.
+// gone (a thread that was terminated mid-transaction, and nobody said so) and the waiter goes
+// on without its turn.
 const STALE_MS = 2000;
 const NEXT = 0;
 const SERVING = 1;
+// The thread holding the turn (its threadId + 1; 0: none), so whoever sees a thread end can
+// end its turn at once (releaseHeldBy).
+const HOLDER = 2;
 
 /**
  * The order in which this process's threads write the spool: the writer thread (what says 250),
@@ -20,20 +25,42 @@ export class SpoolWriteLock {
   /** Transactions of this thread inside the one that holds the turn (better-sqlite3 nests them as savepoints). */
   private depth = 0;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
+  constructor(readonly buffer: SharedArrayBuffer = SpoolWriteLock.newBuffer()) {
     this.turns = new Int32Array(buffer);
+  }
+
+  /** The memory of a new lock, to share with the threads that will write the spool. */
+  static newBuffer(): SharedArrayBuffer {
+    return new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   }
 
   hold<T>(write: () => T): T {
     if (this.depth > 0) return this.nested(write);
     const ticket = Atomics.add(this.turns, NEXT, 1);
     this.waitFor(ticket);
+    const me = threadId + 1;
+    Atomics.store(this.turns, HOLDER, me);
     try {
       return this.nested(write);
     } finally {
-      Atomics.add(this.turns, SERVING, 1);
-      Atomics.notify(this.turns, SERVING);
+      Atomics.compareExchange(this.turns, HOLDER, me, 0);
+      this.nextTurn();
     }
+  }
+
+  /**
+   * Ends the turn of a thread that has stopped (its SQLite connection went with it), so the next
+   * in line need not wait for the turn to go stale. False when that thread held none.
+   */
+  releaseHeldBy(stoppedThreadId: number): boolean {
+    if (Atomics.compareExchange(this.turns, HOLDER, stoppedThreadId + 1, 0) !== stoppedThreadId + 1) return false;
+    this.nextTurn();
+    return true;
+  }
+
+  private nextTurn(): void {
+    Atomics.add(this.turns, SERVING, 1);
+    Atomics.notify(this.turns, SERVING);
   }
 
   private nested<T>(write: () => T): T {

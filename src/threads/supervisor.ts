@@ -12,8 +12,8 @@ export interface SupervisorOptions {
   startFailure(message: unknown): string | undefined;
   /** Every other message of the current thread. */
   onMessage(message: unknown): void;
-  /** Called after each unexpected end, before the restart is scheduled. */
-  onExit(): void;
+  /** Called after each unexpected end, with the ended thread's id, before the restart is scheduled. */
+  onExit(threadId: number): void;
   backoff?: { firstMs: number; maxMs: number; stableMs: number };
 }
 
@@ -47,6 +47,8 @@ export async function superviseThread(options: SupervisorOptions): Promise<Super
   const launch = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const current = new Thread(options.entry, { resourceLimits: THREAD_HEAP_LIMITS, ...options.options });
+      // Read now: a Worker says -1 once it has exited.
+      const currentId = current.threadId;
       const startedAt = Date.now();
       thread = current;
       let started = false;
@@ -73,7 +75,7 @@ export async function superviseThread(options: SupervisorOptions): Promise<Super
         if (stopping) return;
         failuresInARow = Date.now() - startedAt >= backoff.stableMs ? 0 : failuresInARow + 1;
         options.logger.error({ code }, 'the thread stopped unexpectedly; starting it again');
-        options.onExit();
+        options.onExit(currentId);
         restartLater();
       });
     });

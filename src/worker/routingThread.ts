@@ -1,5 +1,6 @@
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
+import { SpoolWriteLock } from '../spool/writeLock.js';
 import { superviseThread } from '../threads/supervisor.js';
 import type { Worker } from './worker.js';
 
@@ -28,6 +29,7 @@ export interface RoutingThread extends Worker {
 /** `entry` is the thread's main module: the composition root owns what runs inside. */
 export async function startRoutingThread(data: RoutingThreadData, logger: Logger, entry: URL): Promise<RoutingThread> {
   const idleWaiters = new Map<number, () => void>();
+  const spoolTurns = new SpoolWriteLock(data.spoolWriteLock);
   let nextId = 0;
   const thread = await superviseThread({
     entry,
@@ -40,8 +42,10 @@ export async function startRoutingThread(data: RoutingThreadData, logger: Logger
       const answer = reply as RoutingReply;
       if (answer.kind === 'idle') idleWaiters.get(answer.id)?.();
     },
-    // A waiter on a thread that died would wait forever: it is told now, and asks again.
-    onExit: () => {
+    // A waiter on a thread that died would wait forever: it is told now, and asks again. A
+    // turn the thread held on the spool ends with it (its connection is gone).
+    onExit: (threadId) => {
+      spoolTurns.releaseHeldBy(threadId);
       for (const release of idleWaiters.values()) release();
     },
   });

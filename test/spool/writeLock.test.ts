@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SpoolWriteLock } from '../../src/spool/writeLock.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
 const THREAD = new URL('./writeLockThread.mjs', import.meta.url);
@@ -54,7 +55,7 @@ function writers(): string[] {
 
 /** A holder mid-transaction, then a writer trying to write beside it (waiting for its turn, with turns). */
 async function writerBesideHolder(turns: boolean) {
-  const lock = new SharedArrayBuffer(8);
+  const lock = SpoolWriteLock.newBuffer();
   const gate = new SharedArrayBuffer(4);
   const holder = start('holder', lock, gate, turns);
   await holder.said('holding');
@@ -65,7 +66,7 @@ async function writerBesideHolder(turns: boolean) {
     Atomics.store(new Int32Array(gate), 0, 1);
     Atomics.notify(new Int32Array(gate), 0);
   };
-  return { holder, written, openGate };
+  return { holder, written, openGate, lock };
 }
 
 describe('the spool write lock', () => {
@@ -82,6 +83,18 @@ describe('the spool write lock', () => {
     expect(await holder.said()).toBe('stored');
     expect(await written).toBe('stored');
     expect(writers()).toEqual(['holder', 'writer']);
+  });
+
+  it('a thread that stopped holding its turn hands it on as soon as its end is seen', async () => {
+    const { holder, written, lock } = await writerBesideHolder(true);
+    const holderId = holder.thread.threadId;
+    await holder.thread.terminate();
+    // What the supervisor does when a thread exits: the turn moves on now, not when it is stale.
+    expect(new SpoolWriteLock(lock).releaseHeldBy(holderId)).toBe(true);
+    expect(await written).toBe('stored');
+    expect(writers()).toEqual(['writer']);
+    // A thread that held nothing has nothing to release.
+    expect(new SpoolWriteLock(lock).releaseHeldBy(holderId)).toBe(false);
   });
 
   it('a thread that died holding its turn holds up the others only until the turn is stale', async () => {
