@@ -37,16 +37,14 @@ export function openSpoolDatabase(file: string, options: SpoolConnectionOptions 
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so a committed row survives power loss.
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  // With the process's write turns, checkpoints are the writer thread's, between commits and
+  // outside any turn: one run by SQLite at the end of a commit would hold up that commit's
+  // answers and everyone's turn.
   const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / pageSize)}`);
+  db.pragma(`wal_autocheckpoint = ${options.writeLock ? 0 : Math.ceil(CHECKPOINT_BYTES / pageSize)}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
-  if (options.writeLock) {
-    takeTurns(db, new SpoolWriteLock(options.writeLock));
-    // Checkpoints are the writer thread's, between commits and outside any turn: one run by
-    // SQLite at the end of a commit would hold up that commit's answers and everyone's turn.
-    db.pragma('wal_autocheckpoint = 0');
-  }
+  if (options.writeLock) takeTurns(db, new SpoolWriteLock(options.writeLock));
   return db;
 }

@@ -13,6 +13,7 @@ import {
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ImapFlow } from 'imapflow';
 import { waitFor } from './waitFor.js';
 
 /** Where Debian puts the binary; PATH first so a local build wins. */
@@ -45,6 +46,24 @@ export interface PrivateDovecot {
   stop(): Promise<void>;
   /** SIGKILL to the master and its children: connections drop at once, nothing is said. */
   kill(): Promise<void>;
+}
+
+/** A connection as the mailbox owner's own mail client would have one, for the length of `work`. */
+export async function asMailboxOwner<T>(dovecot: PrivateDovecot, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: dovecot.user.user, pass: dovecot.user.password },
+    logger: false,
+  });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.logout();
+  }
 }
 
 /** A port nobody listens on right now. */

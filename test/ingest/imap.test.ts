@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxConfig } from '../../src/config/index.js';
 import { startIngest, type IngestSpool, type RunningIngest } from '../../src/ingest/index.js';
 import { Spool } from '../../src/spool/index.js';
-import { createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
+import { asMailboxOwner, createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
 import { startFreezableProxy } from '../helpers/freezableProxy.js';
 import { tempDir } from '../helpers/postroom.js';
 import { breakSpoolStores } from '../helpers/spoolFailure.js';
@@ -51,21 +51,8 @@ describe.skipIf(!dovecotBinary)('IMAP poller against a real Dovecot on loopback'
   });
 
   /** The test's own connection, as a user's mail client would be. */
-  async function admin<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: dovecot.user.user, pass: dovecot.user.password },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.logout();
-    }
+  function admin<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    return asMailboxOwner(dovecot, work);
   }
 
   function append(messages: Buffer[], flags: string[] = [], into = folder): Promise<unknown> {

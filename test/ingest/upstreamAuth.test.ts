@@ -1,9 +1,9 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Noteable, User } from '../../src/handlers/sink.js';
 import type { SpoolEntry } from '../../src/spool/index.js';
 import { issueAsNoteable, openTracker, type Tracker } from '../../src/tracker/index.js';
-import { createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
+import { asMailboxOwner, createDovecot, dovecotBinary, type PrivateDovecot } from '../helpers/dovecot.js';
 import { graphMailboxYaml, startGraphStandIn, type GraphStandIn } from '../helpers/graphStandIn.js';
 import { privateFilesText, startTestPostroom, tempDir, type TestPostroom } from '../helpers/postroom.js';
 import { waitFor } from '../helpers/waitFor.js';
@@ -135,22 +135,8 @@ ${privateFilesText(dir)}`,
       () => postroom,
     );
 
-    async function admin<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-      const { host, port, user } = dovecot;
-      const client = new ImapFlow({
-        host,
-        port,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: user.user, pass: user.password },
-        logger: false,
-      });
-      await client.connect();
-      try {
-        return await work(client);
-      } finally {
-        await client.logout();
-      }
+    function admin<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+      return asMailboxOwner(dovecot, work);
     }
 
     beforeAll(async () => {
