@@ -27,6 +27,8 @@ export type AuthReplies = AuthReply[];
 export interface AuthThread {
   /** A `message` in memory is moved to the thread: the caller must not use it afterwards. */
   check(source: AuthSource, client: AuthClient): Promise<AuthResults>;
+  /** Checks asked and not yet answered. */
+  waiting(): number;
   /** Answers what is still waiting `temperror`. */
   close(): Promise<void>;
 }
@@ -96,6 +98,7 @@ export function startAuthThread(options: AuthThreadOptions): AuthThread {
         if (outbox.length === 1) setImmediate(send);
       });
     },
+    waiting: () => pending.size,
     async close() {
       const current = thread;
       thread = undefined;

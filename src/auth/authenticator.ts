@@ -1,6 +1,7 @@
 import { readHeaderFields } from '../message/headers.js';
 import { authenticateUnsigned, type AuthClient } from './authenticate.js';
-import { startAuthThread, type AuthThreadOptions } from './authThread.js';
+import { startAuthPool } from './authPool.js';
+import type { AuthThreadOptions } from './authThread.js';
 import { recentAnswers } from './recent.js';
 import { cachedResolver } from './resolver.js';
 import { temporaryFailure, type AuthResults } from './results.js';
@@ -25,14 +26,14 @@ const SIGNATURE_FIELD = /^(?:dkim-signature|arc-[a-z-]+)[ \t]*:/im;
 
 /**
  * An unsigned message is checked where it is, from its header block alone (SPF and DMARC cost a
- * few cached lookups and no hashing); a signed one goes to the authentication thread, whole, or
- * when it was spilled as its header block and the name of its file, which the thread streams.
+ * few cached lookups and no hashing); a signed one goes to an authentication thread (see authPool), whole,
+ * or when it was spilled as its header block and the name of its file, which the thread streams.
  * Either way a check that outlives the deadline is answered `temperror`, and the message is kept.
  */
 export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs: number): SenderAuthenticator {
-  // Each side keeps its own cache: the thread's serves signed mail, this one the rest.
+  // Each side keeps its own cache: the threads' serve signed mail, this one the rest.
   const resolver = cachedResolver(options.dns);
-  const thread = startAuthThread(options);
+  const threads = startAuthPool(options);
   let closing = false;
 
   // Without a signature the results are a function of the client, the From field and DNS
@@ -80,11 +81,11 @@ export function startSenderAuthenticator(options: AuthThreadOptions, deadlineMs:
         spillFile === undefined
           ? { message: signedCopy(chunks, size, head, kept) }
           : { head: kept, file: spillFile, offset: head.length };
-      return withDeadline(thread.check(source, client), client);
+      return withDeadline(threads.check(source, client), client);
     },
     async close() {
       closing = true;
-      await thread.close();
+      await threads.close();
     },
   };
 }
