@@ -203,6 +203,27 @@ describe('the console pages', () => {
     expect(await titles('')).toEqual(['Café menu', 'Quarterly report']);
   });
 
+  it('goes on with a subject search past the messages one page reads, through Older', async () => {
+    world = await startHttpWorld();
+    const target = world;
+    const old = await storeMessage(target, 'Invoice from last spring');
+    // More newer messages than a subject search reads for one page (2,000).
+    await Promise.all(Array.from({ length: 2_010 }, (_, n) => storeMessage(target, `Newer message ${n}`)));
+    const visitor = new Visitor(world.base);
+    await signInAsOperator(visitor, TOKEN);
+    const first = await visitor.get('/messages?q=invoice');
+    expect(first.text).toContain('The subject search looked at the newest 2000 messages');
+    expect(first.text).not.toContain(`/messages/${old}"`);
+    const older = /<a href="(\/messages\?[^"]*before=\d+[^"]*)">Older<\/a>/
+      .exec(first.text)?.[1]
+      .replaceAll('&amp;', '&');
+    expect(older).toContain('q=invoice');
+    const second = await visitor.get(older!);
+    expect(second.text).toContain(`<a href="/messages/${old}">Invoice from last spring</a>`);
+    expect(second.text).not.toContain('The subject search looked at');
+    expect(second.text).not.toMatch(/>Older</);
+  });
+
   it('offers the raw message as a download', async () => {
     world = await startHttpWorld();
     const id = await storeMessage(world, 'raw one');

@@ -37,7 +37,10 @@ export interface MessagePage {
   rows: MessageSummary[];
   /** The id to page back from, when there are older rows. */
   nextBefore?: number;
-  /** Set when a subject search stopped after this many messages (subjects are read from each message). */
+  /**
+   * Set when a subject search stopped after this many messages (subjects are read from each
+   * message) before it filled the page; `nextBefore` then goes on from the last one it read.
+   */
   scanLimit?: number;
 }
 
@@ -107,10 +110,12 @@ export class MessageLog {
     }
     const more = summaries.length > filter.limit;
     const shown = summaries.slice(0, filter.limit);
+    // A search that stopped at the scan limit goes on, page by page, from the last message it read.
+    const scanStopped = subjectWords !== undefined && rows.length === SUBJECT_SCAN;
     return {
       rows: shown,
-      nextBefore: more ? shown[shown.length - 1].id : undefined,
-      scanLimit: subjectWords && rows.length === SUBJECT_SCAN ? SUBJECT_SCAN : undefined,
+      nextBefore: more ? shown[shown.length - 1].id : scanStopped ? rows[rows.length - 1] : undefined,
+      scanLimit: scanStopped && !more ? SUBJECT_SCAN : undefined,
     };
   }
 }

@@ -60,7 +60,8 @@ export function messagesPage(c: Context<AppEnv>, deps: ConsoleDeps): Html {
       ${
         result.scanLimit
           ? html`<p class="muted">
-              The subject search looked at the newest ${result.scanLimit} messages that match the other filters.
+              The subject search looked at the newest ${result.scanLimit} messages that match the other filters; Older
+              searches the ones before them.
             </p>`
           : ''
       }
