@@ -172,7 +172,7 @@ async function signedRun(
   dns: LocalDns,
   message: Buffer,
   on: boolean,
-): Promise<{ rate: number; cpuUsPerMessage: number; smtpThreadUs: number; authThreads: number[] }> {
+): Promise<{ rate: number; cpuUsPerMessage: number; smtpThreadUs: number; authThreads: number[]; rss: number }> {
   const server = await startBenchServer('25MB', false, true, authSection(dns, on));
   try {
     const atStart = server.threadCpuMs();
@@ -191,6 +191,7 @@ async function signedRun(
       smtpThreadUs: used.find((thread) => thread.tid === server.pid)?.us ?? 0,
       // The threads the first signed message started: the authentication pool.
       authThreads: used.filter((thread) => !atStart.has(thread.tid)).map((thread) => thread.us),
+      rss: server.peakRssMb(),
     };
   } finally {
     await server.stop();
@@ -241,6 +242,9 @@ async function authFigures(): Promise<void> {
     // On two cores the SMTP thread alone nearly fills one: what the check adds must fit the other.
     console.log(
       `accept_4k_dkim_signed_auth_cpu_us_per_msg ${dkim.on.cpuUsPerMessage.toFixed(0)} (sender_auth off: ${dkim.off.cpuUsPerMessage.toFixed(0)}; every thread of the server; ${(dkim.on.cpuUsPerMessage / dkim.off.cpuUsPerMessage).toFixed(2)} times; of it the SMTP thread ${dkim.on.smtpThreadUs.toFixed(0)} (off: ${dkim.off.smtpThreadUs.toFixed(0)}), the ${dkim.on.authThreads.length} auth threads ${dkim.on.authThreads.reduce((sum, us) => sum + us, 0).toFixed(0)})`,
+    );
+    console.log(
+      `accept_4k_dkim_signed_auth_on_peak_rss_mb ${dkim.on.rss.toFixed(1)} (sender_auth off: ${dkim.off.rss.toFixed(1)}; the auth threads included)`,
     );
     // The floor under it, on one thread, in a process of its own (see authCheck).
     process.stdout.write((await promisify(execFile)(process.execPath, ['dist/bench/authCheck.js'])).stdout);

@@ -6,13 +6,20 @@ export interface AuthPool extends AuthThread {
   size(): number;
 }
 
+// Each thread holds mailauth and its caches (about 30 MiB): a second one takes a burst's other
+// half, and more would cost memory for bursts no mail site sees.
+const MAX_THREADS = 2;
+
 /**
- * Up to one authentication thread per core, for signed mail. A burst of signed messages arrives
+ * Up to two authentication threads (one per core), for signed mail. A burst of signed messages arrives
  * together (each connection's next message follows its 250), and one thread checks them one
  * after another while the cores it could share sit idle. A thread is started only when every
  * running one has a check waiting, so a quiet server keeps one.
  */
-export function startAuthPool(options: AuthThreadOptions, limit = availableParallelism()): AuthPool {
+export function startAuthPool(
+  options: AuthThreadOptions,
+  limit = Math.min(MAX_THREADS, availableParallelism()),
+): AuthPool {
   const threads: AuthThread[] = [];
   const leastBusy = (): AuthThread => {
     let chosen = threads[0];

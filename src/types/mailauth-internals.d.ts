@@ -1,5 +1,19 @@
 // mailauth's own Authentication-Results parser, DMARC alignment rule and header block parser
 // (the ones its ARC, DMARC and DKIM code use); the package's typings do not declare them.
+
+// Each check's own module: the functions the package's index exports, with its types.
+declare module 'mailauth/lib/arc/index.js' {
+  export { arc } from 'mailauth';
+}
+declare module 'mailauth/lib/dkim/verify.js' {
+  export { dkimVerify } from 'mailauth';
+}
+declare module 'mailauth/lib/dmarc/index.js' {
+  export { dmarc } from 'mailauth';
+}
+declare module 'mailauth/lib/spf/index.js' {
+  export { spf } from 'mailauth';
+}
 declare module 'mailauth/lib/parse-dkim-headers.js' {
   /** One `method=result` of a field, with its `ptype.property=value` pairs nested by ptype. */
   export interface ParsedMethod {

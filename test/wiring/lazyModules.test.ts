@@ -48,7 +48,9 @@ describe('a serving process', () => {
     expect(packages).not.toContain('imapflow');
   });
 
-  it('loads mailauth once sender_auth is on', async () => {
-    expect(await packagesLoadedBy(true)).toContain('mailauth');
+  it('loads mailauth once sender_auth is on, its checks without BIMI’s certificate and HTTP code', async () => {
+    const packages = await packagesLoadedBy(true);
+    expect(packages).toContain('mailauth');
+    expect(packages.filter((name) => ['@postalsys/vmc', 'undici', 'fast-xml-parser'].includes(name))).toEqual([]);
   });
 });
