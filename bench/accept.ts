@@ -239,7 +239,6 @@ async function authFigures(): Promise<void> {
     console.log(
       `accept_4k_dkim_signed_auth_on_msgs_per_sec ${dkim.on.rate.toFixed(0)} (the signature verified; ${(dkim.on.rate / dkim.off.rate).toFixed(2)} of off)`,
     );
-    // On two cores the SMTP thread alone nearly fills one: what the check adds must fit the other.
     console.log(
       `accept_4k_dkim_signed_auth_cpu_us_per_msg ${dkim.on.cpuUsPerMessage.toFixed(0)} (sender_auth off: ${dkim.off.cpuUsPerMessage.toFixed(0)}; every thread of the server; ${(dkim.on.cpuUsPerMessage / dkim.off.cpuUsPerMessage).toFixed(2)} times; of it the SMTP thread ${dkim.on.smtpThreadUs.toFixed(0)} (off: ${dkim.off.smtpThreadUs.toFixed(0)}), the ${dkim.on.authThreads.length} auth threads ${dkim.on.authThreads.reduce((sum, us) => sum + us, 0).toFixed(0)})`,
     );

@@ -11,9 +11,9 @@ export interface AuthPool extends AuthThread {
 const MAX_THREADS = 2;
 
 /**
- * Up to two authentication threads (one per core), for signed mail. A burst of signed messages arrives
- * together (each connection's next message follows its 250), and one thread checks them one
- * after another while the cores it could share sit idle. A thread is started only when every
+ * Up to two authentication threads (no more than the cores), for signed mail. A burst of signed
+ * messages arrives together (each connection's next message follows its 250), and one thread
+ * checks them one after another while a core it could share sits idle. A thread is started only when every
  * running one has a check waiting, so a quiet server keeps one.
  */
 export function startAuthPool(

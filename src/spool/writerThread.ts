@@ -62,10 +62,12 @@ function commitQueued(): void {
     );
     const { results, commits } = writer.write(messages);
     let at = 0;
-    for (const request of requests) {
+    for (const [i, request] of requests.entries()) {
       const mine = results.slice(at, at + request.messages.length);
       at += request.messages.length;
-      port.postMessage({ kind: 'committed', id: request.id, results: mine, commits } satisfies CommitReply);
+      // The requests shared the transaction: its commits are told once, with the first.
+      const told = i === 0 ? commits : 0;
+      port.postMessage({ kind: 'committed', id: request.id, results: mine, commits: told } satisfies CommitReply);
     }
     // After the answers: the line is for the operator, the 250 must not wait for it.
     messages.forEach((message, i) => logStored(message, results[i]));

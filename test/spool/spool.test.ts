@@ -104,6 +104,29 @@ describe('spool', () => {
     await spool.close();
   });
 
+  it('counts a transaction once when the writer put several batches in it', async () => {
+    const spool = Spool.open(temp.file);
+    // The writer running (and its first commit counted) before the test begins.
+    await spool.store(message('m0'));
+    // Another connection holds SQLite's write lock, so the first batch waits in its transaction
+    // while two more batches, from later event-loop turns, reach the writer behind it.
+    const holder = new Database(temp.file);
+    holder.exec('BEGIN IMMEDIATE');
+    const first = spool.store(message('m1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = spool.store(message('m2'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = spool.store(message('m3'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    holder.exec('COMMIT');
+    holder.close();
+    const results = await Promise.all([first, second, third]);
+    expect(results.map((r) => r.stored)).toEqual([true, true, true]);
+    // The first message's commit, the waiting batch's, then one for the two that waited together.
+    expect(spool.stats).toEqual({ commits: 3, stored: 4, failed: 0 });
+    await spool.close();
+  });
+
   it('answers stored:false and leaves nothing half-written when the commit fails', async () => {
     const spool = Spool.open(temp.file);
     // A second, independent connection breaks the file for real: every insert now aborts.
