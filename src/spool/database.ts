@@ -22,7 +22,7 @@ export interface SpoolConnectionOptions {
  * make that cheaper but a message's bytes dearer (two writes per page to the WAL). Only a new
  * file takes it: an existing one keeps the size it was made with (WAL mode cannot change it).
  */
-const NEW_FILE_PAGE_SIZE = 2048;
+export const NEW_FILE_PAGE_SIZE = 2048;
 /**
  * For a connection that checkpoints by itself (one without the process's write turns): as much
  * WAL at a time as SQLite's default of 1000 pages moved with the old page size.

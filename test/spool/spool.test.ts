@@ -77,6 +77,29 @@ describe('spool', () => {
     await spool.close();
   });
 
+  it('keeps a message of up to 16 KiB in its row and puts a larger one (a reply with HTML) in a body file', async () => {
+    const spool = Spool.open(temp.file);
+    const small = Buffer.alloc(16 * 1024, 'a');
+    const larger = Buffer.alloc(16 * 1024 + 1, 'b');
+    const ids = await Promise.all(
+      [small, larger].map(async (bytes) => {
+        const result = await spool.store(message([bytes]));
+        if (!result.stored) throw new Error(result.reason);
+        return result.id;
+      }),
+    );
+    const place = spool.db.prepare(
+      'SELECT raw IS NULL AS apart, body_file IS NOT NULL AS inFile FROM messages WHERE id = ?',
+    );
+    expect(ids.map((id) => place.get(id))).toEqual([
+      { apart: 0, inFile: 0 },
+      { apart: 1, inFile: 1 },
+    ]);
+    expect(spool.raw(ids[0])!.equals(small)).toBe(true);
+    expect(spool.raw(ids[1])!.equals(larger)).toBe(true);
+    await spool.close();
+  });
+
   it('reads a spill file from spillOffset on, after the chunks that replace its head', async () => {
     const spool = Spool.open(temp.file);
     // Inline in the row and in a body file: both read the spill file the same way.

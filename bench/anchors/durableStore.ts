@@ -1,0 +1,55 @@
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { NEW_FILE_PAGE_SIZE } from '../../src/spool/database.js';
+
+/**
+ * The least a durable spool can write for one message handled on its own: the three commits every
+ * accepted-and-routed message needs (stored, claimed, finished), each fsynced, with nothing else
+ * (no index, no trace, no envelope). The anchor of bench:writes, in two shapes.
+ */
+export type FloorShape = 'sqlite' | 'file-and-row';
+
+/** Stores and settles `count` messages of `size` bytes in a fresh folder, one at a time. */
+export function durableFloor(shape: FloorShape, folder: string, size: number, count: number): void {
+  const db = new Database(path.join(folder, 'floor.db'));
+  db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  // The bytes apart from the state that changes, as the spool keeps them.
+  db.exec('CREATE TABLE bodies (id INTEGER PRIMARY KEY, raw BLOB NOT NULL)');
+  db.exec('CREATE TABLE states (id INTEGER PRIMARY KEY, state TEXT NOT NULL)');
+  const insertBody = db.prepare('INSERT INTO bodies (id, raw) VALUES (?, ?)');
+  const insertState = db.prepare(`INSERT INTO states (id, state) VALUES (?, 'queued')`);
+  const setState = db.prepare('UPDATE states SET state = ? WHERE id = ?');
+  const store = db.transaction((id: number, raw: Buffer | undefined) => {
+    if (raw) insertBody.run(id, raw);
+    insertState.run(id);
+  });
+  const raw = Buffer.alloc(size, 'x');
+  for (let id = 1; id <= count; id++) {
+    if (shape === 'file-and-row') writeDurableFile(folder, `${id}`, raw);
+    store.immediate(id, shape === 'sqlite' ? raw : undefined);
+    setState.run('processing', id);
+    setState.run('done', id);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+/** A file of its own, fsynced, and its name made durable with its folder's fsync. */
+function writeDurableFile(folder: string, name: string, bytes: Buffer): void {
+  const fd = openSync(path.join(folder, name), 'wx');
+  try {
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const dir = openSync(folder, 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
