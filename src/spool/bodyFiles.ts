@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, opendirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 
@@ -83,16 +83,34 @@ export class BodyFiles {
    * Removes the batch files no stored message points into: what a crash between a batch's
    * fsync and its commit leaves behind (those messages were never answered 250). A batch is
    * committed within seconds of its file, so only files older than ORPHAN_AGE_MS are candidates:
-   * never one another process sharing the spool is about to commit. Answers how many went.
+   * never one another process sharing the spool is about to commit. One file per step, each
+   * answering whether it went, so the writer can look at a few hundred between two commits: a
+   * folder of a million files is read in seconds, and no 250 may wait for that.
    */
-  sweepUnreferenced(isReferenced: (file: string) => boolean, now = Date.now()): number {
-    let removed = 0;
-    for (const file of readdirSync(this.dir)) {
-      if (!BATCH_FILE.test(file)) continue;
-      if (now - statSync(path.join(this.dir, file)).mtimeMs < ORPHAN_AGE_MS || isReferenced(file)) continue;
-      this.remove(file);
-      removed++;
+  *sweepUnreferenced(isReferenced: (file: string) => boolean, now = Date.now()): Generator<boolean, void, void> {
+    const folder = opendirSync(this.dir);
+    try {
+      for (let entry = folder.readSync(); entry; entry = folder.readSync())
+        yield this.isOrphan(entry.name, isReferenced, now) && this.removed(entry.name);
+    } finally {
+      folder.closeSync();
     }
-    return removed;
+  }
+
+  private isOrphan(file: string, isReferenced: (file: string) => boolean, now: number): boolean {
+    if (!BATCH_FILE.test(file)) return false;
+    let modified: number;
+    try {
+      modified = statSync(path.join(this.dir, file)).mtimeMs;
+    } catch {
+      // Gone since the folder was read: retention removed it meanwhile.
+      return false;
+    }
+    return now - modified >= ORPHAN_AGE_MS && !isReferenced(file);
+  }
+
+  private removed(file: string): true {
+    this.remove(file);
+    return true;
   }
 }

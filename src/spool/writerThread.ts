@@ -13,6 +13,8 @@ const TRANSACTION_BYTES = 16 * 1024 * 1024;
 // ours, and on a timer for what other threads wrote while no mail came in.
 const CHECKPOINT_EVERY_COMMITS = 64;
 const CHECKPOINT_EVERY_MS = 250;
+// Body files looked at between two commits by the sweep at start (each a stat, some a query).
+const SWEEP_FILES_PER_TURN = 256;
 
 type Commit = Extract<CommitRequest, { kind: 'commit' }>;
 
@@ -26,8 +28,10 @@ const { file, writeLock, logLevel } = workerData as WriterOptions;
 const log = logLevel ? createLogger(logLevel) : undefined;
 const db = openSpoolDatabase(file, { writeLock });
 const bodies = new BodyFiles(bodyDirOf(file));
-// At start: the files a crash left between their fsync and their commit.
-bodies.sweepUnreferenced(bodyFileInUse(db));
+// From the start on, a few at a time between commits: the files a crash left between their
+// fsync and their commit.
+const sweep = bodies.sweepUnreferenced(bodyFileInUse(db));
+setImmediate(sweepSome);
 const writer = new BatchWriter(db, bodies);
 const port = parentPort!;
 const queue: Commit[] = [];
@@ -77,9 +81,30 @@ function commitQueued(): void {
   }
   if (closing) {
     clearInterval(checkpoints);
+    sweep.return();
     db.close();
     port.close();
   }
+}
+
+let swept = 0;
+function sweepSome(): void {
+  if (closing) return;
+  try {
+    for (let n = 0; n < SWEEP_FILES_PER_TURN; n++) {
+      const step = sweep.next();
+      if (step.done) {
+        if (swept > 0) log?.info({ removed: swept }, 'body files no stored message points into removed');
+        return;
+      }
+      if (step.value) swept++;
+    }
+  } catch (error) {
+    log?.warn({ err: error }, 'sweep of unreferenced body files stopped (it runs again at the next start)');
+    return;
+  }
+  // Commits that came in meanwhile go first.
+  setImmediate(sweepSome);
 }
 
 /** PASSIVE: it copies what no reader still needs and never waits for, or blocks, a writer or a reader. */

@@ -1,7 +1,7 @@
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
@@ -223,8 +223,26 @@ describe('body files a crash left behind', () => {
 
     const second = Spool.open(temp.file);
     expect(await second.store(message('small'))).toMatchObject({ stored: true });
-    expect(readdirSync(bodies).sort()).toEqual([fresh, inUse, 'notes.txt'].sort());
+    await vi.waitFor(() => expect(readdirSync(bodies).sort()).toEqual([fresh, inUse, 'notes.txt'].sort()));
     expect(second.raw((kept as { id: number }).id)!.equals(Buffer.concat(big))).toBe(true);
     await second.close();
+  });
+
+  it('are removed a few at a time between commits, so a full folder does not hold up the first 250', async () => {
+    const bodies = `${temp.file}-bodies`;
+    mkdirSync(bodies, { recursive: true });
+    const hourAndMore = (Date.now() - 61 * 60 * 1000) / 1000;
+    const ORPHANS = 10_000;
+    for (let n = 0; n < ORPHANS; n++) {
+      const orphan = path.join(bodies, `${Date.now() - 3_700_000}-${n.toString(16).padStart(12, '0')}`);
+      writeFileSync(orphan, '');
+      utimesSync(orphan, hourAndMore, hourAndMore);
+    }
+    const spool = Spool.open(temp.file);
+    expect(await spool.store(message('first'))).toMatchObject({ stored: true });
+    // Answered while the sweep (40 turns of 256 files) was still on its way.
+    expect(readdirSync(bodies).length).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(readdirSync(bodies)).toEqual([]), { timeout: 30_000 });
+    await spool.close();
   });
 });
