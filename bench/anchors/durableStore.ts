@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { BodyFiles } from '../../src/spool/bodyFiles.js';
 import { NEW_FILE_PAGE_SIZE } from '../../src/spool/database.js';
 
 /**
@@ -26,30 +26,15 @@ export function durableFloor(shape: FloorShape, folder: string, size: number, co
     if (raw) insertBody.run(id, raw);
     insertState.run(id);
   });
+  // The spool's own body files (fsynced, their folder too), one per message.
+  const files = new BodyFiles(path.join(folder, 'bodies'));
   const raw = Buffer.alloc(size, 'x');
   for (let id = 1; id <= count; id++) {
-    if (shape === 'file-and-row') writeDurableFile(folder, `${id}`, raw);
+    if (shape === 'file-and-row') files.writeBatch([[raw]]);
     store.immediate(id, shape === 'sqlite' ? raw : undefined);
     setState.run('processing', id);
     setState.run('done', id);
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-}
-
-/** A file of its own, fsynced, and its name made durable with its folder's fsync. */
-function writeDurableFile(folder: string, name: string, bytes: Buffer): void {
-  const fd = openSync(path.join(folder, name), 'wx');
-  try {
-    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done, done);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  const dir = openSync(folder, 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
 }

@@ -90,8 +90,11 @@ export class BodyFiles {
   *sweepUnreferenced(isReferenced: (file: string) => boolean, now = Date.now()): Generator<boolean, void, void> {
     const folder = opendirSync(this.dir);
     try {
-      for (let entry = folder.readSync(); entry; entry = folder.readSync())
-        yield this.isOrphan(entry.name, isReferenced, now) && this.removed(entry.name);
+      for (let entry = folder.readSync(); entry; entry = folder.readSync()) {
+        const orphan = this.isOrphan(entry.name, isReferenced, now);
+        if (orphan) this.remove(entry.name);
+        yield orphan;
+      }
     } finally {
       folder.closeSync();
     }
@@ -107,10 +110,5 @@ export class BodyFiles {
       return false;
     }
     return now - modified >= ORPHAN_AGE_MS && !isReferenced(file);
-  }
-
-  private removed(file: string): true {
-    this.remove(file);
-    return true;
   }
 }
