@@ -64,7 +64,7 @@ export async function spawnServer(configFile: string, env: NodeJS.ProcessEnv = {
   };
 }
 
-/** Starts a bench anchor (a script under dist/bench/anchors that prints `listening <port>`), tracked like a server. */
+/** Starts a bench anchor (a script under dist/bench/anchors that prints `listening <port>`, maybe more after it), tracked like a server. */
 export async function spawnAnchor(script: string): Promise<ServerChild> {
   const child = spawn(process.execPath, [`dist/bench/anchors/${script}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   running.add(child);
@@ -72,7 +72,7 @@ export async function spawnAnchor(script: string): Promise<ServerChild> {
   const port = await new Promise<number>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const listening = /^listening (\d+)$/.exec(line);
+      const listening = /^listening (\d+)\b/.exec(line);
       if (listening) resolve(Number(listening[1]));
     });
   });
