@@ -3,9 +3,8 @@ import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { PostroomConfig } from '../config/index.js';
+import { CERTIFICATE_EXPIRY_WARNING_DAYS } from '../smtp/certificateReload.js';
 import { errorText, fail, ok, skip, warn, type CheckResult } from './result.js';
-
-const EXPIRY_WARNING_DAYS = 14;
 
 /** Can the SMTP port be bound (or is Postroom already on it)? */
 export async function checkListener(config: PostroomConfig): Promise<CheckResult> {
@@ -48,7 +47,7 @@ export function checkCertificate(config: PostroomConfig, certDir = path.resolve(
   const expires = new Date(certificate.validTo);
   const days = Math.floor((expires.getTime() - Date.now()) / 86_400_000);
   if (days < 0) return fail('tls certificate', `${file} expired on ${expires.toISOString()}`);
-  if (days < EXPIRY_WARNING_DAYS) return warn('tls certificate', `${file} expires in ${days} days`);
+  if (days < CERTIFICATE_EXPIRY_WARNING_DAYS) return warn('tls certificate', `${file} expires in ${days} days`);
   const selfSigned = certificate.issuer === certificate.subject ? ', self-signed' : '';
   return ok('tls certificate', `${file} names ${hostname}, valid for ${days} more days${selfSigned}`);
 }

@@ -25,6 +25,8 @@ export async function serve(args: ParsedArgs): Promise<void> {
       },
     );
   };
+  // systemd's reload; left to Node, SIGHUP would end the process.
+  process.on('SIGHUP', () => running.reload('SIGHUP'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

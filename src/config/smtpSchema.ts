@@ -14,6 +14,7 @@ export function readSmtp(
   const tlsSection = section.section('tls');
   const tlsKey = tlsSection.string('key');
   const tlsCert = tlsSection.string('cert');
+  const tlsReloadCheckMs = tlsSection.duration('reload_check', 60_000, 100, 86_400_000);
   tlsSection.rejectUnknown();
   if (Boolean(tlsKey) !== Boolean(tlsCert)) tlsSection.fail('key', 'key and cert must be given together');
   const listen = readListen(section);
@@ -32,7 +33,7 @@ export function readSmtp(
     maxClients: section.integer('max_clients', 200, 1, 100_000),
     socketTimeoutMs: section.integer('socket_timeout', 60, 1, 3600) * 1000,
     closeTimeoutMs: section.integer('close_timeout', 30, 1, 3600) * 1000,
-    tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert) },
+    tls: { key: tlsKey && resolvePath(tlsKey), cert: tlsCert && resolvePath(tlsCert), reloadCheckMs: tlsReloadCheckMs },
     acceptedDomains: [...new Set(acceptedDomains)],
     verifyKeys: section.boolean('verify_keys', true),
     ...readSmtpLimits(section),

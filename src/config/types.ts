@@ -86,7 +86,11 @@ export interface SmtpConfig extends SmtpLimits {
   maxClients: number;
   socketTimeoutMs: number;
   closeTimeoutMs: number;
-  tls: { key?: string; cert?: string };
+  /**
+   * STARTTLS's key and certificate (a generated development pair without them), read again on
+   * SIGHUP and when the files change, looked at every `reloadCheckMs`.
+   */
+  tls: { key?: string; cert?: string; reloadCheckMs: number };
   /** Domains we answer for; mail for any other domain is refused as relaying. */
   acceptedDomains: string[];
   /**

@@ -55,6 +55,7 @@ export function buildApp(options: AppOptions): Hono<AppEnv> {
     health: options.health,
     routing: options.routing,
     outbox: options.outbox,
+    tls: options.tls,
     unhealthyAfterMs: config.unhealthyAfterMs,
     maxQueueAgeMs: config.maxQueueAgeMs,
     startedAt,

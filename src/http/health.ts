@@ -1,4 +1,5 @@
 import type { PollerHealth } from '../ingest/index.js';
+import type { TlsStatus } from '../smtp/certificateReload.js';
 import type { HttpSources, RoutingHealth } from './types.js';
 
 export interface PollerReport extends PollerHealth {
@@ -28,9 +29,14 @@ export interface HealthReport {
   /** Outgoing mail by state; null where there is no outbox to read. */
   outbox: Record<string, number> | null;
   ingest: PollerReport[];
+  /**
+   * The certificate STARTTLS serves, and whether its last reload failed; null without an SMTP
+   * front. It never fails the status: senders still get TLS from it, and a restart would not help.
+   */
+  tls: (TlsStatus & { daysLeft: number }) | null;
 }
 
-export interface HealthInput extends Pick<HttpSources, 'spool' | 'health' | 'routing' | 'outbox'> {
+export interface HealthInput extends Pick<HttpSources, 'spool' | 'health' | 'routing' | 'outbox' | 'tls'> {
   unhealthyAfterMs: number;
   maxQueueAgeMs: number;
   /** A poller that never succeeded is judged from here. */
@@ -88,6 +94,7 @@ export function assessHealth(input: HealthInput): HealthReport {
     }
     return { ...poller, stuck };
   });
+  const tls = input.tls ? input.tls() : null;
   const all = [...problems, ...readinessProblems.filter((p) => !problems.includes(p))];
   return {
     status: all.length === 0 ? 'ok' : 'failing',
@@ -98,6 +105,7 @@ export function assessHealth(input: HealthInput): HealthReport {
     routing,
     outbox,
     ingest,
+    tls: tls && { ...tls, daysLeft: Math.floor((tls.notAfter - input.now) / 86_400_000) },
   };
 }
 

@@ -123,6 +123,7 @@ export function createMetrics(sources: HttpSources, input: MetricsInput): Metric
       },
     });
   }
+  if (sources.tls) tlsMetrics(registry, () => report.tls);
   pollerMetrics(registry, () => report.ingest);
   return {
     contentType: registry.contentType,
@@ -131,6 +132,30 @@ export function createMetrics(sources: HttpSources, input: MetricsInput): Metric
       return registry.metrics();
     },
   };
+}
+
+/** What an alert on a certificate about to expire, or on a renewal that was refused, reads. */
+function tlsMetrics(registry: Registry, tls: () => HealthReport['tls']): void {
+  new Gauge({
+    name: 'postroom_tls_certificate_expiry_timestamp_seconds',
+    help: 'When the certificate STARTTLS serves stops being valid (Unix time).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const served = tls();
+      if (served) this.set(served.notAfter / 1000);
+    },
+  });
+  new Gauge({
+    name: 'postroom_tls_reload_failing',
+    help: 'Whether the last new key and certificate were refused (1), the previous pair still served.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const served = tls();
+      if (served) this.set(served.reloadError ? 1 : 0);
+    },
+  });
 }
 
 /** A counter whose total is kept elsewhere: each scrape writes the source's current value. */

@@ -1,4 +1,5 @@
 import type { PollerHealth } from '../ingest/index.js';
+import type { TlsStatus } from '../smtp/certificateReload.js';
 import type { Spool, WorkQueue } from '../spool/index.js';
 import type { Tracker } from '../tracker/index.js';
 import type { AddressTemplates } from './addresses.js';
@@ -57,6 +58,8 @@ export interface HttpSources {
   outbox?: OutboxReader;
   /** Tells routing that replayed mail is waiting (it would otherwise find it at its next poll). */
   wakeRouting?: () => void;
+  /** The certificate STARTTLS serves; absent without an SMTP front. */
+  tls?: () => TlsStatus;
   /** SMTP replies given so far, by code (250, 450, 550…). */
   smtpReplies?: () => Record<string, number>;
 }

@@ -11,6 +11,7 @@ import { receivedHeader } from './receivedHeader.js';
 import type { RecipientPolicy } from './recipientPolicy.js';
 import { SessionGuards, type DataWatch } from './sessionGuards.js';
 import { checkSender, type SenderAuth } from './senderCheck.js';
+import type { TlsPair } from './certificateReload.js';
 import type { TlsMaterial } from './tls.js';
 import { TrustedRelays } from './trustedRelays.js';
 import { REFUSED, toSmtpError, type Verdict } from './verdict.js';
@@ -32,6 +33,8 @@ export interface SmtpFront {
   close(): Promise<void>;
   /** RCPT TO and end-of-DATA replies given so far, by code: what metrics read. */
   replies(): Record<string, number>;
+  /** Serves this key and certificate to every STARTTLS from now on (sessions already secured keep theirs). */
+  serveTls(pair: TlsPair): void;
 }
 
 type Callback = (error?: Error | null, message?: string) => void;
@@ -278,5 +281,6 @@ export function createSmtpFront({
       }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
     replies: () => ({ ...replies }),
+    serveTls: (pair) => server.updateSecureContext(pair),
   };
 }

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
+import type { TlsFiles } from './certificateReload.js';
 import { createSelfSignedCertificate } from './selfSignedCertificate.js';
 
-export interface TlsMaterial {
+export interface TlsMaterial extends TlsFiles {
   key: Buffer;
   cert: Buffer;
   generated: boolean;
@@ -20,7 +21,8 @@ export function loadTlsMaterial(
   log: Logger,
 ): TlsMaterial {
   if (configured.key && configured.cert) {
-    return { key: readFileSync(configured.key), cert: readFileSync(configured.cert), generated: false };
+    const files = { keyFile: configured.key, certFile: configured.cert };
+    return { ...files, key: readFileSync(files.keyFile), cert: readFileSync(files.certFile), generated: false };
   }
   const keyFile = path.join(certDir, 'dev-key.pem');
   const certFile = path.join(certDir, 'dev-cert.pem');
@@ -35,5 +37,5 @@ export function loadTlsMaterial(
     });
     log.warn({ certFile }, 'no TLS certificate configured: generated a self-signed development certificate');
   }
-  return { key: readFileSync(keyFile), cert: readFileSync(certFile), generated: true };
+  return { keyFile, certFile, key: readFileSync(keyFile), cert: readFileSync(certFile), generated: true };
 }

@@ -5,6 +5,7 @@ import type { PollerHealth } from '../ingest/index.js';
 import type { Logger } from '../log/logger.js';
 import { configRecipientPolicy } from '../smtp/configRecipientPolicy.js';
 import type { KeyDirectory } from '../smtp/keyDirectory.js';
+import { CertificateKeeper, type TlsStatus } from '../smtp/certificateReload.js';
 import { createSmtpFront } from '../smtp/server.js';
 import { loadTlsMaterial } from '../smtp/tls.js';
 import { RefusalLog, Spool } from '../spool/index.js';
@@ -20,6 +21,8 @@ export interface RunningPostroom {
   worker?: RoutingThread;
   /** The IMAP and Graph pollers' liveness. */
   ingestHealth(): PollerHealth[];
+  /** Reads again what can change under a running server (the TLS key and certificate); on SIGHUP. */
+  reload(trigger: string): void;
   stop(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export async function startPostroom(
         routing: worker && (() => ({ running: worker.running(), restarts: worker.restarts() })),
         wakeRouting: worker && (() => worker.wake()),
         smtpReplies: front && (() => front.replies()),
+        tls: front && (() => front.tls()),
         templates: addressTemplates(config),
         baseUrl: config.outgoing.baseUrl,
         outbox: api?.outbox && outboxReader(api.outbox),
@@ -116,6 +120,10 @@ export async function startPostroom(
       spool,
       worker,
       ingestHealth: () => ingest?.health() ?? [],
+      reload(trigger) {
+        if (front) front.reloadTls(trigger);
+        else logger.info({ trigger }, 'nothing to reload without an SMTP front');
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -136,7 +144,12 @@ async function openSmtpFront(
   logger: Logger,
   options: StartOptions,
   closers: (() => unknown)[],
-): Promise<{ address: AddressInfo; replies(): Record<string, number> }> {
+): Promise<{
+  address: AddressInfo;
+  replies(): Record<string, number>;
+  tls(): TlsStatus;
+  reloadTls(trigger: string): void;
+}> {
   const tls = loadTlsMaterial(config.smtp.tls, config.smtp.hostname, options.certDir ?? path.resolve('certs'), logger);
   // RCPT TO also asks whether a key means something: the embedded tracker, or GitLab's API.
   let directory: KeyDirectory | undefined;
@@ -174,5 +187,14 @@ async function openSmtpFront(
   });
   const address = await front.listen();
   closers.push(() => front.close());
-  return { address, replies: () => front.replies() };
+  const certificate = new CertificateKeeper(tls, (pair) => front.serveTls(pair), logger.child({ part: 'tls' }));
+  // A renewal that runs no hook (certbot's default) is seen by itself.
+  const check = setInterval(() => certificate.reloadIfChanged(), config.smtp.tls.reloadCheckMs).unref();
+  closers.push(() => clearInterval(check));
+  return {
+    address,
+    replies: () => front.replies(),
+    tls: () => certificate.status(),
+    reloadTls: (trigger) => certificate.reload(trigger),
+  };
 }

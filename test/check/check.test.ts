@@ -52,12 +52,12 @@ describe('postroom check', () => {
   it('checks that the certificate names smtp.hostname', () => {
     const certFor = (cn: string) => selfSignedPair(dir, cn, { altNames: [`DNS:${cn}`], days: 30 });
     const c = config();
-    c.smtp.tls = certFor('postroom.test');
+    c.smtp.tls = { ...certFor('postroom.test'), reloadCheckMs: 60_000 };
     expect(checkCertificate(c)).toMatchObject({
       status: 'ok',
       detail: expect.stringContaining('names postroom.test, valid for 29 more days'),
     });
-    c.smtp.tls = certFor('other.test');
+    c.smtp.tls = { ...certFor('other.test'), reloadCheckMs: 60_000 };
     expect(checkCertificate(c)).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('does not name postroom.test'),

@@ -110,7 +110,7 @@ log: { level: silent }
     expect(metrics).toContain('postroom_routing_running 1');
   });
 
-  it('signs in, finds a message sent with nodemailer and opens its trace', async () => {
+  it('signs in, sees the served certificate, finds a message sent with nodemailer and opens its trace', async () => {
     await send({
       from: 'Jake <jake@example.com>',
       to: `incoming+treehouse-adventure-${project.id}-${jakeToken}-issue@postroom.test`,
@@ -121,6 +121,10 @@ log: { level: silent }
     await waitFor(() => routed(1), 15_000, 'the mail was routed');
     const page = await browser.newPage();
     await signIn(page);
+    // The dashboard says which certificate STARTTLS serves, and until when.
+    expect(await page.innerText('dt:text("TLS certificate") + dd')).toMatch(
+      /^CN=postroom\.test, valid until .+ \(\d+ days\), read /,
+    );
     await page.click('nav >> text=Messages');
     await page.fill('input[name="q"]', '<browser-issue@example.com>');
     await page.click('button:has-text("Filter")');

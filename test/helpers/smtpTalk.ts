@@ -100,6 +100,12 @@ export class SmtpTalk {
     this.attach(secure);
   }
 
+  /** The certificate the server presented, once the connection is secured. */
+  peerCertificate(): tls.PeerCertificate {
+    if (!(this.socket instanceof tls.TLSSocket)) throw new Error('the connection is not secured');
+    return this.socket.getPeerCertificate();
+  }
+
   waitClosed(timeoutMs = 5000): Promise<boolean> {
     if (this.closed) return Promise.resolve(true);
     return new Promise((resolve) => {

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollerHealth } from '../../src/ingest/index.js';
+import { copyFileSync } from 'node:fs';
+import type { HealthReport } from '../../src/http/health.js';
+import { createLogger } from '../../src/log/logger.js';
+import { CertificateKeeper } from '../../src/smtp/certificateReload.js';
+import { selfSignedPair } from '../helpers/certificate.js';
+import { tempDir } from '../helpers/postroom.js';
 import { startHttpWorld, type HttpWorld } from './httpWorld.js';
+
+const silent = createLogger('silent');
 
 let world: HttpWorld | undefined;
 afterEach(async () => {
@@ -49,6 +57,7 @@ describe('/health and /liveness', () => {
       routing: null,
       outbox: null,
       ingest: [{ ...poller({}), stuck: false }],
+      tls: null,
     });
     const liveness = await world.call('GET', '/liveness', { token: null });
     expect([liveness.status, liveness.text]).toEqual([200, 'OK\n']);
@@ -121,6 +130,37 @@ describe('/readiness', () => {
       'the routing thread is not running after 3 restarts (last error: exited with code 1)\n',
     ]);
     expect((await world.call('GET', '/health')).json.routing).toEqual(routing);
+  });
+});
+
+describe('the served TLS certificate', () => {
+  it('is in /health and /metrics with its end, and a refused renewal shows without failing health', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const live = selfSignedPair(dir, 'live', { days: 30 });
+      const keeper = new CertificateKeeper({ keyFile: live.key, certFile: live.cert }, () => undefined, silent);
+      world = await startHttpWorld({ now: () => NOW, sources: { tls: () => keeper.status() } });
+      const notAfter = keeper.status().notAfter;
+      let health = (await world.call('GET', '/health', { token: null })).json as HealthReport;
+      expect(health.tls).toMatchObject({ certFile: live.cert, subject: 'CN=live', notAfter });
+      expect(health.tls?.daysLeft).toBe(Math.floor((notAfter - NOW) / 86_400_000));
+      const metrics = async () => (await world!.call('GET', '/metrics', { token: null })).text.split('\n');
+      expect(await metrics()).toEqual(
+        expect.arrayContaining([
+          `postroom_tls_certificate_expiry_timestamp_seconds ${notAfter / 1000}`,
+          'postroom_tls_reload_failing 0',
+        ]),
+      );
+
+      copyFileSync(selfSignedPair(dir, 'stray').key, live.key);
+      expect(keeper.reload('test')).toBe(false);
+      health = (await world.call('GET', '/health', { token: null })).json as HealthReport;
+      expect(health.status).toBe('ok');
+      expect(health.tls?.reloadError).toMatch(/key values mismatch/);
+      expect(await metrics()).toContain('postroom_tls_reload_failing 1');
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -42,7 +42,7 @@ export async function startHttpWorld(
     /** More lines for the http section, indented two spaces. */
     httpExtra?: string;
     sources?: Partial<
-      Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'wakeRouting' | 'baseUrl' | 'mailSignInLink'>
+      Pick<HttpOptions, 'routing' | 'outbox' | 'smtpReplies' | 'tls' | 'wakeRouting' | 'baseUrl' | 'mailSignInLink'>
     >;
   } = {},
 ): Promise<HttpWorld> {

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
+import { CERTIFICATE_EXPIRY_WARNING_DAYS } from '../../smtp/certificateReload.js';
+import type { HealthReport } from '../health.js';
 import { recentRefusals } from '../../spool/index.js';
 import { duration, stateLabel, when } from '../views/format.js';
 import { page, type Html } from '../views/layout.js';
@@ -20,6 +22,20 @@ function counts(title: string, values: Record<string, number> | null, absent: st
       ${entries.length === 0 ? html`<p class="muted">None yet.</p>` : ''}
       ${entries.map(([state, n]) => html`<div class="card">${stateLabel(state)}<b>${n}</b></div>`)}
     </div>`;
+}
+
+function tlsLine(tls: NonNullable<HealthReport['tls']>): Html {
+  const expiry =
+    tls.daysLeft < 0
+      ? html`<span class="bad">expired ${when(tls.notAfter)}</span>`
+      : html`<span class="${tls.daysLeft < CERTIFICATE_EXPIRY_WARNING_DAYS ? 'bad' : 'ok'}"
+            >valid until ${when(tls.notAfter)}</span
+          >
+          (${tls.daysLeft} days)`;
+  const refused = tls.reloadError
+    ? html`; <span class="bad">the last new pair was refused: ${tls.reloadError}</span>`
+    : '';
+  return html`${tls.subject}, ${expiry}, read ${when(tls.loadedAt)}${refused}`;
 }
 
 export function dashboard(c: Context<AppEnv>, deps: ConsoleDeps): Html {
@@ -53,6 +69,12 @@ export function dashboard(c: Context<AppEnv>, deps: ConsoleDeps): Html {
         <dd>${report.backlog ? duration(report.backlog.oldestDueAgeSeconds) : 'unknown'}</dd>
         <dt>Routing</dt>
         <dd>${routingLine}</dd>
+        ${
+          report.tls
+            ? html`<dt>TLS certificate</dt>
+                <dd>${tlsLine(report.tls)}</dd>`
+            : ''
+        }
         <dt>As of</dt>
         <dd>${when(deps.now())}</dd>
       </dl>
