@@ -350,12 +350,17 @@ export class Tracker {
   }
 }
 
+/** Where a tracker file's projects keep their bare repositories, unless told otherwise: beside it. */
+export function repositoriesDirOf(trackerFile: string): string {
+  return path.join(path.dirname(trackerFile), 'repositories');
+}
+
 export function openTracker(file: string, options: TrackerOptions = {}): Tracker {
   const db = openDatabase(file);
   try {
     return new Tracker(db, {
       ...options,
-      repositoriesDir: options.repositoriesDir ?? path.join(path.dirname(file), 'repositories'),
+      repositoriesDir: options.repositoriesDir ?? repositoriesDirOf(file),
     });
   } catch (error) {
     db.close();

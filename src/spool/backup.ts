@@ -1,0 +1,76 @@
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { bodyDirOf, bodyFileInUse } from './bodyFiles.js';
+
+export interface SpoolBackup {
+  messages: number;
+  bodyFiles: number;
+  /** Messages left out: retention removed them (and their body file) while the copy was made. */
+  removedMeanwhile: number;
+  /** Messages whose body file the spool itself has lost: kept, as in the spool, and named here. */
+  missingBodies: number[];
+}
+
+/**
+ * A consistent copy of a spool that is in use: its database as one read transaction sees it,
+ * then the body files that copy points into, in a folder of their own beside it as the spool
+ * keeps them. VACUUM INTO reads in one transaction, so the server's commits go on meanwhile; a
+ * page-by-page copy would start over at each of them. Body files are written once and never
+ * changed, so copying one after the snapshot copies the snapshot's. One that is gone by then was
+ * removed by retention with the finished messages it held: they leave the copy too.
+ */
+export function backupSpool(liveFile: string, copyFile: string): SpoolBackup {
+  const live = new Database(liveFile, { fileMustExist: true });
+  try {
+    live.prepare('VACUUM INTO ?').run(copyFile);
+    const copy = new Database(copyFile);
+    try {
+      return copyBodyFiles(live, copy, bodyDirOf(liveFile), bodyDirOf(copyFile));
+    } finally {
+      copy.close();
+      syncPath(copyFile);
+    }
+  } finally {
+    live.close();
+  }
+}
+
+function copyBodyFiles(live: Database.Database, copy: Database.Database, from: string, to: string): SpoolBackup {
+  copy.pragma('foreign_keys = ON');
+  const files = copy
+    .prepare('SELECT DISTINCT body_file FROM messages WHERE body_file IS NOT NULL')
+    .pluck()
+    .all() as string[];
+  mkdirSync(to, { recursive: true });
+  const stillInLive = bodyFileInUse(live);
+  const messagesIn = copy.prepare('SELECT id FROM messages WHERE body_file = ?').pluck();
+  const dropMessagesIn = copy.prepare('DELETE FROM messages WHERE body_file = ?');
+  let bodyFiles = 0;
+  let removedMeanwhile = 0;
+  const missingBodies: number[] = [];
+  for (const file of files) {
+    try {
+      copyFileSync(path.join(from, file), path.join(to, file));
+      syncPath(path.join(to, file));
+      bodyFiles++;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if (stillInLive(file)) missingBodies.push(...(messagesIn.all(file) as number[]));
+      else removedMeanwhile += dropMessagesIn.run(file).changes;
+    }
+  }
+  syncPath(to);
+  const messages = copy.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+  return { messages, bodyFiles, removedMeanwhile, missingBodies };
+}
+
+/** fsync of a file or a folder: what the copy holds, and the names in it, survive a power cut. */
+export function syncPath(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
