@@ -10,8 +10,9 @@ import { configPath } from './configPath.js';
 /**
  * `postroom backup <folder>`: a consistent copy of the spool (with its body files) and of the
  * embedded tracker (with its repositories), taken while Postroom runs, and `backup.json` saying
- * where each came from. The config, its secrets key and the TLS key are left for the operator to
- * keep apart.
+ * where each came from. The config, the encrypted mailbox secrets with their key, and the TLS key
+ * are left for the operator to keep apart: a copy that holds the secrets beside their key protects
+ * nothing.
  */
 export async function backup(args: ParsedArgs): Promise<void> {
   const config = loadConfig(configPath(args), process.env, { encryptedCredentials: false });
@@ -28,7 +29,9 @@ export async function backup(args: ParsedArgs): Promise<void> {
   if (config.sink === 'embedded' && existsSync(config.tracker.path))
     manifest.tracker = copyTracker(config.tracker.path, folder);
   writeFileSync(path.join(folder, 'backup.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  process.stdout.write('not copied: the config, its secrets key and the TLS key; keep them apart\n');
+  process.stdout.write(
+    'not copied: the config, the encrypted mailbox secrets and their key, the TLS key; keep them apart\n',
+  );
 }
 
 function copySpool(file: string, folder: string) {

@@ -29,7 +29,11 @@ export async function startChildPostroom(
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`postroom did not start within 15 s: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => {
+      // A server that never said it listens must not outlive the test that waited for it.
+      child.kill('SIGKILL');
+      reject(new Error(`postroom did not start within 15 s: ${stderr}`));
+    }, 15_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
