@@ -65,8 +65,7 @@ export const COMMANDS: Record<string, Command> = {
     arguments: '<folder>',
     summary:
       'Copy the spool (with its body files) and the embedded tracker (with its repositories) into a new folder, consistently, while Postroom runs.',
-    details:
-      'To restore: stop Postroom, put each copy back where backup.json says it came from, start Postroom.',
+    details: 'To restore: stop Postroom, put each copy back where backup.json says it came from, start Postroom.',
     options: CONFIG_OPTION,
     positionals: { min: 1, max: 1 },
     run: async (args) => (await import('./backup.js')).backup(args),
