@@ -92,15 +92,10 @@ export class CertificateKeeper {
   reload(trigger: string): boolean {
     this.seen = filesVersion(this.files);
     const read = readTlsPair(this.files);
-    if (!read.ok) {
-      this.served = { ...this.served, reloadError: read.reason };
-      this.log.error(
-        { trigger, ...this.files, reason: read.reason, servedNotAfter: new Date(this.served.notAfter).toISOString() },
-        'TLS certificate not reloaded: the previous one is still served',
-      );
-      return false;
-    }
-    this.serve(read.pair);
+    if (!read.ok) return this.refuse(trigger, read.reason);
+    // Called from a signal handler and a timer: nothing here may throw and end the process.
+    const failed = this.tryServe(read.pair);
+    if (failed !== undefined) return this.refuse(trigger, failed);
     this.served = this.statusOf(read.certificate);
     this.log.info(
       {
@@ -118,6 +113,25 @@ export class CertificateKeeper {
   /** A reload when the files changed since they were last read; nothing otherwise. */
   reloadIfChanged(): boolean {
     return filesVersion(this.files) !== this.seen && this.reload('files changed');
+  }
+
+  private refuse(trigger: string, reason: string): false {
+    this.served = { ...this.served, reloadError: reason };
+    this.log.error(
+      { trigger, ...this.files, reason, servedNotAfter: new Date(this.served.notAfter).toISOString() },
+      'TLS certificate not reloaded: the previous one is still served',
+    );
+    return false;
+  }
+
+  /** Undefined once the pair is served; why not otherwise. */
+  private tryServe(pair: TlsPair): string | undefined {
+    try {
+      this.serve(pair);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
   }
 
   private statusOf(certificate: X509Certificate): TlsStatus {

@@ -67,6 +67,19 @@ describe('the certificate keeper', () => {
     });
   });
 
+  it('answers a pair the server will not take with a refusal, never an exception (it runs from a signal handler)', () => {
+    const pair = selfSignedPair(path.join(dir, 'keeper'), 'refused-by-server');
+    const keeper = new CertificateKeeper(
+      { keyFile: pair.key, certFile: pair.cert },
+      () => {
+        throw new Error('no context for you');
+      },
+      silent,
+    );
+    expect(keeper.reload('SIGHUP')).toBe(false);
+    expect(keeper.status()).toMatchObject({ fingerprint256: fingerprintOf(pair), reloadError: 'no context for you' });
+  });
+
   it('reads the files again only when they changed, and refuses a certificate caught half-written', () => {
     const pair = selfSignedPair(path.join(dir, 'keeper'), 'changing');
     const watched = { keyFile: pair.key, certFile: pair.cert };
