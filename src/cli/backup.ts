@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { backupSpool } from '../spool/backup.js';
+import { backupSpool, syncPath } from '../spool/backup.js';
 import { backupTracker } from '../tracker/backup.js';
 import { repositoriesDirOf } from '../tracker/tracker.js';
 import type { ParsedArgs } from './args.js';
@@ -29,6 +29,9 @@ export async function backup(args: ParsedArgs): Promise<void> {
   if (config.sink === 'embedded' && existsSync(config.tracker.path))
     manifest.tracker = copyTracker(config.tracker.path, folder);
   writeFileSync(path.join(folder, 'backup.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The copies are fsynced one by one; this makes their names in the folder last too.
+  syncPath(path.join(folder, 'backup.json'));
+  syncPath(folder);
   process.stdout.write(
     'not copied: the config, the encrypted mailbox secrets and their key, the TLS key; keep them apart\n',
   );
