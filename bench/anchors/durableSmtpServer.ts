@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
-import { NEW_FILE_PAGE_SIZE } from '../../src/spool/database.js';
+import { bareDurableDatabase } from './durableStore.js';
 
 // The least a server on this stack must do to answer 250 only once a message is on disk:
 // smtp-server, each message one row of a bare SQLite file (the spool's page size, WAL,
@@ -78,10 +77,7 @@ function serve(): void {
 }
 
 function write(): void {
-  const db = new Database(workerData as string);
-  db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  const db = bareDurableDatabase(workerData as string);
   db.exec('CREATE TABLE messages (id INTEGER PRIMARY KEY, raw BLOB NOT NULL)');
   const insert = db.prepare('INSERT INTO messages (raw) VALUES (?)');
   const commit = db.transaction((requests: Request[]) => {

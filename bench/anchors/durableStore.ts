@@ -10,12 +10,18 @@ import { NEW_FILE_PAGE_SIZE } from '../../src/spool/database.js';
  */
 export type FloorShape = 'sqlite' | 'file-and-row';
 
-/** Stores and settles `count` messages of `size` bytes in a fresh folder, one at a time. */
-export function durableFloor(shape: FloorShape, folder: string, size: number, count: number): void {
-  const db = new Database(path.join(folder, 'floor.db'));
+/** A bare SQLite file made durable the way the spool is: its page size, WAL, synchronous=FULL. */
+export function bareDurableDatabase(file: string): Database.Database {
+  const db = new Database(file);
   db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  return db;
+}
+
+/** Stores and settles `count` messages of `size` bytes in a fresh folder, one at a time. */
+export function durableFloor(shape: FloorShape, folder: string, size: number, count: number): void {
+  const db = bareDurableDatabase(path.join(folder, 'floor.db'));
   // The bytes apart from the state that changes, as the spool keeps them.
   db.exec('CREATE TABLE bodies (id INTEGER PRIMARY KEY, raw BLOB NOT NULL)');
   db.exec('CREATE TABLE states (id INTEGER PRIMARY KEY, state TEXT NOT NULL)');

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import type { PostroomConfig } from '../config/index.js';
-import { CERTIFICATE_EXPIRY_WARNING_DAYS } from '../smtp/certificateReload.js';
+import { CERTIFICATE_EXPIRY_WARNING_DAYS, daysUntil } from '../smtp/certificateReload.js';
 import { errorText, fail, ok, skip, warn, type CheckResult } from './result.js';
 
 /** Can the SMTP port be bound (or is Postroom already on it)? */
@@ -45,7 +45,7 @@ export function checkCertificate(config: PostroomConfig, certDir = path.resolve(
       `${file} does not name ${hostname} (subject ${certificate.subject.replace(/\n/g, ', ')})`,
     );
   const expires = new Date(certificate.validTo);
-  const days = Math.floor((expires.getTime() - Date.now()) / 86_400_000);
+  const days = daysUntil(expires.getTime(), Date.now());
   if (days < 0) return fail('tls certificate', `${file} expired on ${expires.toISOString()}`);
   if (days < CERTIFICATE_EXPIRY_WARNING_DAYS) return warn('tls certificate', `${file} expires in ${days} days`);
   const selfSigned = certificate.issuer === certificate.subject ? ', self-signed' : '';

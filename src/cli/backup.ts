@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { backupSpool, syncPath } from '../spool/backup.js';
+import { backupSpool } from '../spool/backup.js';
+import { syncPath } from '../sqlite/durableFiles.js';
 import { backupTracker } from '../tracker/backup.js';
 import { repositoriesDirOf } from '../tracker/tracker.js';
 import type { ParsedArgs } from './args.js';

@@ -1,5 +1,5 @@
 import type { PollerHealth } from '../ingest/index.js';
-import type { TlsStatus } from '../smtp/certificateReload.js';
+import { daysUntil, type TlsStatus } from '../smtp/certificateReload.js';
 import type { HttpSources, RoutingHealth } from './types.js';
 
 export interface PollerReport extends PollerHealth {
@@ -105,7 +105,7 @@ export function assessHealth(input: HealthInput): HealthReport {
     routing,
     outbox,
     ingest,
-    tls: tls && { ...tls, daysLeft: Math.floor((tls.notAfter - input.now) / 86_400_000) },
+    tls: tls && { ...tls, daysLeft: daysUntil(tls.notAfter, input.now) },
   };
 }
 

@@ -6,6 +6,11 @@ import type { Logger } from '../log/logger.js';
 /** How early `check` and the console warn of a certificate's end: soon enough to renew it by hand. */
 export const CERTIFICATE_EXPIRY_WARNING_DAYS = 14;
 
+/** Whole days from `now` until `time` (both ms since the epoch); negative once it has passed. */
+export function daysUntil(time: number, now: number): number {
+  return Math.floor((time - now) / 86_400_000);
+}
+
 export interface TlsFiles {
   keyFile: string;
   certFile: string;
@@ -68,20 +73,20 @@ function filesVersion({ keyFile, certFile }: TlsFiles): string {
  * refused, and the pair served until then stays.
  */
 export class CertificateKeeper {
+  private readonly files: TlsFiles;
   private served: TlsStatus;
   private seen: string;
 
+  /** `initial`: the files and the pair the front was built with, read from them a moment ago. */
   constructor(
-    private readonly files: TlsFiles,
+    initial: TlsFiles & TlsPair,
     private readonly serve: (pair: TlsPair) => void,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.seen = filesVersion(files);
-    const first = readTlsPair(files);
-    // The front was built from these very files a moment ago; a failure here is theirs to report.
-    if (!first.ok) throw new Error(`TLS key and certificate unusable: ${first.reason}`);
-    this.served = this.statusOf(first.certificate);
+    this.files = { keyFile: initial.keyFile, certFile: initial.certFile };
+    this.seen = filesVersion(this.files);
+    this.served = this.statusOf(new X509Certificate(initial.cert));
   }
 
   status(): TlsStatus {

@@ -1,6 +1,7 @@
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { copyDatabase, syncPath } from '../sqlite/durableFiles.js';
 import { bodyDirOf, bodyFileInUse } from './bodyFiles.js';
 
 export interface SpoolBackup {
@@ -13,23 +14,22 @@ export interface SpoolBackup {
 }
 
 /**
- * A consistent copy of a spool that is in use: its database as one read transaction sees it,
- * then the body files that copy points into, in a folder of their own beside it as the spool
- * keeps them. VACUUM INTO reads in one transaction, so the server's commits go on meanwhile; a
- * page-by-page copy would start over at each of them. Body files are written once and never
- * changed, so copying one after the snapshot copies the snapshot's. One that is gone by then was
- * removed by retention with the finished messages it held: they leave the copy too.
+ * A consistent copy of a spool that is in use: its database as one read transaction sees it
+ * (copyDatabase), then the body files that copy points into, in a folder of their own beside it
+ * as the spool keeps them. Body files are written once and never changed, so copying one after
+ * the snapshot copies the snapshot's. One that is gone by then was removed by retention with the
+ * finished messages it held: they leave the copy too.
  */
 export function backupSpool(liveFile: string, copyFile: string): SpoolBackup {
   const live = new Database(liveFile, { fileMustExist: true });
   try {
-    live.prepare('VACUUM INTO ?').run(copyFile);
+    copyDatabase(live, copyFile);
+    // The copy is in rollback mode with synchronous=FULL: what copyBodyFiles deletes is fsynced.
     const copy = new Database(copyFile);
     try {
       return copyBodyFiles(live, copy, bodyDirOf(liveFile), bodyDirOf(copyFile));
     } finally {
       copy.close();
-      syncPath(copyFile);
     }
   } finally {
     live.close();
@@ -63,14 +63,4 @@ function copyBodyFiles(live: Database.Database, copy: Database.Database, from: s
   syncPath(to);
   const messages = copy.prepare('SELECT count(*) FROM messages').pluck().get() as number;
   return { messages, bodyFiles, removedMeanwhile, missingBodies };
-}
-
-/** fsync of a file or a folder: what the copy holds, and the names in it, survive a power cut. */
-export function syncPath(file: string): void {
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, opendirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { syncPath } from '../sqlite/durableFiles.js';
 
 /** Whether a stored message still points into a body file (an index read: messages_by_body_file). */
 export function bodyFileInUse(db: Database.Database): (file: string) => boolean {
@@ -50,12 +51,7 @@ export class BodyFiles {
     }
     closeSync(fd);
     // The new file's name must survive a power cut as well as its bytes.
-    const dirFd = openSync(this.dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    syncPath(this.dir);
     return { file, offsets };
   }
 

@@ -1,6 +1,6 @@
 import { cpSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { syncPath } from '../spool/backup.js';
+import { copyDatabase } from '../sqlite/durableFiles.js';
 
 export interface TrackerBackup {
   projects: number;
@@ -11,7 +11,7 @@ export interface TrackerBackup {
 
 /**
  * A consistent copy of the embedded tracker in use: its database in one read transaction
- * (VACUUM INTO; the server goes on writing), then the projects' bare repositories. Git writes
+ * (copyDatabase; the server goes on writing), then the projects' bare repositories. Git writes
  * an object or a ref by renaming a finished file into place, so a copy taken meanwhile holds
  * whole files, at worst a push behind the database.
  */
@@ -23,11 +23,10 @@ export function backupTracker(
 ): TrackerBackup {
   const live = new Database(liveFile, { fileMustExist: true });
   try {
-    live.prepare('VACUUM INTO ?').run(copyFile);
+    copyDatabase(live, copyFile);
   } finally {
     live.close();
   }
-  syncPath(copyFile);
   const repositories = existsSync(repositoriesDir);
   if (repositories) cpSync(repositoriesDir, copyRepositories, { recursive: true, preserveTimestamps: true });
   const copy = new Database(copyFile, { readonly: true });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollerHealth } from '../../src/ingest/index.js';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import type { HealthReport } from '../../src/http/health.js';
 import { createLogger } from '../../src/log/logger.js';
 import { CertificateKeeper } from '../../src/smtp/certificateReload.js';
@@ -138,7 +138,13 @@ describe('the served TLS certificate', () => {
     const { dir, cleanup } = tempDir();
     try {
       const live = selfSignedPair(dir, 'live', { days: 30 });
-      const keeper = new CertificateKeeper({ keyFile: live.key, certFile: live.cert }, () => undefined, silent);
+      const initial = {
+        keyFile: live.key,
+        certFile: live.cert,
+        key: readFileSync(live.key),
+        cert: readFileSync(live.cert),
+      };
+      const keeper = new CertificateKeeper(initial, () => undefined, silent);
       world = await startHttpWorld({ now: () => NOW, sources: { tls: () => keeper.status() } });
       const notAfter = keeper.status().notAfter;
       let health = (await world.call('GET', '/health', { token: null })).json as HealthReport;

@@ -16,6 +16,13 @@ const { dir, cleanup } = tempDir();
 afterAll(() => cleanup());
 
 const silent = createLogger('silent');
+/** What the front was built with: the files, and the pair read from them. */
+const loaded = (pair: CertificatePair) => ({
+  keyFile: pair.key,
+  certFile: pair.cert,
+  key: readFileSync(pair.key),
+  cert: readFileSync(pair.cert),
+});
 const fingerprintOf = (pair: CertificatePair) => new X509Certificate(readFileSync(pair.cert)).fingerprint256;
 
 /** Puts a pair where the served one lives the way a renewal does: each file replaced whole. */
@@ -41,11 +48,10 @@ async function servedFingerprint(port: number): Promise<string> {
 
 describe('the certificate keeper', () => {
   const live = selfSignedPair(path.join(dir, 'keeper'), 'live');
-  const files = { keyFile: live.key, certFile: live.cert };
 
   it('serves a new matching pair, and refuses one whose key is not the certificate’s', () => {
     const served: TlsPair[] = [];
-    const keeper = new CertificateKeeper(files, (pair) => served.push(pair), silent);
+    const keeper = new CertificateKeeper(loaded(live), (pair) => served.push(pair), silent);
     const first = keeper.status().fingerprint256;
     expect(first).toBe(fingerprintOf(live));
 
@@ -70,7 +76,7 @@ describe('the certificate keeper', () => {
   it('answers a pair the server will not take with a refusal, never an exception (it runs from a signal handler)', () => {
     const pair = selfSignedPair(path.join(dir, 'keeper'), 'refused-by-server');
     const keeper = new CertificateKeeper(
-      { keyFile: pair.key, certFile: pair.cert },
+      loaded(pair),
       () => {
         throw new Error('no context for you');
       },
@@ -82,9 +88,8 @@ describe('the certificate keeper', () => {
 
   it('reads the files again only when they changed, and refuses a certificate caught half-written', () => {
     const pair = selfSignedPair(path.join(dir, 'keeper'), 'changing');
-    const watched = { keyFile: pair.key, certFile: pair.cert };
     const served: TlsPair[] = [];
-    const keeper = new CertificateKeeper(watched, (p) => served.push(p), silent);
+    const keeper = new CertificateKeeper(loaded(pair), (p) => served.push(p), silent);
     expect(keeper.reloadIfChanged()).toBe(false);
 
     const next = selfSignedPair(path.join(dir, 'keeper'), 'next');
