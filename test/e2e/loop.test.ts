@@ -169,7 +169,9 @@ describe('the whole loop over real SMTP, with the embedded tracker', () => {
       references,
       text: 'Totally mathematical.\n',
     });
+    // The note is in the tracker a moment before the spool records the outcome: wait for both.
     await waitFor(() => tracker!.notes(stored).length === 2, 10_000, 'the reply became a note');
+    await waitFor(() => running!.spool.get(1)?.state === 'done', 10_000, 'the reply was recorded as done');
     const reply = tracker!.notes(stored)[1];
     expect(reply).toMatchObject({ authorId: finn.id });
     expect(reply.body).toContain('Totally mathematical.');
