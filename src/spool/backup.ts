@@ -24,15 +24,23 @@ export function backupSpool(liveFile: string, copyFile: string): SpoolBackup {
   const live = new Database(liveFile, { fileMustExist: true });
   try {
     copyDatabase(live, copyFile);
-    // The copy is in rollback mode with synchronous=FULL: what copyBodyFiles deletes is fsynced.
-    const copy = new Database(copyFile);
-    try {
-      return copyBodyFiles(live, copy, bodyDirOf(liveFile), bodyDirOf(copyFile));
-    } finally {
-      copy.close();
-    }
+    return copyBodiesOfSnapshot(live, liveFile, copyFile);
   } finally {
     live.close();
+  }
+}
+
+/**
+ * backupSpool's second step, on a snapshot already taken: the body files it points into, read
+ * from the live spool as it is now (retention may have run since the snapshot).
+ */
+export function copyBodiesOfSnapshot(live: Database.Database, liveFile: string, copyFile: string): SpoolBackup {
+  // The copy is in rollback mode with synchronous=FULL: what copyBodyFiles deletes is fsynced.
+  const copy = new Database(copyFile);
+  try {
+    return copyBodyFiles(live, copy, bodyDirOf(liveFile), bodyDirOf(copyFile));
+  } finally {
+    copy.close();
   }
 }
 
