@@ -9,38 +9,23 @@ import { bodyDirOf } from '../../src/spool/bodyFiles.js';
 import { copyBodiesOfSnapshot } from '../../src/spool/backup.js';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
 import { copyDatabase } from '../../src/sqlite/durableFiles.js';
+import { incomingMessage, storedId } from '../helpers/incoming.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
 const temp = spoolFilePerTest();
 
 function message(name: string, bytes: number): IncomingMessage {
   const raw = Buffer.concat([Buffer.from(`Subject: ${name}\r\n\r\n`), Buffer.alloc(bytes, 120)]);
-  return {
-    source: 'smtp',
-    sessionId: 's1',
-    tls: false,
-    mailFrom: 'jake@example.com',
-    recipients: ['incoming+one@postroom.test'],
-    receivedAt: Date.now(),
-    messageId: `<${name}@example.com>`,
-    chunks: [raw],
-    size: raw.length,
-  };
-}
-
-async function stored(spool: Spool, incoming: IncomingMessage): Promise<number> {
-  const result = await spool.store(incoming);
-  if (!result.stored) throw new Error(result.reason);
-  return result.id;
+  return incomingMessage(raw, { messageId: `<${name}@example.com>` });
 }
 
 describe('a spool backup that races retention', () => {
   it('leaves out the finished message whose body file went, and copies the rest whole', async () => {
     const spool = Spool.open(temp.file);
     // Stored one at a time: each large one in a body file of its own.
-    const finished = await stored(spool, message('finished-large', 40_000));
-    const open = await stored(spool, message('open-large', 40_000));
-    const small = await stored(spool, message('small', 200));
+    const finished = await storedId(spool, message('finished-large', 40_000));
+    const open = await storedId(spool, message('open-large', 40_000));
+    const small = await storedId(spool, message('small', 200));
     const finishedFile = spool.db
       .prepare('SELECT body_file FROM messages WHERE id = ?')
       .pluck()

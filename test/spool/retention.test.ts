@@ -6,6 +6,7 @@ import type { Logger } from '../../src/log/logger.js';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
 import { startRetention } from '../../src/wiring/retention.js';
 import { testConfigText } from '../helpers/postroom.js';
+import { storedId } from '../helpers/incoming.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 
 const temp = spoolFilePerTest();
@@ -36,22 +37,16 @@ function settle(spool: Spool, id: number, ...states: string[]): void {
   );
 }
 
-async function stored(spool: Spool, incoming: IncomingMessage): Promise<number> {
-  const result = await spool.store(incoming);
-  if (!result.stored) throw new Error(result.reason);
-  return result.id;
-}
-
 describe('retention of finished mail', () => {
   it('removes finished mail past the age with its deliveries and trace, and keeps the rest whatever its age', async () => {
     const spool = Spool.open(temp.file);
     const old = NOW - 40 * DAY;
-    const done = await stored(spool, message('done', old));
-    const rejected = await stored(spool, message('rejected', old));
-    const dead = await stored(spool, message('dead', old));
-    const halfDone = await stored(spool, message('half', old));
-    const queued = await stored(spool, message('queued', old));
-    const young = await stored(spool, message('young', NOW - 2 * DAY));
+    const done = await storedId(spool, message('done', old));
+    const rejected = await storedId(spool, message('rejected', old));
+    const dead = await storedId(spool, message('dead', old));
+    const halfDone = await storedId(spool, message('half', old));
+    const queued = await storedId(spool, message('queued', old));
+    const young = await storedId(spool, message('young', NOW - 2 * DAY));
     settle(spool, done, 'done', 'ignored');
     settle(spool, rejected, 'rejected');
     settle(spool, dead, 'dead');
@@ -79,8 +74,8 @@ describe('retention of finished mail', () => {
     const old = NOW - 40 * DAY;
     // Stored in one turn: one commit, one body file for both.
     const [first, second] = await Promise.all([
-      stored(spool, message('big-1', old, 100 * 1024)),
-      stored(spool, message('big-2', old, 100 * 1024)),
+      storedId(spool, message('big-1', old, 100 * 1024)),
+      storedId(spool, message('big-2', old, 100 * 1024)),
     ]);
     const bodies = `${temp.file}-bodies`;
     expect(readdirSync(bodies)).toHaveLength(1);
@@ -117,7 +112,7 @@ describe('the retention timer', () => {
       const logged: unknown[] = [];
       const logger = { info: (fields: unknown) => logged.push(fields), error: () => undefined } as unknown as Logger;
       const now = () => NOW;
-      const first = await stored(spool, message('first', NOW - 40 * DAY));
+      const first = await storedId(spool, message('first', NOW - 40 * DAY));
       settle(spool, first, 'done');
       const purges: number[] = [];
       const purgeSentMail = async (before: number) => {
@@ -134,7 +129,7 @@ describe('the retention timer', () => {
       // The outbox's sent mail goes by the same cut, after the spool's pass.
       await vi.waitFor(() => expect(purges).toEqual([NOW - 30 * DAY]));
 
-      const second = await stored(spool, message('second', NOW - 31 * DAY));
+      const second = await storedId(spool, message('second', NOW - 31 * DAY));
       settle(spool, second, 'done');
       await vi.advanceTimersByTimeAsync(3_600_000);
       await vi.waitFor(() => expect(spool.get(second)).toBeUndefined());
