@@ -58,6 +58,12 @@ export class SpoolWriteLock {
     return true;
   }
 
+  /** The thread holding the turn now, if any (the writer thread is inside its transaction once it does). */
+  holder(): number | undefined {
+    const held = Atomics.load(this.turns, HOLDER);
+    return held === 0 ? undefined : held - 1;
+  }
+
   private nextTurn(): void {
     Atomics.add(this.turns, SERVING, 1);
     Atomics.notify(this.turns, SERVING);

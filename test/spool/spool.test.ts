@@ -3,7 +3,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
+import { SpoolWriteLock } from '../../src/spool/writeLock.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
+import { waitFor } from '../helpers/waitFor.js';
 
 const temp = spoolFilePerTest();
 
@@ -136,7 +138,9 @@ describe('spool', () => {
     const holder = new Database(temp.file);
     holder.exec('BEGIN IMMEDIATE');
     const first = spool.store(message('m1'));
-    await new Promise((resolve) => setImmediate(resolve));
+    // The writer has taken its turn with m1 alone (and waits on SQLite's lock) before the others leave.
+    const lock = new SpoolWriteLock(spool.writeLock);
+    await waitFor(() => lock.holder() !== undefined, 10_000, 'the writer in its transaction');
     const second = spool.store(message('m2'));
     await new Promise((resolve) => setImmediate(resolve));
     const third = spool.store(message('m3'));
