@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
-import type { TlsFiles } from './certificateReload.js';
+import type { TlsFiles, TlsPair } from './certificateReload.js';
 import { createSelfSignedCertificate } from './selfSignedCertificate.js';
 
-export interface TlsMaterial extends TlsFiles {
-  key: Buffer;
-  cert: Buffer;
+export interface TlsMaterial extends TlsFiles, TlsPair {
   generated: boolean;
 }
 

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { Spool, type IncomingMessage } from '../../src/spool/index.js';
 import { SpoolWriteLock } from '../../src/spool/writeLock.js';
+import { storedId } from '../helpers/incoming.js';
 import { spoolFilePerTest } from '../helpers/spoolFile.js';
 import { waitFor } from '../helpers/waitFor.js';
 
@@ -83,13 +84,7 @@ describe('spool', () => {
     const spool = Spool.open(temp.file);
     const small = Buffer.alloc(16 * 1024, 'a');
     const larger = Buffer.alloc(16 * 1024 + 1, 'b');
-    const ids = await Promise.all(
-      [small, larger].map(async (bytes) => {
-        const result = await spool.store(message([bytes]));
-        if (!result.stored) throw new Error(result.reason);
-        return result.id;
-      }),
-    );
+    const ids = await Promise.all([small, larger].map((bytes) => storedId(spool, message([bytes]))));
     const place = spool.db.prepare(
       'SELECT raw IS NULL AS apart, body_file IS NOT NULL AS inFile FROM messages WHERE id = ?',
     );
