@@ -8,3 +8,11 @@ import type { ResourceLimits } from 'node:worker_threads';
  * keeps V8's limit: a thread must not fail on a large message.
  */
 export const THREAD_HEAP_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 6 };
+
+/**
+ * The routing thread allocates far more per message than the others (the parsed mail, the
+ * reply's text, its rows), and with 16 deliveries in flight much of it is still alive at each
+ * collection: at 6 MiB, scavenges took 17% of its time draining a backlog. 16 MiB routes 7-10%
+ * faster for about 7 MiB more at rest (bench:memory stays under 250 MiB).
+ */
+export const ROUTING_HEAP_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16 };

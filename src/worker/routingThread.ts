@@ -1,6 +1,7 @@
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { SpoolWriteLock } from '../spool/writeLock.js';
+import { ROUTING_HEAP_LIMITS } from '../threads/heapLimits.js';
 import { superviseThread } from '../threads/supervisor.js';
 import type { Worker } from './worker.js';
 
@@ -33,7 +34,7 @@ export async function startRoutingThread(data: RoutingThreadData, logger: Logger
   let nextId = 0;
   const thread = await superviseThread({
     entry,
-    options: { workerData: data },
+    options: { workerData: data, resourceLimits: ROUTING_HEAP_LIMITS },
     logger,
     isReady: (reply) => (reply as RoutingReply).kind === 'ready',
     startFailure: (reply) =>
