@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 export interface Backlog {
   /** Deliveries that reached a final state (done, ignored, rejected, dead). */
   finished: number;
+  /** Of those, the ones done: for a bench whose every message should have its effect. */
+  done: number;
   /** Deliveries still waiting or being routed (queued, processing, retry). */
   waiting: number;
 }
@@ -18,6 +20,7 @@ export function readBacklog(spoolPath: string): Backlog {
     const count = (states: string[]) => rows.filter((r) => states.includes(r.state)).reduce((a, r) => a + r.n, 0);
     return {
       finished: count(['done', 'ignored', 'rejected', 'dead']),
+      done: count(['done']),
       waiting: count(['queued', 'processing', 'retry']),
     };
   } finally {

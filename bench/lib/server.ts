@@ -70,13 +70,15 @@ ${extraConfig}
   };
 }
 
-/** A user, a project, an issue and a notification sent about it: the reply key every bench message answers. */
+/** A user, a project it belongs to, an issue and a notification sent about it: the reply key every bench message answers, each one a note. */
 async function seedReplyKey(trackerPath: string): Promise<string> {
   const tracker = openTracker(trackerPath);
   try {
     const user = tracker.createUser({ username: 'load', email: 'load@client.test' });
     const project = await tracker.createProject({ fullPath: 'bench/load' });
     if (!user.saved || !project.saved) throw new Error('could not seed the bench tracker');
+    // A member may read the (private) project: without it every reply ends rejected (ProjectNotFound).
+    tracker.addMember(project.record, user.record, 'developer');
     const issue = await tracker.createIssue({
       idempotencyKey: null,
       project: project.record,

@@ -6,6 +6,7 @@
  * HTTP API, seeding and notifications (which listen to `tracker.on(...)`).
  */
 export { openTracker, Tracker } from './tracker.js';
+export type { TrackerCommits } from './database.js';
 export type { TrackerOptions } from './tracker.js';
 export { TrackerSink } from './trackerSink.js';
 export { TrackerEvents } from './events.js';

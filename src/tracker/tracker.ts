@@ -19,7 +19,8 @@ import { addressParts, type AddressParts } from './addressParts.js';
 import { createIssue, type IssueInput } from './createIssue.js';
 import { createMergeRequest, type MergeRequestInput, type MergeRequestOutcome } from './createMergeRequest.js';
 import { createNote, type NoteInput } from './createNote.js';
-import { openDatabase } from './database.js';
+import { openDatabase, type TrackerCommits } from './database.js';
+import { WalBarrier } from '../sqlite/walBarrier.js';
 import { TrackerEvents, type TrackerEventMap, type TrackerEventName } from './events.js';
 import { claimThankYou, deleteIssue, issueById, issueByIid, issuesOf, markThankYouSent } from './issues.js';
 import { mergeRequestById, mergeRequestByIid, mergeRequestsOf } from './mergeRequests.js';
@@ -88,6 +89,8 @@ export interface TrackerOptions {
   maxAttachmentBytes?: number;
   /** Milliseconds since the epoch; tests move it to age partitions. */
   now?: () => number;
+  /** `grouped`: commits are durable at `makeDurable()`, not each on its own (see TrackerCommits). */
+  commits?: TrackerCommits;
 }
 
 /** A direct call (HTTP API, seed) has no message behind it, so no idempotency key. */
@@ -103,6 +106,7 @@ export class Tracker {
   readonly events: TrackerEvents;
   private readonly ctx: TrackerContext;
   private readonly maxAttachmentBytes: number;
+  private readonly barrier: WalBarrier | undefined;
 
   constructor(
     readonly db: Database.Database,
@@ -117,11 +121,21 @@ export class Tracker {
       repositoriesDir: options.repositoriesDir,
     };
     this.maxAttachmentBytes = options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+    this.barrier = options.commits === 'grouped' && !db.memory ? new WalBarrier(db, `${db.name}-wal`) : undefined;
     ensureSupportBot(this.ctx, options.supportBotEmail ?? 'support@localhost');
   }
 
   close(): void {
-    this.db.close();
+    try {
+      this.makeDurable();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  /** Every commit so far on disk: a no-op for a connection whose commits are durable each on its own. */
+  makeDurable(): void {
+    this.barrier?.sync();
   }
 
   on<E extends TrackerEventName>(event: E, listener: (payload: TrackerEventMap[E]) => void): () => void {
@@ -356,7 +370,7 @@ export function repositoriesDirOf(trackerFile: string): string {
 }
 
 export function openTracker(file: string, options: TrackerOptions = {}): Tracker {
-  const db = openDatabase(file);
+  const db = openDatabase(file, options.commits);
   try {
     return new Tracker(db, {
       ...options,

@@ -19,12 +19,14 @@ import { receiverProcessor, type RejectionNotices } from '../receiver/processor.
 import { mailTextOf } from '../receiver/mailText.js';
 import type { ReceiverDeps } from '../receiver/receiver.js';
 import type { Spool } from '../spool/index.js';
-import { openTracker, TrackerSink, type Tracker } from '../tracker/index.js';
+import { openTracker, TrackerSink, type Tracker, type TrackerCommits } from '../tracker/index.js';
 import type { Processor } from '../worker/types.js';
 
 export interface EmbeddedSink {
   tracker: Tracker;
   process: Processor;
+  /** What the attempts so far wrote to the tracker, on disk: before their outcomes are recorded. */
+  makeDurable(): void;
   /** Mail sent before `before` leaves the outbox (retention); absent while outgoing mail is off. */
   purgeSentMail?: (before: number) => Promise<number>;
   close(): Promise<void>;
@@ -42,10 +44,14 @@ export interface NotifyingTracker {
  * so whatever creates an issue, a note or an MR (mail in the routing thread, the HTTP API in the
  * main one) mails its participants. Senders in both threads share the outbox safely (leases).
  */
-export function openNotifyingTracker(config: PostroomConfig, logger: Logger): NotifyingTracker {
-  const tracker = openTracker(config.tracker.path);
+export function openNotifyingTracker(
+  config: PostroomConfig,
+  logger: Logger,
+  commits: TrackerCommits = 'durable',
+): NotifyingTracker {
+  const tracker = openTracker(config.tracker.path, { commits });
   if (!config.outgoing.enabled) return { tracker, close: async () => tracker.close() };
-  const outbox = new Outbox(tracker.db);
+  const outbox = new Outbox(tracker.db, Date.now, () => tracker.makeDurable());
   const notifications = startNotifications({ tracker, outbox, context: outgoingContext(config), logger });
   const mailer = createMailer(config.outgoing, logger);
   const sender = startOutboxSender({
@@ -97,7 +103,9 @@ export function signInMailer(config: PostroomConfig, outbox: Outbox) {
  * recorded against that message, for its trace.
  */
 export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logger): EmbeddedSink {
-  const { tracker, outbox, close } = openNotifyingTracker(config, logger);
+  // The routing thread's notes, issues and queued mail reach the disk a settle at a time (one
+  // fsync for all the deliveries it records), not one fsync for each.
+  const { tracker, outbox, close } = openNotifyingTracker(config, logger, 'grouped');
   const context = outgoingContext(config);
   const isOwnAddress = ownAddressCheck(context);
   const notices: RejectionNotices | undefined = outbox && noticesFor(config, outbox, logger);
@@ -125,6 +133,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   return {
     tracker,
     process: (message, delivery, raw) => withSpoolMessage(message.id, () => inner(message, delivery, raw)),
+    makeDurable: () => tracker.makeDurable(),
     purgeSentMail: outbox && ((before) => outbox.purgeSent(before)),
     close,
   };

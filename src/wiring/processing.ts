@@ -9,6 +9,8 @@ import type { Processor } from '../worker/types.js';
 
 export interface OpenProcessor {
   process: Processor;
+  /** Makes what the attempts wrote durable, before the worker records their outcomes; none for GitLab (its 2xx is the commit). */
+  makeDurable?: () => void;
   /** The retention of what the sink keeps besides the spool (the embedded outbox's sent mail). */
   purgeSentMail?: (before: number) => Promise<number>;
   close(): unknown;
@@ -23,6 +25,7 @@ export async function openProcessor(config: PostroomConfig, spool: Spool, logger
   const postmaster = postmasterAware(config, sink.process, logger);
   return {
     process: postmaster.process,
+    makeDurable: 'makeDurable' in sink ? sink.makeDurable : undefined,
     purgeSentMail: 'purgeSentMail' in sink ? sink.purgeSentMail : undefined,
     async close() {
       postmaster.close();

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const worker = startWorker({
     spool,
     process: processor.process,
+    makeDurable: processor.makeDurable,
     logger,
     concurrency: config.worker.concurrency,
     memoryBudget: config.worker.memoryBudget,

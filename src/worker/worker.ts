@@ -8,6 +8,11 @@ import type { Processor, RetryPolicy } from './types.js';
 export interface WorkerOptions {
   spool: Spool;
   process: Processor;
+  /**
+   * Puts on disk what the attempts wrote to the sink, before their outcomes are recorded: a
+   * delivery is `done` only once its effect is durable. Called once per settle, for all of them.
+   */
+  makeDurable?: () => void;
   logger: Logger;
   retry: RetryPolicy;
   /** Deliveries processed at once. */
@@ -137,6 +142,7 @@ export function startWorker(options: WorkerOptions): Worker {
   /** Records what ended since the last look and claims what is due, in one spool transaction. */
   function settle(endings: Ended[], free: number): number[] {
     try {
+      if (endings.length > 0) options.makeDurable?.();
       const ids = queue.settle(
         now(),
         endings.map(({ delivery, outcome, routing }) => ({ id: delivery.id, outcome, routing })),

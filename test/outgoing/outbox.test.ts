@@ -18,8 +18,12 @@ import { outgoingConfig, silentLogger } from './world.js';
 
 const FAST: RetryPolicy = { baseMs: 50, maxMs: 200, maxAgeMs: 60_000 };
 
-/** A real tracker file with its outbox, a pooled mailer to `port`, and a sender; reopenable like a restart. */
-function outboxWorld(port: number, retry: RetryPolicy = FAST) {
+/**
+ * A real tracker file with its outbox, a pooled mailer to `port`, and a sender; reopenable like a
+ * restart. With `beforeSync`, the tracker groups its commits (as the routing thread's does) and
+ * `beforeSync` sees each sync the outbox asks for.
+ */
+function outboxWorld(port: number, retry: RetryPolicy = FAST, beforeSync?: () => void) {
   const { dir, cleanup } = tempDir('postroom-outbox-');
   const file = path.join(dir, 'tracker.db');
   let tracker: Tracker;
@@ -27,8 +31,11 @@ function outboxWorld(port: number, retry: RetryPolicy = FAST) {
   let mailer: Mailer;
   let sender: OutboxSender | undefined;
   const open = () => {
-    tracker = openTracker(file);
-    outbox = new Outbox(tracker.db);
+    tracker = openTracker(file, { commits: beforeSync ? 'grouped' : 'durable' });
+    outbox = new Outbox(tracker.db, Date.now, () => {
+      beforeSync?.();
+      tracker.makeDurable();
+    });
     mailer = createMailer(outgoingConfig(port).outgoing, silentLogger);
   };
   open();
@@ -104,6 +111,20 @@ describe('the outbox', () => {
     expect(states(world.outbox)).toEqual({ queued: 1, dead: 1 });
     expect(world.outbox.get(queued)?.state).toBe('queued');
     for (const id of sent) expect(world.outbox.get(id)).toBeNull();
+  });
+
+  it('sends a mail only once the commit that queued it is on disk, on a tracker that groups its commits', async () => {
+    const capture = await relay();
+    const seenAtSync: { relayed: number; sending: number }[] = [];
+    world = outboxWorld(capture.port, FAST, () =>
+      seenAtSync.push({ relayed: capture.messages.length, sending: world!.outbox.byState('sending').length }),
+    );
+    world.queue(2, 'grouped');
+    world.startSender();
+    await capture.waitForMessages(2);
+    await waitFor(() => world!.outbox.byState('sent').length === 2, 5000, 'both recorded as sent');
+    // The claim's commit, synced before either mail left: both claimed, none relayed yet.
+    expect(seenAtSync[0]).toEqual({ relayed: 0, sending: 2 });
   });
 
   it('loses nothing while the relay is down: each mail goes out once it is back', async () => {

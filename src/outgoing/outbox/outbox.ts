@@ -55,6 +55,8 @@ export class Outbox {
   constructor(
     readonly db: Database.Database,
     private readonly now: () => number = Date.now,
+    /** Puts every commit so far on disk, for a connection that groups them (Tracker.makeDurable). */
+    private readonly makeDurable: () => void = () => undefined,
   ) {
     this.prepare = statementCache(db);
   }
@@ -91,9 +93,15 @@ export class Outbox {
     this.queuedListeners.push(listener);
   }
 
-  /** Runs `work` in one transaction: one commit (one fsync) for everything it records. */
+  /**
+   * Runs `work` in one transaction: one commit (one fsync) for everything it records. It returns
+   * once that commit, and every one before it, is on disk: a mail it claims is sent only after
+   * the action that queued it is durable, so a power cut cannot leave a mail about a lost note.
+   */
   inOneCommit<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+    const result = this.db.transaction(work).immediate();
+    this.makeDurable();
+    return result;
   }
 
   /** Takes up to `limit` mails that are due, or whose sender's lease ran out (it died mid-send). */
