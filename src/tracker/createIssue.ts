@@ -48,7 +48,7 @@ export function createIssue(ctx: TrackerContext, input: IssueInput): Saved<Creat
     const created = issueById(ctx, id) as IssueRecord;
     if (input.emailMessageId) {
       // GitLab only logs a failure to record the Message-ID; a duplicate keeps the first ticket.
-      ctx.db
+      ctx
         .prepare('INSERT OR IGNORE INTO issue_emails (issue_id, project_id, message_id) VALUES (?, ?, ?)')
         .run(id, input.project.id, normaliseMessageId(input.emailMessageId));
     }

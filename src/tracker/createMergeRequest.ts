@@ -162,7 +162,7 @@ async function pushPatches(
     const pending = ctx.prepare('SELECT branch FROM pending_branches WHERE idempotency_key = ?').get(key) as
       { branch: string } | undefined;
     mayReplaceBranch = pending?.branch === branch;
-    ctx.db
+    ctx
       .prepare('INSERT OR REPLACE INTO pending_branches (idempotency_key, project_id, branch) VALUES (?, ?, ?)')
       .run(key, project.id, branch);
   }

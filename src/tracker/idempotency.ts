@@ -26,7 +26,7 @@ export function applyOnce<T>(ctx: TrackerContext, key: string | null, apply: () 
       }
       const application = apply();
       if (key !== null && application.keep) {
-        ctx.db
+        ctx
           .prepare('INSERT INTO applied_actions (idempotency_key, result, applied_at) VALUES (?, ?, ?)')
           .run(key, JSON.stringify(application.result), ctx.now());
       }

@@ -56,7 +56,7 @@ export function insertIssue(
   },
 ): number {
   const now = ctx.now();
-  const { lastInsertRowid } = ctx.db
+  const { lastInsertRowid } = ctx
     .prepare(
       `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -56,7 +56,7 @@ export function insertMergeRequest(
   },
 ): number {
   const now = ctx.now();
-  const { lastInsertRowid } = ctx.db
+  const { lastInsertRowid } = ctx
     .prepare(
       `INSERT INTO merge_requests (project_id, iid, title, description, author_id, source_branch, target_branch, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -99,7 +99,7 @@ export function openMergeRequestFrom(
   projectId: number,
   sourceBranch: string,
 ): MergeRequestRecord | null {
-  const row = ctx.db
+  const row = ctx
     .prepare("SELECT * FROM merge_requests WHERE project_id = ? AND source_branch = ? AND state = 'opened'")
     .get(projectId, sourceBranch) as MergeRequestRow | undefined;
   return row ? toMergeRequest(ctx, row) : null;

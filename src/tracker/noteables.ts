@@ -6,7 +6,7 @@ export const tableOf = (type: NoteableType): 'issues' | 'merge_requests' =>
 
 /** GitLab's InternalId: per project and per kind, never reused even after a delete. */
 export function nextIid(ctx: TrackerContext, projectId: number, usage: 'issues' | 'merge_requests'): number {
-  const row = ctx.db
+  const row = ctx
     .prepare(
       `INSERT INTO internal_ids (project_id, usage, last_value) VALUES (?, ?, 1)
        ON CONFLICT DO UPDATE SET last_value = last_value + 1 RETURNING last_value`,
@@ -52,7 +52,7 @@ export function labelsOf(ctx: TrackerContext, type: NoteableType, id: number): s
 }
 
 export function assigneeIdsOf(ctx: TrackerContext, type: NoteableType, id: number): number[] {
-  const rows = ctx.db
+  const rows = ctx
     .prepare('SELECT user_id FROM assignees WHERE noteable_type = ? AND noteable_id = ? ORDER BY user_id')
     .all(type, id) as { user_id: number }[];
   return rows.map((row) => row.user_id);

@@ -44,7 +44,7 @@ export function insertNote(
     externalAuthor: string | null;
   },
 ): NoteRecord {
-  const { lastInsertRowid } = ctx.db
+  const { lastInsertRowid } = ctx
     .prepare(
       `INSERT INTO notes (project_id, noteable_type, noteable_id, discussion_id, author_id, body, internal, external_author, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -68,7 +68,7 @@ export function discussionOf(
   noteable: Noteable,
   discussionId: string,
 ): { internal: boolean } | null {
-  const row = ctx.db
+  const row = ctx
     .prepare(
       'SELECT internal FROM notes WHERE noteable_type = ? AND noteable_id = ? AND discussion_id = ? ORDER BY id LIMIT 1',
     )
@@ -82,7 +82,7 @@ export function noteById(ctx: TrackerContext, id: number): NoteRecord | null {
 }
 
 export function notesOf(ctx: TrackerContext, noteable: Pick<Noteable, 'type' | 'id'>): NoteRecord[] {
-  const rows = ctx.db
+  const rows = ctx
     .prepare('SELECT * FROM notes WHERE noteable_type = ? AND noteable_id = ? ORDER BY id')
     .all(noteable.type, noteable.id) as NoteRow[];
   return rows.map(toNote);

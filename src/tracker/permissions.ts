@@ -48,7 +48,7 @@ export function isAuthorOrAssignee(ctx: TrackerContext, user: User, noteable: No
   const author = ctx.prepare(`SELECT author_id FROM ${table} WHERE id = ?`).get(noteable.id) as
     { author_id: number } | undefined;
   if (author?.author_id === user.id) return true;
-  return !!ctx.db
+  return !!ctx
     .prepare('SELECT 1 FROM assignees WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?')
     .get(noteable.type, noteable.id, user.id);
 }

@@ -82,7 +82,7 @@ export async function createProject(ctx: TrackerContext, input: NewProject): Pro
       input.repository === true ? undefined : input.repository.files,
     );
   }
-  const { lastInsertRowid } = ctx.db
+  const { lastInsertRowid } = ctx
     .prepare(
       `INSERT INTO projects (id, full_path, full_path_lower, slug, name, visibility, default_branch, repository_path, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -140,7 +140,7 @@ export function setVisibility(ctx: TrackerContext, projectId: number, visibility
 }
 
 export function addMember(ctx: TrackerContext, projectId: number, userId: number, role: Role): void {
-  ctx.db
+  ctx
     .prepare(
       'INSERT INTO members (project_id, user_id, access) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET access = excluded.access',
     )

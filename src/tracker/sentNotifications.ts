@@ -45,7 +45,7 @@ export function recordSentNotification(ctx: TrackerContext, input: NotificationT
       const publicKey = input.legacyReplyKey ?? generateReplyKey({ partition, namespaceId });
       const parsed = parseReplyKey(publicKey);
       if (!parsed) throw new Error('generated an unparsable reply key');
-      ctx.db
+      ctx
         .prepare(
           `INSERT INTO sent_notifications (partition, reply_key, namespace_id, recipient_id, project_id, noteable_type, noteable_id,
              discussion_id, created_at)

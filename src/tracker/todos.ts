@@ -11,18 +11,18 @@ export interface Todo {
 
 /** `/todo`: one pending to-do per user and noteable. */
 export function addTodo(ctx: TrackerContext, userId: number, noteable: Noteable): void {
-  const pending = ctx.db
+  const pending = ctx
     .prepare('SELECT 1 FROM todos WHERE noteable_type = ? AND noteable_id = ? AND user_id = ? AND done = 0')
     .get(noteable.type, noteable.id, userId);
   if (!pending) {
-    ctx.db
+    ctx
       .prepare('INSERT INTO todos (user_id, noteable_type, noteable_id, created_at) VALUES (?, ?, ?, ?)')
       .run(userId, noteable.type, noteable.id, ctx.now());
   }
 }
 
 export function markTodosDone(ctx: TrackerContext, userId: number, noteable: Noteable): void {
-  ctx.db
+  ctx
     .prepare('UPDATE todos SET done = 1 WHERE noteable_type = ? AND noteable_id = ? AND user_id = ?')
     .run(noteable.type, noteable.id, userId);
 }

@@ -218,7 +218,7 @@ export class Tracker {
   }
   /** The Message-ID (without brackets) of the customer's mail that opened a Service Desk ticket. */
   ticketMessageId(issueId: number): string | null {
-    const row = this.db.prepare('SELECT message_id FROM issue_emails WHERE issue_id = ? LIMIT 1').get(issueId) as
+    const row = this.ctx.prepare('SELECT message_id FROM issue_emails WHERE issue_id = ? LIMIT 1').get(issueId) as
       { message_id: string } | undefined;
     return row?.message_id ?? null;
   }
@@ -330,7 +330,7 @@ export class Tracker {
     return emailParticipantsOf(this.ctx, issue.id);
   }
   ticketByMessageId(project: Project, messageId: string): IssueRecord | null {
-    const row = this.db
+    const row = this.ctx
       .prepare('SELECT issue_id FROM issue_emails WHERE project_id = ? AND message_id = ?')
       .get(project.id, normaliseMessageId(messageId)) as { issue_id: number } | undefined;
     return row ? issueById(this.ctx, row.issue_id) : null;

@@ -28,12 +28,12 @@ export function storeUpload(
   if (attachment.content.length > maxBytes) return null;
   const filename = safeFilename(attachment.filename);
   const sha256 = createHash('sha256').update(attachment.content).digest('hex');
-  const existing = ctx.db
+  const existing = ctx
     .prepare('SELECT secret FROM uploads WHERE project_id = ? AND sha256 = ? AND filename = ?')
     .get(project.id, sha256, filename) as { secret: string } | undefined;
   const secret = existing?.secret ?? randomBytes(16).toString('hex');
   if (!existing) {
-    ctx.db
+    ctx
       .prepare(
         `INSERT INTO uploads (project_id, author_id, secret, filename, content_type, sha256, content, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

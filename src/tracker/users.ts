@@ -50,17 +50,17 @@ export function createUser(ctx: TrackerContext, input: NewUser, isSupportBot = f
   const { db } = ctx;
   return db
     .transaction((): Saved<User> => {
-      if (db.prepare('SELECT 1 FROM users WHERE username_lower = ?').get(input.username.toLowerCase())) {
+      if (ctx.prepare('SELECT 1 FROM users WHERE username_lower = ?').get(input.username.toLowerCase())) {
         return invalid('Username has already been taken');
       }
-      if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(input.email.toLowerCase())) {
+      if (ctx.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(input.email.toLowerCase())) {
         return invalid('Email has already been taken');
       }
       const token = input.incomingEmailToken ?? generateIncomingEmailToken();
-      if (db.prepare('SELECT 1 FROM users WHERE incoming_email_token = ?').get(token)) {
+      if (ctx.prepare('SELECT 1 FROM users WHERE incoming_email_token = ?').get(token)) {
         return invalid('Incoming email token has already been taken');
       }
-      const { lastInsertRowid } = db
+      const { lastInsertRowid } = ctx
         .prepare(
           `INSERT INTO users (username, username_lower, name, email, incoming_email_token, is_support_bot, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -75,9 +75,9 @@ export function createUser(ctx: TrackerContext, input: NewUser, isSupportBot = f
           ctx.now(),
         );
       const id = Number(lastInsertRowid);
-      db.prepare(
-        'INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 1, 1)',
-      ).run(input.email.toLowerCase(), input.email, id);
+      ctx
+        .prepare('INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 1, 1)')
+        .run(input.email.toLowerCase(), input.email, id);
       return saved(userById(ctx, id) as User);
     })
     .immediate();
@@ -95,12 +95,12 @@ export function addEmail(
   return db
     .transaction((): Saved<{ email: string }> => {
       if (!userById(ctx, userId)) return invalid('User not found');
-      if (db.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(email.toLowerCase())) {
+      if (ctx.prepare('SELECT 1 FROM user_emails WHERE email_lower = ?').get(email.toLowerCase())) {
         return invalid('Email has already been taken');
       }
-      db.prepare(
-        'INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 0, ?)',
-      ).run(email.toLowerCase(), email, userId, options.verified === false ? 0 : 1);
+      ctx
+        .prepare('INSERT INTO user_emails (email_lower, email, user_id, is_primary, verified) VALUES (?, ?, ?, 0, ?)')
+        .run(email.toLowerCase(), email, userId, options.verified === false ? 0 : 1);
       return saved({ email });
     })
     .immediate();

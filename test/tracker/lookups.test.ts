@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrackerSink } from '../../src/tracker/index.js';
+import { openTracker, TrackerSink } from '../../src/tracker/index.js';
 import { makeWorld, must, type World } from './world.js';
 
 let world: World;
@@ -158,24 +158,31 @@ describe('every lookup reads an index', () => {
     const noteable = (await sink.issueByIid(project, issue.iid))!;
     const key = tracker.recordSentNotification({ recipient: jake, project, noteable });
 
+    // A connection of its own, each of its statements seen as it is first compiled: the
+    // tracker's statement cache would not compile again what the setup above already asked.
     const statements = new Set<string>();
-    const prepare = tracker.db.prepare.bind(tracker.db);
-    tracker.db.prepare = ((sql: string) => {
+    const prepare = Database.prototype.prepare;
+    Database.prototype.prepare = function (this: Database.Database, sql: string) {
       statements.add(sql);
-      return prepare(sql);
-    }) as typeof tracker.db.prepare;
-
-    await sink.sentNotification(key);
-    await sink.sentNotification('59d8df8370b7e95c5a49fbf86aeb2c93');
-    await sink.userByIncomingEmailToken('auth_token');
-    await sink.isVerifiedEmail(jake, 'jake@adventuretime.ooo');
-    await sink.projectById(project.id);
-    await sink.projectByFullPath('gitlabhq/gitlabhq');
-    await sink.projectByServiceDeskKey('mykey');
-    await sink.can(world.guest, 'create_note', project, noteable);
-    await sink.issueByIid(project, 1);
-    await sink.ticketByMessageId(project, 'x@y');
-    await sink.supportBot();
+      return prepare.call(this, sql);
+    } as typeof prepare;
+    const fresh = openTracker(world.file);
+    try {
+      const freshSink = new TrackerSink(fresh);
+      await freshSink.sentNotification(key);
+      await freshSink.sentNotification('59d8df8370b7e95c5a49fbf86aeb2c93');
+      await freshSink.userByIncomingEmailToken('auth_token');
+      await freshSink.isVerifiedEmail(jake, 'jake@adventuretime.ooo');
+      await freshSink.projectById(project.id);
+      await freshSink.projectByFullPath('gitlabhq/gitlabhq');
+      await freshSink.projectByServiceDeskKey('mykey');
+      await freshSink.can(world.guest, 'create_note', project, noteable);
+      await freshSink.issueByIid(project, 1);
+      await freshSink.ticketByMessageId(project, 'x@y');
+      await freshSink.supportBot();
+    } finally {
+      Database.prototype.prepare = prepare;
+    }
 
     const planner = new Database(world.file, { readonly: true });
     try {
@@ -191,6 +198,7 @@ describe('every lookup reads an index', () => {
       expect(scans).toEqual([]);
     } finally {
       planner.close();
+      fresh.close();
     }
   });
 });
