@@ -13,6 +13,7 @@ import {
   isSeparator,
   isSignatureDelimiter,
   type QuoteHeader,
+  mayEndQuoteHeader,
   quoteHeader,
   sameLineQuoteHeader,
   startsWithOpener,
@@ -84,6 +85,7 @@ function quoteHeaderAt(
   fenced: boolean[],
   at: number,
 ): { header: QuoteHeader | null; wrapped: number } {
+  if (!mayEndQuoteHeader(lines[at])) return { header: null, wrapped: 0 };
   const alone = quoteHeader(lines[at]);
   if (alone) return { header: alone, wrapped: 0 };
   for (let wrapped = 1; wrapped <= WRAPPED_HEADER_LINES - 1; wrapped += 1) {

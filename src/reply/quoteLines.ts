@@ -289,6 +289,15 @@ export type QuoteHeader = 'strong' | 'weak';
  * "On Tue, 1 Jan 2019, Bob wrote:", "Am … schrieb Bob <bob@x>:", "2019年1月1日(火) Bob <bob@x>:".
  * Strong when it names a date or an address; weak ("Bob wrote:") counts only before a quote.
  */
+/**
+ * Whether a quote header could end on this line, alone or wrapped over the lines above: a header
+ * ends in a colon, so a line that does not (and is not blank) ends none.
+ */
+export function mayEndQuoteHeader(line: string): boolean {
+  const text = trimBlanks(line);
+  return text === '' || endsWithColon(text);
+}
+
 export function quoteHeader(line: string): QuoteHeader | null {
   const text = trimBlanks(line);
   if (text.length > MAX_HEADER_LENGTH || !endsWithColon(text) || text.startsWith('>')) return null;
@@ -363,6 +372,8 @@ export function isDeviceSignature(line: string): boolean {
  * line holds none, or when text other than a quote follows it.
  */
 export function sameLineQuoteHeader(line: string): { start: number; end: number } | null {
+  // The header ends in a colon after its verb: without one, no verb need be looked for.
+  if (!line.includes(':')) return null;
   const lower = line.toLowerCase();
   let verbAt = -1;
   let verbEnd = -1;
