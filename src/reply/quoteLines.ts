@@ -286,10 +286,6 @@ function hasBracketedAddress(text: string): boolean {
 export type QuoteHeader = 'strong' | 'weak';
 
 /**
- * "On Tue, 1 Jan 2019, Bob wrote:", "Am … schrieb Bob <bob@x>:", "2019年1月1日(火) Bob <bob@x>:".
- * Strong when it names a date or an address; weak ("Bob wrote:") counts only before a quote.
- */
-/**
  * Whether a quote header could end on this line, alone or wrapped over the lines above: a header
  * ends in a colon, so a line that does not (and is not blank) ends none.
  */
@@ -298,6 +294,10 @@ export function mayEndQuoteHeader(line: string): boolean {
   return text === '' || endsWithColon(text);
 }
 
+/**
+ * "On Tue, 1 Jan 2019, Bob wrote:", "Am … schrieb Bob <bob@x>:", "2019年1月1日(火) Bob <bob@x>:".
+ * Strong when it names a date or an address; weak ("Bob wrote:") counts only before a quote.
+ */
 export function quoteHeader(line: string): QuoteHeader | null {
   const text = trimBlanks(line);
   if (text.length > MAX_HEADER_LENGTH || !endsWithColon(text) || text.startsWith('>')) return null;

@@ -10,13 +10,15 @@ import { syncPath } from './durableFiles.js';
  */
 export class WalBarrier {
   private readonly changes: Database.Statement;
+  private readonly walFile: string;
   private synced: number;
 
   constructor(
     db: Database.Database,
-    private readonly walFile: string,
     private readonly fsync: (file: string) => void = syncPath,
   ) {
+    // SQLite's name for a database's write-ahead log.
+    this.walFile = `${db.name}-wal`;
     this.changes = db.prepare('SELECT total_changes()').pluck();
     this.synced = this.total();
   }

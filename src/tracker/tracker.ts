@@ -121,7 +121,7 @@ export class Tracker {
       repositoriesDir: options.repositoriesDir,
     };
     this.maxAttachmentBytes = options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES;
-    this.barrier = options.commits === 'grouped' && !db.memory ? new WalBarrier(db, `${db.name}-wal`) : undefined;
+    this.barrier = options.commits === 'grouped' && !db.memory ? new WalBarrier(db) : undefined;
     ensureSupportBot(this.ctx, options.supportBotEmail ?? 'support@localhost');
   }
 

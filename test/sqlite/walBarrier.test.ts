@@ -23,7 +23,7 @@ beforeEach(() => {
   db.pragma('synchronous = NORMAL');
   db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
   synced = [];
-  barrier = new WalBarrier(db, `${file}-wal`, (target) => {
+  barrier = new WalBarrier(db, (target) => {
     synced.push({ file: target, bytes: statSync(target).size });
     syncPath(target);
   });
@@ -62,7 +62,7 @@ describe('the WAL barrier', () => {
   });
 
   it('answers a failing fsync with its error, and tries again at the next sync', () => {
-    const failing = new WalBarrier(db, path.join(made.dir, 'missing-wal'));
+    const failing = new WalBarrier(db, () => syncPath(path.join(made.dir, 'missing-wal')));
     insert('one');
     expect(() => failing.sync()).toThrow(/ENOENT/);
     expect(() => failing.sync()).toThrow(/ENOENT/);
