@@ -14,6 +14,8 @@ export interface BenchServer {
   cpuMs(): number;
   /** The same for each of its threads, by thread id (the SMTP thread's is `pid`). */
   threadCpuMs(): Map<number, number>;
+  /** Stops the server and starts it again on the same files, routing on or paused. */
+  restart(routing: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,24 +33,30 @@ export async function startBenchServer(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'postroom-bench-'));
   const config = path.join(dir, 'postroom.yml');
   const recipient = `incoming+${await seedReplyKey(path.join(dir, 'tracker.db'))}@postroom.test`;
-  writeFileSync(
-    config,
-    `host: postroom.test
+  const writeConfig = (routingOn: boolean) =>
+    writeFileSync(
+      config,
+      `host: postroom.test
 incoming_email: { enabled: true, address: "incoming+%{key}@postroom.test" }
 smtp: { listen: "127.0.0.1:0", hostname: postroom.test, max_message_size: ${maxMessageSize}, max_clients: 500, max_connections_per_ip: 500, verify_keys: ${verifyKeys} }
 store: { path: ${path.join(dir, 'spool.db')} }
 tracker: { path: ${path.join(dir, 'tracker.db')} }
 outgoing: { enabled: false }
-worker: { enabled: ${routing} }
+worker: { enabled: ${routingOn} }
 log: { level: info }
 ${extraConfig}
 `,
-  );
-  const server = await spawnServer(config);
+    );
+  writeConfig(routing);
+  let server = await spawnServer(config);
   return {
-    port: server.port,
+    get port() {
+      return server.port;
+    },
     recipient,
-    pid: server.child.pid!,
+    get pid() {
+      return server.child.pid!;
+    },
     dir,
     cpuMs() {
       return statCpuMs(`/proc/${server.child.pid}/stat`);
@@ -62,6 +70,11 @@ ${extraConfig}
     peakRssMb() {
       const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+    },
+    async restart(routingOn: boolean) {
+      await server.stop();
+      writeConfig(routingOn);
+      server = await spawnServer(config);
     },
     async stop() {
       await server.stop();
