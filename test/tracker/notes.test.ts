@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Noteable, User } from '../../src/handlers/sink.js';
 import { TrackerSink, issueAsNoteable } from '../../src/tracker/index.js';
+import { newDiscussionId } from '../../src/tracker/notes.js';
 import { makeWorld, must, type World } from './world.js';
 
 let world: World;
@@ -113,6 +114,15 @@ describe('creating notes', () => {
     await sink.createNote(input);
     await sink.createNote(input);
     expect(seen).toEqual(['jake: Hello (true)']);
+  });
+});
+
+describe('discussion ids', () => {
+  it('are 40 hex characters and never repeat, across the refills of their random pool', () => {
+    // A pool holds 204 ids' worth of bytes: a thousand cross four refills.
+    const ids = Array.from({ length: 1000 }, () => newDiscussionId());
+    expect(ids.every((id) => /^[0-9a-f]{40}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
