@@ -236,6 +236,8 @@ export interface ProcessingConfig {
     concurrency: number;
     /** Bytes of messages routed at once; a larger message is routed alone. */
     memoryBudget: number;
+    /** Bytes the routing thread's long-lived heap may hold; a message that needs more ends dead. */
+    heapLimit: number;
     retryBaseMs: number;
     retryMaxMs: number;
     maxAttempts: number;

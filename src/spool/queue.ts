@@ -3,6 +3,19 @@ import { statementCache } from '../sqlite/statementCache.js';
 import type { Outcome, Routing } from './outcome.js';
 import { OPEN_STATES } from './schema.js';
 
+/**
+ * A delivery that was being routed when routing stopped under it this many times is a dead letter:
+ * a message that kills the routing thread (a parse that runs it out of memory) would otherwise be
+ * retried forever, and stop routing for every other message each time.
+ */
+const INTERRUPTIONS_BEFORE_DEAD = 3;
+
+/** What the start of a routing thread found left `processing` by the one before it. */
+export interface Recovered {
+  requeued: number[];
+  dead: number[];
+}
+
 /** An attempt that ended, to be recorded. */
 export interface FinishedAttempt {
   id: number;
@@ -66,17 +79,44 @@ export class WorkQueue {
   }
 
   /** Deliveries left `processing` by a thread that stopped go back in line; at a thread's start. */
-  recoverInterrupted(now: number): number {
+  recoverInterrupted(now: number): Recovered {
     return this.db
-      .transaction(() => {
+      .transaction((): Recovered => {
         const ids = this.statement(`SELECT id FROM deliveries WHERE ${OPEN_STATES} AND state = 'processing'`)
           .pluck()
           .all() as number[];
-        for (const id of ids)
-          this.release(id, now, 'interrupted', 'routing stopped while this delivery was being processed');
-        return ids.length;
+        const recovered: Recovered = { requeued: [], dead: [] };
+        for (const id of ids) {
+          const interruptions = this.interruptionsSinceReplay(id) + 1;
+          if (interruptions < INTERRUPTIONS_BEFORE_DEAD) {
+            this.release(id, now, 'interrupted', 'routing stopped while this delivery was being processed');
+            recovered.requeued.push(id);
+            continue;
+          }
+          this.event(id, now, 'interrupted', { reason: 'routing stopped while this delivery was being processed' });
+          this.finish(now, {
+            id,
+            outcome: {
+              state: 'dead',
+              reason: `routing stopped during ${interruptions} of its attempts: the routing thread died while routing it (out of memory past worker.heap_limit, or a crash), so it is not tried again`,
+            },
+          });
+          recovered.dead.push(id);
+        }
+        return recovered;
       })
       .immediate();
+  }
+
+  /** How many attempts of a delivery ended with routing stopping under them, since its last replay. */
+  private interruptionsSinceReplay(id: number): number {
+    return this.statement(
+      `SELECT count(*) FROM message_events e JOIN deliveries d ON e.message = d.message
+         WHERE d.id = ? AND e.delivery = d.id AND e.kind = 'interrupted'
+           AND e.seq > coalesce((SELECT max(r.seq) FROM message_events r WHERE r.message = d.message AND r.delivery = d.id AND r.kind = 'replay'), 0)`,
+    )
+      .pluck()
+      .get(id) as number;
   }
 
   /**

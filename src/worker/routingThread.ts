@@ -1,7 +1,7 @@
 import type { PostroomConfig } from '../config/index.js';
 import type { Logger } from '../log/logger.js';
 import { SpoolWriteLock } from '../spool/writeLock.js';
-import { ROUTING_HEAP_LIMITS } from '../threads/heapLimits.js';
+import { routingHeapLimits } from '../threads/heapLimits.js';
 import { superviseThread } from '../threads/supervisor.js';
 import type { Worker } from './worker.js';
 
@@ -25,7 +25,8 @@ export interface RoutingThread extends Worker {
 /**
  * Routing in its own thread, supervised for the life of the process: a thread that dies is
  * logged and started again (with backoff, forever); the deliveries it held are `processing` in
- * the spool and the new thread takes them up again.
+ * the spool and the new thread takes them up again, except one it held at three deaths (a message
+ * that kills it), which is a dead letter.
  */
 /** `entry` is the thread's main module: the composition root owns what runs inside. */
 export async function startRoutingThread(data: RoutingThreadData, logger: Logger, entry: URL): Promise<RoutingThread> {
@@ -34,7 +35,7 @@ export async function startRoutingThread(data: RoutingThreadData, logger: Logger
   let nextId = 0;
   const thread = await superviseThread({
     entry,
-    options: { workerData: data, resourceLimits: ROUTING_HEAP_LIMITS },
+    options: { workerData: data, resourceLimits: routingHeapLimits(data.config.worker.heapLimit) },
     logger,
     isReady: (reply) => (reply as RoutingReply).kind === 'ready',
     startFailure: (reply) =>

@@ -68,9 +68,15 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function recover(): void {
     if (recovered) return;
-    const count = queue.recoverInterrupted(now());
+    const { requeued, dead } = queue.recoverInterrupted(now());
     recovered = true;
-    if (count > 0) logger.warn({ recovered: count }, 'deliveries interrupted by a previous stop are queued again');
+    if (requeued.length > 0)
+      logger.warn({ recovered: requeued.length }, 'deliveries interrupted by a previous stop are queued again');
+    for (const delivery of dead)
+      logger.error(
+        { delivery, outcome: 'dead' },
+        'delivery dead: routing stopped under it time after time (the routing thread died while routing it)',
+      );
   }
 
   function releaseUnrecorded(): void {
