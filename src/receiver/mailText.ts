@@ -1,18 +1,22 @@
 import type { ReplyConfig } from '../config/index.js';
 import type { MailText } from '../handlers/context.js';
-import { replyFromBody, selectBody, timeBudget, type Budget, type SelectedBody } from '../reply/index.js';
+import { readingBudget, replyFromBody, selectBody, type Budget, type SelectedBody } from '../reply/index.js';
 import { attachmentsOf } from './attachments.js';
 import type { ReceivedMail } from './mail.js';
 
 /**
  * GitLab's ReplyParser over a received mail: the body is chosen and decoded once, then trimmed per
- * variant, all within one budget (past it, ReplyBudgetExceeded makes the message a dead letter).
+ * variant, all within one budget of time and of HTML nodes (past it, ReplyBudgetExceeded makes the
+ * message a dead letter).
  */
-export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig): MailText {
+export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig, maxHtmlNodes?: number): MailText {
   let selected: SelectedBody | undefined;
   let budget: Budget | undefined;
   const body = () => (selected ??= selectBody(mail.raw));
-  const options = () => ({ trimming: reading.trimming, budget: (budget ??= timeBudget(reading.budgetMs)) });
+  const options = () => ({
+    trimming: reading.trimming,
+    budget: (budget ??= readingBudget({ ms: reading.budgetMs, maxHtmlNodes })),
+  });
   return {
     async body({ trimReply, allowOnlyQuotes }) {
       const { text, isHtml } = body();

@@ -203,11 +203,22 @@ class Converter {
   }
 }
 
+/** A DOM builder that counts its nodes: the memory a conversion takes grows with them. */
+class CountingDomHandler extends DomHandler {
+  nodes = 0;
+
+  protected override addNode(node: Parameters<DomHandler['addNode']>[0]): void {
+    this.nodes += 1;
+    super.addNode(node);
+  }
+}
+
 function parseHtml(source: string, budget: Budget): HtmlNode {
-  const handler = new DomHandler();
+  const handler = new CountingDomHandler();
   const parser = new Parser(handler);
   for (let at = 0; at < source.length; at += PARSE_SLICE) {
     budget.check(SLICE_STEPS);
+    budget.checkNodes(handler.nodes);
     parser.write(source.slice(at, at + PARSE_SLICE));
   }
   parser.end();

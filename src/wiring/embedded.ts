@@ -17,6 +17,7 @@ import {
 import type { OutboxReader } from '../http/index.js';
 import { receiverProcessor, type RejectionNotices } from '../receiver/processor.js';
 import { mailTextOf } from '../receiver/mailText.js';
+import { htmlNodesWithin } from '../reply/index.js';
 import type { ReceiverDeps } from '../receiver/receiver.js';
 import type { Spool } from '../spool/index.js';
 import { openTracker, TrackerSink, type Tracker, type TrackerCommits } from '../tracker/index.js';
@@ -123,7 +124,7 @@ export function openEmbedded(config: PostroomConfig, spool: Spool, logger: Logge
   const deps: ReceiverDeps = {
     templates,
     sink: new TrackerSink(tracker),
-    textOf: (mail) => mailTextOf(mail, config.reply),
+    textOf: (mail) => mailTextOf(mail, config.reply, htmlNodesWithin(config.worker.heapLimit)),
     isOwnAddress,
     isKnownSender: async (address) => tracker.userByVerifiedEmail(address) !== null,
     alreadyDone: (messageId, key) => spool.queue.doneTwin(messageId, key),

@@ -4,13 +4,20 @@ import { pino } from 'pino';
 import { parseConfigText } from '../../src/config/index.js';
 import { openTracker } from '../../src/tracker/index.js';
 import { startPostroom, type RunningPostroom } from '../../src/wiring/postroom.js';
+import type { Spool } from '../../src/spool/index.js';
 import { tempDir } from './postroom.js';
+import { waitFor } from './waitFor.js';
 
 export interface NewIssueServer {
   running: RunningPostroom;
   /** Jake's personal new-issue address in treehouse/adventure, where he is a developer. */
   to: string;
   smtp: nodemailer.Transporter;
+  /**
+   * Sends Jake's `costly` mail, then an ordinary one behind it, and waits until the first has an
+   * outcome and the second is done: the spool's messages 1 and 2.
+   */
+  costlyThenPlain(costly: { subject: string; html: string }, withinMs: number): Promise<Spool>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +59,17 @@ ${extra}
     running,
     to,
     smtp,
+    async costlyThenPlain(costly, withinMs) {
+      await smtp.sendMail({ from: 'jake@example.com', to, ...costly });
+      await smtp.sendMail({ from: 'jake@example.com', to, subject: 'Plain', text: 'An ordinary new issue.' });
+      const spool = running.spool;
+      await waitFor(
+        () => spool.get(1)?.outcome !== undefined && spool.get(2)?.outcome?.state === 'done',
+        withinMs,
+        'both routed',
+      );
+      return spool;
+    },
     async stop() {
       smtp.close();
       await running.stop();

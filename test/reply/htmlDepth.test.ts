@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReplyBudgetExceeded, type Budget } from '../../src/reply/budget.js';
+import { readingBudget, ReplyBudgetExceeded, type Budget } from '../../src/reply/budget.js';
 import { htmlToMarkdown } from '../../src/reply/html.js';
 import { replyFromBody } from '../../src/reply/index.js';
 
@@ -60,11 +60,34 @@ describe('HTML whose nesting the sender controls', () => {
         checks += 1;
         if (checks > 10) throw new ReplyBudgetExceeded('spent');
       },
+      checkNodes: () => undefined,
     };
     expect(() => htmlToMarkdown(nestedDivs(50_000), { budget })).toThrow(ReplyBudgetExceeded);
     checks = 0;
     expect(() => replyFromBody(nestedDivs(50_000), true, { trimming: 'postroom', budget })).toThrow(
       ReplyBudgetExceeded,
     );
+  });
+
+  it('stops an HTML body with more nodes than the budget allows while it is parsed, before its DOM is whole', () => {
+    // 100,000 lines of five elements and their texts: some 1,100,000 nodes.
+    const html = '<p><b>x</b> <a href="https://example.com/">y</a> <i>z</i></p>\n'.repeat(100_000);
+    const seen: number[] = [];
+    const budget = readingBudget({ ms: 60_000, maxHtmlNodes: 10_000 });
+    const watching: Budget = {
+      check: (steps) => budget.check(steps),
+      checkNodes: (nodes) => {
+        seen.push(nodes);
+        budget.checkNodes(nodes);
+      },
+    };
+    expect(() => htmlToMarkdown(html, { budget: watching })).toThrow(
+      /more than 10000 elements and texts, more than worker.heap_limit lets routing convert/,
+    );
+    // Parsing stopped within a slice of the limit: the rest of the document was never built.
+    expect(Math.max(...seen)).toBeLessThan(12_000);
+    // Within the limit, the same markup converts.
+    const within = htmlToMarkdown(html.slice(0, 600), { budget: readingBudget({ ms: 60_000, maxHtmlNodes: 10_000 }) });
+    expect(within).toContain('x [y](https://example.com/) z');
   });
 });
