@@ -11,9 +11,10 @@ const DEFAULT_CONCURRENCY = 16;
 /**
  * The routing thread's long-lived heap. Left to V8 it may grow to a quarter of the machine's
  * memory, and V8 sizes its collections by that: garbage of large messages piled up, and 50
- * concurrent 1 MB replies took the process from 115 to 250-285 MiB (216-233 at this limit).
- * 256 MiB routes a 25 MB plain reply and HTML bodies of several MB; a message that needs more
- * kills the thread, and after three such deaths it is a dead letter (WorkQueue.recoverInterrupted).
+ * concurrent 1 MB replies took the process from 115 to 250-285 MiB (213-242 at this limit).
+ * 256 MiB routes a 25 MB plain reply and HTML of up to 524,288 nodes (htmlNodesWithin: a larger
+ * body is a dead letter at once); a message that needs more anyway kills the thread, and after
+ * three such deaths it is a dead letter (WorkQueue.recoverInterrupted).
  */
 const DEFAULT_HEAP_LIMIT = 256 * 1024 * 1024;
 

@@ -78,7 +78,10 @@ export class WorkQueue {
     this.addEvent.run(now, kind, detail ? JSON.stringify(detail) : null, id);
   }
 
-  /** Deliveries left `processing` by a thread that stopped go back in line; at a thread's start. */
+  /**
+   * Deliveries left `processing` by a thread that stopped go back in line, at a thread's start;
+   * one that routing stopped under for the INTERRUPTIONS_BEFORE_DEAD-th time is a dead letter.
+   */
   recoverInterrupted(now: number): Recovered {
     return this.db
       .transaction((): Recovered => {
