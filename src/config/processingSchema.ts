@@ -17,6 +17,15 @@ const DEFAULT_CONCURRENCY = 16;
  * three such deaths it is a dead letter (WorkQueue.recoverInterrupted).
  */
 const DEFAULT_HEAP_LIMIT = 256 * 1024 * 1024;
+// Below this the routing thread cannot load its code and open its files (it starts at 15-20 MB).
+const MIN_HEAP_LIMIT = 32 * 1024 * 1024;
+
+function readHeapLimit(worker: Section): number {
+  const limit = worker.size('heap_limit', DEFAULT_HEAP_LIMIT);
+  if (limit >= MIN_HEAP_LIMIT) return limit;
+  worker.fail('heap_limit', `must be at least 32MB, for the routing thread to start at all, got ${limit} bytes`);
+  return DEFAULT_HEAP_LIMIT;
+}
 
 /** Where routed actions land (`sink`), the embedded tracker's file, and the worker's retry rules. */
 export function readProcessing(root: Section, resolvePath: (file: string) => string): ProcessingConfig {
@@ -32,7 +41,7 @@ export function readProcessing(root: Section, resolvePath: (file: string) => str
       enabled: worker.boolean('enabled', true),
       concurrency: worker.integer('concurrency', DEFAULT_CONCURRENCY, 1, 64),
       memoryBudget: worker.size('memory_budget', 8 * 1024 * 1024),
-      heapLimit: worker.size('heap_limit', DEFAULT_HEAP_LIMIT),
+      heapLimit: readHeapLimit(worker),
       retryBaseMs: worker.duration('retry_base', 30_000, 10, 86_400_000),
       retryMaxMs: worker.duration('retry_max', 3_600_000, 10, 7 * 86_400_000),
       maxAttempts: worker.integer('max_attempts', 12, 1, 1000),

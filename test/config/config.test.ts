@@ -27,6 +27,7 @@ describe('config', () => {
     expect(config.smtp.acceptedDomains).toEqual(['postroom.test']);
     expect(config.store.path).toBe(path.resolve('data/postroom.db'));
     expect(config.host).toBe('postroom.test');
+    expect(config.worker.heapLimit).toBe(256 * 1024 * 1024);
   });
 
   it('takes a pasted GitLab incoming_email section, IMAP keys included', () => {
@@ -75,6 +76,8 @@ smtp:
   colour: blue
 log:
   level: loud
+worker:
+  heap_limit: 16MB
 `);
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -85,6 +88,7 @@ log:
         expect.stringMatching(/^smtp\.max_recipients: must be a whole number/),
         'smtp.colour: unknown key',
         expect.stringMatching(/^log\.level: must be one of/),
+        'worker.heap_limit: must be at least 32MB, for the routing thread to start at all, got 16777216 bytes',
       ]),
     );
   });
