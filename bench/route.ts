@@ -3,6 +3,7 @@ import type { Noteable, Project, SentNotification, Sink, User } from '../src/han
 import { simpleParser } from 'mailparser';
 import type { ReplyConfig } from '../src/config/index.js';
 import { mailTextOf } from '../src/receiver/mailText.js';
+import { htmlNodesWithin } from '../src/reply/index.js';
 import { receive, type ReceiverDeps } from '../src/receiver/receiver.js';
 
 // Issue #3's figure: parse + trim + route of a realistic 20 KB multipart reply, no sink I/O, one core;
@@ -130,7 +131,8 @@ function depsFor(reading: ReplyConfig): ReceiverDeps {
       gitlabHost: 'postroom.test',
     },
     sink: memorySink,
-    textOf: (mail) => mailTextOf(mail, reading),
+    // The node bound of the default worker.heap_limit (256MB), as routing runs it.
+    textOf: (mail) => mailTextOf(mail, reading, htmlNodesWithin(256 * 1024 * 1024)),
     isOwnAddress: () => false,
     isKnownSender: async () => true,
     alreadyDone: () => undefined,

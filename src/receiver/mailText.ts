@@ -9,7 +9,8 @@ import type { ReceivedMail } from './mail.js';
  * variant, all within one budget of time and of HTML nodes (past it, ReplyBudgetExceeded makes the
  * message a dead letter).
  */
-export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig, maxHtmlNodes?: number): MailText {
+/** `maxHtmlNodes` bounds what an HTML body's conversion may build (htmlNodesWithin the routing heap). */
+export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig, maxHtmlNodes: number): MailText {
   let selected: SelectedBody | undefined;
   let budget: Budget | undefined;
   const body = () => (selected ??= selectBody(mail.raw));

@@ -9,6 +9,7 @@ import { OPEN_STATES } from './schema.js';
  * retried forever, and stop routing for every other message each time.
  */
 const INTERRUPTIONS_BEFORE_DEAD = 3;
+const INTERRUPTED = 'routing stopped while this delivery was being processed';
 
 /** What the start of a routing thread found left `processing` by the one before it. */
 export interface Recovered {
@@ -92,11 +93,11 @@ export class WorkQueue {
         for (const id of ids) {
           const interruptions = this.interruptionsSinceReplay(id) + 1;
           if (interruptions < INTERRUPTIONS_BEFORE_DEAD) {
-            this.release(id, now, 'interrupted', 'routing stopped while this delivery was being processed');
+            this.release(id, now, 'interrupted', INTERRUPTED);
             recovered.requeued.push(id);
             continue;
           }
-          this.event(id, now, 'interrupted', { reason: 'routing stopped while this delivery was being processed' });
+          this.event(id, now, 'interrupted', { reason: INTERRUPTED });
           this.finish(now, {
             id,
             outcome: {

@@ -38,7 +38,7 @@ function parseReply(raw: Buffer | string, options: ReplyParserOptions & { append
 async function variants(raw: Buffer) {
   const read = await readMail(raw);
   if (!read.ok) throw new Error(read.error.name);
-  const text = mailTextOf(read.mail, { trimming: 'gitlab', budgetMs: 60_000 });
+  const text = mailTextOf(read.mail, { trimming: 'gitlab', budgetMs: 60_000 }, Infinity);
   return {
     message: () => text.body({ trimReply: true, allowOnlyQuotes: false }),
     includingReply: () => text.body({ trimReply: false, allowOnlyQuotes: false }),
