@@ -14,7 +14,7 @@ const DEFAULT_CONCURRENCY = 16;
  * concurrent 1 MB replies took the process from 115 to 250-285 MiB (213-242 at this limit).
  * 256 MiB routes a 25 MB plain reply and HTML of up to 524,288 nodes (htmlNodesWithin: a larger
  * body is a dead letter at once); a message that needs more anyway kills the thread, and after
- * three such deaths it is a dead letter (WorkQueue.recoverInterrupted).
+ * three such deaths with nothing else in flight it is a dead letter (WorkQueue.recoverInterrupted).
  */
 const DEFAULT_HEAP_LIMIT = 256 * 1024 * 1024;
 // Below this the routing thread cannot load its code and open its files (it starts at 15-20 MB).

@@ -65,13 +65,20 @@ export function startWorker(options: WorkerOptions): Worker {
   let recovered = false;
   // Deliveries whose attempt ended but could not be written: still `processing` on disk.
   const unrecorded = new Map<number, string>();
+  // In flight when the routing before this one stopped: each is routed alone, so a message that
+  // kills routing is told from the ones that only happened to be in flight with it.
+  const suspects = new Set<number>();
 
   function recover(): void {
     if (recovered) return;
     const { requeued, dead } = queue.recoverInterrupted(now());
     recovered = true;
+    for (const id of requeued) suspects.add(id);
     if (requeued.length > 0)
-      logger.warn({ recovered: requeued.length }, 'deliveries interrupted by a previous stop are queued again');
+      logger.warn(
+        { recovered: requeued.length },
+        'deliveries interrupted by a previous stop are queued again, to be routed one at a time',
+      );
     for (const delivery of dead)
       logger.error(
         { delivery, outcome: 'dead' },
@@ -146,13 +153,14 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   /** Records what ended since the last look and claims what is due, in one spool transaction. */
-  function settle(endings: Ended[], free: number): number[] {
+  function settle(endings: Ended[], free: number, among?: readonly number[]): number[] {
     try {
       if (endings.length > 0) options.makeDurable?.();
       const ids = queue.settle(
         now(),
         endings.map(({ delivery, outcome, routing }) => ({ id: delivery.id, outcome, routing })),
         free,
+        among,
       );
       for (const { delivery, outcome, routing } of endings)
         logger[outcome.state === 'dead' ? 'error' : 'info'](
@@ -168,6 +176,17 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       throw error;
     }
+  }
+
+  /** Records the endings and claims what may start now: a suspect alone, or as many as are free. */
+  function settleAndClaim(endings: Ended[]): number[] {
+    for (const { delivery } of endings) suspects.delete(delivery.id);
+    if (suspects.size === 0) return settle(endings, options.concurrency - inFlight);
+    const ids = settle(endings, inFlight === 0 ? 1 : 0, [...suspects]);
+    if (ids.length > 0 || inFlight > 0) return ids;
+    // None of them is due any more (replayed, purged, or finished by hand): the rest go on as usual.
+    suspects.clear();
+    return settle([], options.concurrency);
   }
 
   function pump(): void {
@@ -188,7 +207,7 @@ export function startWorker(options: WorkerOptions): Worker {
       return;
     }
     try {
-      ids = settle(endings, options.concurrency - inFlight);
+      ids = settleAndClaim(endings);
       next = inFlight + ids.length === 0 ? queue.nextDueAt() : undefined;
     } catch (error) {
       spoolFailing(error);

@@ -24,7 +24,7 @@ it('a message that runs the routing thread out of heap ends as a dead letter at 
   expect(spool.get(1)?.outcome).toEqual({
     state: 'dead',
     reason: expect.stringMatching(
-      /^routing stopped during 3 of its attempts: the routing thread died while routing it/,
+      /^routing stopped during 3 of its attempts, each with no other delivery in flight: the routing thread died while routing it/,
     ),
   });
   // The plain one was never under a dying thread long enough to count against it.

@@ -1,6 +1,7 @@
 // A delivery left `processing` by a routing thread that died goes back in line, but not forever: one
-// that was being routed each time the thread died (a message that runs it out of memory) is a dead
-// letter at the third death, so it cannot stop routing for the others again and again.
+// that was being routed alone each time the thread died (a message that runs it out of memory) is a
+// dead letter at the third death, so it cannot stop routing for the others again and again. A death
+// with several in flight counts for none of them: the bystanders must not die with the culprit.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/spool/index.js';
 import { incomingMessage, storedId } from '../helpers/incoming.js';
@@ -26,10 +27,21 @@ async function store(name: string): Promise<number> {
   return spool.deliveriesOf(id)[0].id;
 }
 
-/** Claims what is due, as a routing thread does, then dies under it: the next thread's start recovers. */
-function claimThenDie(at: number): ReturnType<Spool['queue']['recoverInterrupted']> {
-  spool.queue.settle(at, [], 10);
+/**
+ * Claims what is due (only `among`, when given), as a routing thread does, then dies under it:
+ * the next thread's start recovers.
+ */
+function claimThenDie(at: number, among?: number[]): ReturnType<Spool['queue']['recoverInterrupted']> {
+  spool.queue.settle(at, [], 10, among);
   return spool.queue.recoverInterrupted(at + 1);
+}
+
+function interruptions(delivery: number): unknown[] {
+  const message = spool.delivery(delivery)!.message;
+  return spool
+    .events(message)
+    .filter((event) => event.kind === 'interrupted')
+    .map((event) => event.detail?.alone);
 }
 
 describe('deliveries interrupted by a routing thread that died', () => {
@@ -49,13 +61,29 @@ describe('deliveries interrupted by a routing thread that died', () => {
     expect(spool.queue.settle(NOW + 30, [], 10)).toEqual([]);
   });
 
-  it('count only the deaths under themselves: a delivery claimed later starts from none', async () => {
+  it('count a death with others in flight for none of them, and one alone for that one', async () => {
     const first = await store('first');
     claimThenDie(NOW);
     claimThenDie(NOW + 10);
     const later = await store('later');
-    // The first is dead at its third; the later one was under the thread once.
-    expect(claimThenDie(NOW + 20)).toEqual({ requeued: [later], dead: [first] });
+    // Two in flight: which one killed routing is not known, so neither is counted.
+    expect(claimThenDie(NOW + 20)).toEqual({ requeued: [first, later], dead: [] });
+    expect(interruptions(first)).toEqual([true, true, false]);
+    expect(interruptions(later)).toEqual([false]);
+    // Routed alone (as the worker does after a death), the first dies at its third death alone.
+    expect(claimThenDie(NOW + 30, [first])).toEqual({ requeued: [], dead: [first] });
+    expect(spool.delivery(later)?.state).toBe('retry');
+  });
+
+  it('claim only among the given deliveries, in their order, those still due', async () => {
+    const a = await store('a');
+    const b = await store('b');
+    const c = await store('c');
+    expect(spool.queue.settle(NOW, [], 1, [c, a])).toEqual([c]);
+    // c is in flight now, so no longer due; b was not among them.
+    expect(spool.queue.settle(NOW, [], 5, [c, a])).toEqual([a]);
+    expect(spool.delivery(b)?.state).toBe('queued');
+    expect(spool.queue.settle(NOW, [], 5, [c, a])).toEqual([]);
   });
 
   it('start counting again after a replay, which gives a fresh budget', async () => {
