@@ -1,10 +1,19 @@
 import type Database from 'better-sqlite3';
+import { readTransaction } from '../sqlite/readTransaction.js';
 import { statementCache } from '../sqlite/statementCache.js';
 import type { AuthResults } from '../auth/index.js';
 import type { BodyFiles } from './bodyFiles.js';
 import type { Outcome } from './outcome.js';
 import { FAILED_STATES, OPEN_STATES } from './schema.js';
-import type { DeliveryEntry, MessageTrace, SpoolEntry, SpoolEvent, SpoolState, StoredMessage } from './types.js';
+import type {
+  ClaimedDelivery,
+  DeliveryEntry,
+  MessageTrace,
+  SpoolEntry,
+  SpoolEvent,
+  SpoolState,
+  StoredMessage,
+} from './types.js';
 
 interface MessageRow {
   id: number;
@@ -62,12 +71,14 @@ export class SpoolReads {
 
   /** Statements compiled once: the worker reads a delivery, its message and its bytes each time. */
   private readonly statement: (sql: string) => Database.Statement;
+  private readonly together: <T>(read: () => T) => T;
 
   constructor(
     db: Database.Database,
     private readonly bodies: BodyFiles,
   ) {
     this.statement = statementCache(db);
+    this.together = readTransaction(db);
     this.messageById = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`);
     this.deliveriesByMessage = db.prepare('SELECT * FROM deliveries WHERE message = ? ORDER BY id');
   }
@@ -115,6 +126,18 @@ export class SpoolReads {
   delivery(id: number): DeliveryEntry | undefined {
     const row = this.statement('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
     return row && toDelivery(row);
+  }
+
+  /** Deliveries with their messages' envelopes, read in one transaction; one that is gone is left out. */
+  claimed(ids: readonly number[]): Map<number, ClaimedDelivery> {
+    return this.together(() => {
+      const claimed = new Map<number, ClaimedDelivery>();
+      for (const id of ids) {
+        const delivery = this.delivery(id);
+        if (delivery) claimed.set(id, { delivery, message: this.message(delivery.message) });
+      }
+      return claimed;
+    });
   }
 
   deliveriesOf(messageId: number): DeliveryEntry[] {

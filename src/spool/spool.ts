@@ -11,6 +11,7 @@ import { BodyFiles, bodyDirOf } from './bodyFiles.js';
 import { Retention } from './retention.js';
 import { SpoolReads } from './reads.js';
 import type {
+  ClaimedDelivery,
   DeliveryEntry,
   IncomingMessage,
   MessageTrace,
@@ -199,6 +200,11 @@ export class Spool {
   /** One delivery (one accepted recipient of a message), or undefined. */
   delivery(id: number): DeliveryEntry | undefined {
     return this.reads.delivery(id);
+  }
+
+  /** Claimed deliveries with their messages' envelopes, in one read: what the worker starts from. */
+  claimed(ids: readonly number[]): Map<number, ClaimedDelivery> {
+    return this.reads.claimed(ids);
   }
 
   /** The deliveries of a message, one per accepted recipient, in the order the recipients came. */

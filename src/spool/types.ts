@@ -102,6 +102,12 @@ export interface SpoolEvent extends TraceEvent {
   delivery?: number;
 }
 
+/** A delivery the worker claimed, with its message's envelope (undefined once the message is gone). */
+export interface ClaimedDelivery {
+  delivery: DeliveryEntry;
+  message: StoredMessage | undefined;
+}
+
 /** Everything known about a message: the trace the CLI, the JSON API and the console show. */
 export interface MessageTrace extends SpoolEntry {
   deliveries: (DeliveryEntry & { events: SpoolEvent[] })[];

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { DeliveryEntry, Outcome, Routing, Spool, StoredMessage } from '../spool/index.js';
+import type { ClaimedDelivery, DeliveryEntry, Outcome, Routing, Spool, StoredMessage } from '../spool/index.js';
 import { afterTransient } from './backoff.js';
 import { BytesInFlight } from './bytesInFlight.js';
 import { classifyFailure } from './failure.js';
@@ -93,8 +93,7 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function attempt(delivery: DeliveryEntry): Promise<{ outcome: Outcome; routing: Routing }> {
-    const message = spool.message(delivery.message);
+  async function attempt({ delivery, message }: ClaimedDelivery): Promise<{ outcome: Outcome; routing: Routing }> {
     if (!message) return gone();
     // The bytes are read only once the message's size fits in what routing may hold.
     const release = await bytes.hold(message.size);
@@ -140,11 +139,11 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function handle(id: number): Promise<void> {
+  async function handle(id: number, claimed: Map<number, ClaimedDelivery> | undefined): Promise<void> {
     try {
-      const delivery = spool.delivery(id);
-      if (!delivery) return;
-      ended.push({ delivery, ...(await attempt(delivery)) });
+      const work = (claimed ?? spool.claimed([id])).get(id);
+      if (!work) return;
+      ended.push({ delivery: work.delivery, ...(await attempt(work)) });
     } catch (error) {
       const reason = `could not read the delivery: ${error instanceof Error ? error.message : String(error)}`;
       logger.error({ err: error, delivery: id }, `${reason}; the attempt counts as failed`);
@@ -213,9 +212,10 @@ export function startWorker(options: WorkerOptions): Worker {
       spoolFailing(error);
       return;
     }
+    const claimed = readClaimed(ids);
     for (const id of ids) {
       inFlight++;
-      handle(id)
+      handle(id, claimed)
         .finally(() => {
           inFlight--;
           attemptEnded();
@@ -229,6 +229,19 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       const wait = next === undefined ? pollMs : Math.max(0, Math.min(next - now(), pollMs));
       timer = setTimeout(pump, unrecorded.size > 0 ? pollMs : wait);
+    }
+  }
+
+  /**
+   * What was just claimed, read together; if that fails, each delivery tries its own read, and
+   * one that fails too counts as a failed attempt (handle).
+   */
+  function readClaimed(ids: number[]): Map<number, ClaimedDelivery> | undefined {
+    if (ids.length === 0) return undefined;
+    try {
+      return spool.claimed(ids);
+    } catch {
+      return undefined;
     }
   }
 

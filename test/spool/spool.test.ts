@@ -192,6 +192,19 @@ describe('spool', () => {
     await spool.close();
   });
 
+  it('reads claimed deliveries with their messages together, leaving out one that is gone', async () => {
+    const spool = Spool.open(temp.file);
+    const first = await storedId(spool, message('Subject: a\r\n\r\nA\r\n'));
+    const second = await storedId(spool, message('Subject: b\r\n\r\nB\r\n', { messageId: '<m2@example.com>' }));
+    const [d1, d2] = [first, second].map((id) => spool.deliveriesOf(id)[0].id);
+    const claimed = spool.claimed([d2, d1, 999_999]);
+    expect([...claimed.keys()]).toEqual([d2, d1]);
+    expect(claimed.get(d1)).toEqual({ delivery: spool.delivery(d1), message: spool.message(first) });
+    expect(claimed.get(d2)?.message?.messageId).toBe('<m2@example.com>');
+    expect(spool.db.inTransaction).toBe(false);
+    await spool.close();
+  });
+
   it('refuses a file written by a newer schema', () => {
     const db = new Database(temp.file);
     db.pragma('user_version = 99');
