@@ -15,17 +15,18 @@ export function authoredText(author: User, text: string): Extraction {
   return extractQuickActions(text);
 }
 
-/** Which branches named by `/target_branch` exist; null when the project has no repository. */
+/** Which branches named by `/target_branch` exist; null when there are some to look up and the project has no repository. */
 export async function branchesNamedBy(
   ctx: TrackerContext,
   project: Project,
   actions: QuickAction[],
 ): Promise<Set<string> | null> {
+  const wanted = targetBranchArguments(actions).filter((branch) => branch !== '');
+  // Only /target_branch reads the answer: without one there is nothing to look up.
+  if (wanted.length === 0) return new Set();
   const repositoryPath = projectDetails(ctx, project.id)?.repositoryPath ?? null;
   if (!repositoryPath) return null;
   const existing = new Set<string>();
-  for (const branch of targetBranchArguments(actions)) {
-    if (branch !== '' && (await branchExists(repositoryPath, branch))) existing.add(branch);
-  }
+  for (const branch of wanted) if (await branchExists(repositoryPath, branch)) existing.add(branch);
   return existing;
 }

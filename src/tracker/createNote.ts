@@ -56,7 +56,8 @@ export async function createNote(ctx: TrackerContext, input: NoteInput): Promise
     });
     applyQuickActions(ctx, scope, actions);
     if (!input.author.isSupportBot) subscribeParticipant(ctx, input.author.id, noteable);
-    const after = noteableById(ctx, noteable.type, noteable.id) ?? noteable;
+    // Quick actions may have changed it (closed, relabelled): what the notification tells.
+    const after = actions.length > 0 ? (noteableById(ctx, noteable.type, noteable.id) ?? noteable) : noteable;
     return {
       result: saved({ id: note.id, noteableId: noteable.id, commandsOnly: false }),
       keep: true,

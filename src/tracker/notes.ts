@@ -56,12 +56,13 @@ export function insertNote(
     externalAuthor: string | null;
   },
 ): NoteRecord {
-  const { lastInsertRowid } = ctx
+  // RETURNING: the row as stored, without reading it back with a second statement.
+  const row = ctx
     .prepare(
       `INSERT INTO notes (project_id, noteable_type, noteable_id, discussion_id, author_id, body, internal, external_author, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     )
-    .run(
+    .get(
       fields.project.id,
       fields.noteable.type,
       fields.noteable.id,
@@ -71,8 +72,8 @@ export function insertNote(
       fields.internal ? 1 : 0,
       fields.externalAuthor,
       ctx.now(),
-    );
-  return noteById(ctx, Number(lastInsertRowid)) as NoteRecord;
+    ) as NoteRow;
+  return toNote(row);
 }
 
 export function discussionOf(

@@ -18,6 +18,14 @@ describe('body selection and charsets', () => {
     }
   });
 
+  it('turns each CRLF of a 7bit body into LF and keeps a bare CR, wherever it stands', () => {
+    const text = (body: string) => selectBody(mail(['Content-Type: text/plain; charset=utf-8'], body)).text;
+    expect(text('one\r\ntwo\r\n')).toBe('one\ntwo\n');
+    expect(text('a\rb\r\r\nc\r')).toBe('a\rb\r\nc\r');
+    expect(text('\r\n\r\nend')).toBe('\n\nend');
+    expect(text('no break at all')).toBe('no break at all');
+  });
+
   it('keeps CRLF from a base64 ISO-8859-2 part', () => {
     expect(selectBody(readFileSync(join(inline, 'iso_8859_2_multipart.eml'))).text).toBe(
       'Body of encoding iso-8859-2 test: ťžščľžťťč\r\n\r\n',
