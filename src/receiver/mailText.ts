@@ -7,9 +7,9 @@ import type { ReceivedMail } from './mail.js';
 /**
  * GitLab's ReplyParser over a received mail: the body is chosen and decoded once, then trimmed per
  * variant, all within one budget of time and of HTML nodes (past it, ReplyBudgetExceeded makes the
- * message a dead letter).
+ * message a dead letter). `maxHtmlNodes` bounds what an HTML body's conversion may build
+ * (htmlNodesWithin the routing heap).
  */
-/** `maxHtmlNodes` bounds what an HTML body's conversion may build (htmlNodesWithin the routing heap). */
 export function mailTextOf(mail: ReceivedMail, reading: ReplyConfig, maxHtmlNodes: number): MailText {
   let selected: SelectedBody | undefined;
   let budget: Budget | undefined;

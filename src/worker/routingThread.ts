@@ -25,8 +25,8 @@ export interface RoutingThread extends Worker {
 /**
  * Routing in its own thread, supervised for the life of the process: a thread that dies is
  * logged and started again (with backoff, forever); the deliveries it held are `processing` in
- * the spool and the new thread takes them up again, except one it held at three deaths (a message
- * that kills it), which is a dead letter.
+ * the spool and the new thread takes them up again, one at a time; one it held alone at three
+ * deaths (a message that kills it) is a dead letter.
  */
 /** `entry` is the thread's main module: the composition root owns what runs inside. */
 export async function startRoutingThread(data: RoutingThreadData, logger: Logger, entry: URL): Promise<RoutingThread> {

@@ -139,16 +139,19 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function handle(id: number, claimed: Map<number, ClaimedDelivery> | undefined): Promise<void> {
+  async function handle(work: ClaimedDelivery): Promise<void> {
     try {
-      const work = (claimed ?? spool.claimed([id])).get(id);
-      if (!work) return;
       ended.push({ delivery: work.delivery, ...(await attempt(work)) });
     } catch (error) {
-      const reason = `could not read the delivery: ${error instanceof Error ? error.message : String(error)}`;
-      logger.error({ err: error, delivery: id }, `${reason}; the attempt counts as failed`);
-      unrecorded.set(id, reason);
+      unreadable(work.delivery.id, error);
     }
+  }
+
+  /** A claimed delivery whose rows or bytes could not be read: a failed attempt, put back in line. */
+  function unreadable(id: number, error: unknown): void {
+    const reason = `could not read the delivery: ${error instanceof Error ? error.message : String(error)}`;
+    logger.error({ err: error, delivery: id }, `${reason}; the attempt counts as failed`);
+    unrecorded.set(id, reason);
   }
 
   /** Records what ended since the last look and claims what is due, in one spool transaction. */
@@ -212,15 +215,14 @@ export function startWorker(options: WorkerOptions): Worker {
       spoolFailing(error);
       return;
     }
-    const claimed = readClaimed(ids);
-    for (const id of ids) {
+    for (const work of readClaimed(ids)) {
       inFlight++;
-      handle(id, claimed)
+      handle(work)
         .finally(() => {
           inFlight--;
           attemptEnded();
         })
-        .catch((error: unknown) => logger.error({ err: error, delivery: id }, 'the worker loop failed'));
+        .catch((error: unknown) => logger.error({ err: error, delivery: work.delivery.id }, 'the worker loop failed'));
     }
     if (inFlight === 0) {
       if (unrecorded.size === 0 && (next === undefined || next > now())) {
@@ -232,16 +234,15 @@ export function startWorker(options: WorkerOptions): Worker {
     }
   }
 
-  /**
-   * What was just claimed, read together; if that fails, each delivery tries its own read, and
-   * one that fails too counts as a failed attempt (handle).
-   */
-  function readClaimed(ids: number[]): Map<number, ClaimedDelivery> | undefined {
-    if (ids.length === 0) return undefined;
+  /** What was just claimed, read together; if that read fails, each counts as a failed attempt. */
+  function readClaimed(ids: number[]): ClaimedDelivery[] {
+    if (ids.length === 0) return [];
     try {
-      return spool.claimed(ids);
-    } catch {
-      return undefined;
+      // A delivery deleted since its claim is left out: there is nothing to route or record.
+      return [...spool.claimed(ids).values()];
+    } catch (error) {
+      for (const id of ids) unreadable(id, error);
+      return [];
     }
   }
 
